@@ -1,0 +1,1 @@
+"""Instrument definitions and the pure scoring core (no Django imports here)."""

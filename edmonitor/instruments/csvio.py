@@ -1,0 +1,166 @@
+"""Reading measurement CSV files (the ``score vie`` format) into scored rows.
+
+The format is the command-line contract of part 1 (see README, "Command line"):
+``organisation`` is required; ``measured_on``, ``label``, ``item_<id>``,
+``goal_<id>``, the instrument's facts, ``printed_total`` and ``printed_level`` are
+optional. A file is accepted whole or not at all: :func:`read_measurements`
+returns every problem with its row number (the header is row 1) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from .definition import Instrument
+from .scoring import (
+    InvalidMeasurement,
+    MeasurementInput,
+    Problem,
+    ScoreResult,
+    evaluate,
+    gettext_noop,
+    record_fields,
+)
+
+META_COLUMNS = ("organisation", "measured_on", "label")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    problem: Problem
+
+    def text(self) -> str:
+        where = f"row {self.row}"
+        if self.problem.field:
+            where += f", column {self.problem.field}"
+        return f"{where}: {self.problem.text()}"
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    row: int
+    organisation: str
+    measured_on: dt.date | None
+    label: str
+    input: MeasurementInput
+    result: ScoreResult
+
+
+class InvalidFile(ValueError):
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__("\n".join(p.text() for p in problems))
+        self.problems = problems
+
+
+def allowed_columns(instrument: Instrument) -> list[str]:
+    return list(META_COLUMNS) + record_fields(instrument)
+
+
+def read_measurements(instrument: Instrument, data: bytes) -> list[ScoredRow]:
+    """Parse and score a whole CSV file; raise :class:`InvalidFile` with every problem."""
+    problems: list[RowProblem] = []
+
+    def fail(row: int, field: str | None, message: str, **params: object) -> None:
+        problems.append(RowProblem(row, Problem.of(field, message, **params)))
+
+    if not data.strip():
+        fail(1, None, gettext_noop("The file is empty."))
+        raise InvalidFile(problems)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail(1, None, gettext_noop("The file is not UTF-8 text; save it as 'CSV UTF-8'."))
+        raise InvalidFile(problems) from None
+    if "\x00" in text:
+        fail(1, None, gettext_noop("The file is not a CSV text file."))
+        raise InvalidFile(problems)
+
+    # Dutch spreadsheet programs export with semicolons; accept those too.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        fail(1, None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
+        raise InvalidFile(problems) from None
+
+    allowed = set(allowed_columns(instrument))
+    for name in header:
+        if name not in allowed:
+            fail(1, name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            fail(1, name, gettext_noop("Column '%(column)s' appears twice."), column=name)
+        seen.add(name)
+    if "organisation" not in header:
+        fail(1, "organisation", gettext_noop("The required column 'organisation' is missing."))
+    if problems:
+        raise InvalidFile(problems)
+
+    rows: list[ScoredRow] = []
+    try:
+        for cells in reader:
+            row = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                fail(
+                    row,
+                    None,
+                    gettext_noop("This row has %(found)s fields; the header has %(expected)s."),
+                    found=len(cells),
+                    expected=len(header),
+                )
+                continue
+            record = dict(zip(header, cells, strict=True))
+            scored = _read_row(instrument, row, record, problems)
+            if scored is not None:
+                rows.append(scored)
+    except csv.Error as exc:
+        fail(reader.line_num, None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
+    if not rows and not problems:
+        fail(2, None, gettext_noop("The file has a header but no data rows."))
+    if problems:
+        raise InvalidFile(problems)
+    return rows
+
+
+def _read_row(
+    instrument: Instrument, row: int, record: dict[str, str], problems: list[RowProblem]
+) -> ScoredRow | None:
+    before = len(problems)
+    organisation = record.get("organisation", "").strip()
+    if not organisation:
+        problems.append(
+            RowProblem(row, Problem.of("organisation", gettext_noop("The organisation is missing.")))
+        )
+    measured_on = None
+    date_text = record.get("measured_on", "").strip()
+    if date_text:
+        try:
+            measured_on = dt.date.fromisoformat(date_text)
+        except ValueError:
+            problems.append(
+                RowProblem(
+                    row,
+                    Problem.of(
+                        "measured_on",
+                        gettext_noop("'%(value)s' is not a date in the form YYYY-MM-DD."),
+                        value=date_text,
+                    ),
+                )
+            )
+    try:
+        inp, result = evaluate(instrument, record)
+    except InvalidMeasurement as exc:
+        problems.extend(RowProblem(row, p) for p in exc.problems)
+        return None
+    if len(problems) > before:
+        return None
+    return ScoredRow(row, organisation, measured_on, record.get("label", "").strip(), inp, result)

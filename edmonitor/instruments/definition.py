@@ -1,0 +1,365 @@
+"""Instrument definitions: the questionnaire as data.
+
+An instrument (VIE, later MIE and others) is described by one JSON file per
+version in ``edmonitor/instruments/definitions/`` named ``<code>-<version>.json``.
+The file holds everything the scoring engine needs: items and their anchors,
+facts that can be entered, derivation rules with their parameters, goal codes,
+level bands and rounding. This module turns such a file into frozen dataclasses
+and validates its structure; it imports nothing from Django so the CLI and the
+tests can use it on their own.
+
+Texts are dictionaries keyed by language code ("nl", "en"); ``Text.get`` falls
+back to Dutch, the language of the sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from importlib import resources
+from typing import Any
+
+DEFINITIONS_PACKAGE = "edmonitor.instruments.definitions"
+DEFAULT_LANGUAGE = "nl"
+
+
+class DefinitionError(ValueError):
+    """An instrument definition file is malformed."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-visible text in several languages."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, raw: Any, where: str) -> Text:
+        if isinstance(raw, str):
+            return cls(((DEFAULT_LANGUAGE, raw),))
+        if not isinstance(raw, dict) or DEFAULT_LANGUAGE not in raw:
+            raise DefinitionError(f"{where}: expected a text with at least a Dutch ('nl') version")
+        return cls(tuple((str(k), str(v)) for k, v in raw.items()))
+
+    def get(self, language: str | None = None) -> str:
+        lang = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
+        values = dict(self.values)
+        return values.get(lang) or values[DEFAULT_LANGUAGE]
+
+    def __str__(self) -> str:
+        return self.get()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of content comes from: seed file and section."""
+
+    document: str
+    section: str
+
+    @classmethod
+    def parse(cls, raw: Any, where: str) -> Source:
+        if not isinstance(raw, dict) or not raw.get("document") or not raw.get("section"):
+            raise DefinitionError(f"{where}: a source needs 'document' and 'section'")
+        return cls(str(raw["document"]), str(raw["section"]))
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.section}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact that can be entered instead of choosing an anchor (e.g. staff fte)."""
+
+    id: str
+    kind: str  # "decimal" or "integer"
+    label: Text
+    help: Text | None
+    minimum: Fraction
+    maximum: Fraction | None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One tickable criterion of a criteria-count derivation (item 7a)."""
+
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How an item's score follows from facts. ``rule`` names a function in scoring.RULES."""
+
+    rule: str
+    params: dict[str, Any]
+    facts: tuple[str, ...]  # the facts whose presence means "derive this item"
+    criteria: tuple[Criterion, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """A scored question with its five anchors and the goal-attainment question beside it."""
+
+    id: str
+    goal_id: str
+    subgoal: str
+    title: Text
+    question: Text
+    anchors: dict[int, Text]
+    goal_question: Text
+    source: Source
+    derivation: Derivation | None
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level band of the (rounded) total, bounds inclusive."""
+
+    code: str
+    label: Text
+    minimum: Decimal
+    maximum: Decimal
+
+
+@dataclass(frozen=True)
+class GoalCode:
+    code: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """An institution size class by number of clients; ``upper`` is inclusive, None = no bound."""
+
+    code: str
+    label: Text
+    upper: int | None
+
+
+@dataclass(frozen=True)
+class Subgoal:
+    code: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One version of one instrument, as loaded from its definition file."""
+
+    code: str
+    version: str
+    name: Text
+    description: Text
+    source: Source
+    scale_min: int
+    scale_max: int
+    decimals: int
+    subgoals: tuple[Subgoal, ...]
+    items: tuple[Item, ...]
+    facts: tuple[Fact, ...]
+    goal_codes: tuple[GoalCode, ...]
+    levels: tuple[Level, ...]
+    size_fact: str | None
+    size_classes: tuple[SizeClass, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}-{self.version}"
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def fact(self, fact_id: str) -> Fact:
+        for fact in self.facts:
+            if fact.id == fact_id:
+                return fact
+        raise KeyError(fact_id)
+
+    def subgoal(self, code: str) -> Subgoal:
+        for subgoal in self.subgoals:
+            if subgoal.code == code:
+                return subgoal
+        raise KeyError(code)
+
+    def level(self, code: str) -> Level:
+        for level in self.levels:
+            if level.code == code:
+                return level
+        raise KeyError(code)
+
+    @property
+    def derivable_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.derivation is not None)
+
+    def canonical_json(self) -> str:
+        return canonical_json(self.raw)
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def canonical_json(raw: dict[str, Any]) -> str:
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _require(raw: dict[str, Any], key: str, where: str) -> Any:
+    if key not in raw:
+        raise DefinitionError(f"{where}: missing '{key}'")
+    return raw[key]
+
+
+def _number(raw: Any, where: str) -> Fraction:
+    try:
+        return Fraction(Decimal(str(raw)))
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a definition error
+        raise DefinitionError(f"{where}: '{raw}' is not a number") from exc
+
+
+def parse_instrument(raw: dict[str, Any]) -> Instrument:
+    """Build an Instrument from a decoded definition, checking its structure."""
+    where = f"instrument {raw.get('code')}-{raw.get('version')}"
+    scale = _require(raw, "scale", where)
+    scale_min, scale_max = int(scale["min"]), int(scale["max"])
+
+    facts = tuple(
+        Fact(
+            id=str(_require(f, "id", where)),
+            kind=str(f.get("type", "decimal")),
+            label=Text.parse(_require(f, "label", where), f"{where} fact {f.get('id')}"),
+            help=Text.parse(f["help"], f"{where} fact {f['id']}") if f.get("help") else None,
+            minimum=_number(f.get("min", 0), where),
+            maximum=_number(f["max"], where) if f.get("max") is not None else None,
+        )
+        for f in raw.get("facts", [])
+    )
+    fact_ids = {f.id for f in facts}
+    for f in facts:
+        if f.kind not in ("decimal", "integer"):
+            raise DefinitionError(f"{where}: fact {f.id} has unknown type {f.kind}")
+
+    subgoals = tuple(
+        Subgoal(code=str(s["code"]), title=Text.parse(s["title"], f"{where} subgoal"))
+        for s in raw.get("subgoals", [])
+    )
+    subgoal_codes = {s.code for s in subgoals}
+
+    items = []
+    for r in _require(raw, "items", where):
+        item_where = f"{where} item {r.get('id')}"
+        anchors = {int(k): Text.parse(v, f"{item_where} anchor {k}") for k, v in r["anchors"].items()}
+        if sorted(anchors) != list(range(scale_min, scale_max + 1)):
+            raise DefinitionError(f"{item_where}: needs one anchor for every scale point")
+        derivation = None
+        if r.get("derivation"):
+            d = r["derivation"]
+            criteria = tuple(
+                Criterion(id=str(c["id"]), label=Text.parse(c["label"], f"{item_where} criterion"))
+                for c in d.get("criteria", [])
+            )
+            used = tuple(str(x) for x in _require(d, "facts", item_where))
+            unknown = [x for x in used if x not in fact_ids]
+            if unknown:
+                raise DefinitionError(f"{item_where}: derivation uses unknown facts {unknown}")
+            derivation = Derivation(
+                rule=str(_require(d, "rule", item_where)),
+                params={k: v for k, v in d.items() if k not in ("rule", "facts", "criteria")},
+                facts=used,
+                criteria=criteria,
+            )
+        subgoal = str(r.get("subgoal", ""))
+        if subgoals and subgoal not in subgoal_codes:
+            raise DefinitionError(f"{item_where}: unknown subgoal {subgoal!r}")
+        items.append(
+            Item(
+                id=str(r["id"]),
+                goal_id=str(r.get("goal_id", "")),
+                subgoal=subgoal,
+                title=Text.parse(r["title"], item_where),
+                question=Text.parse(r["question"], item_where),
+                anchors=anchors,
+                goal_question=Text.parse(r.get("goal_question", r["title"]), item_where),
+                source=Source.parse(r.get("source"), item_where),
+                derivation=derivation,
+            )
+        )
+    if len({i.id for i in items}) != len(items):
+        raise DefinitionError(f"{where}: item ids must be unique")
+
+    levels = tuple(
+        Level(
+            code=str(lv["code"]),
+            label=Text.parse(lv["label"], f"{where} level"),
+            minimum=Decimal(str(lv["min"])),
+            maximum=Decimal(str(lv["max"])),
+        )
+        for lv in raw.get("levels", [])
+    )
+    size = raw.get("size_classes") or {}
+    size_classes = tuple(
+        SizeClass(
+            code=str(c["code"]),
+            label=Text.parse(c["label"], f"{where} size class"),
+            upper=int(c["upper"]) if c.get("upper") is not None else None,
+        )
+        for c in size.get("classes", [])
+    )
+    size_fact = size.get("fact")
+    if size_fact is not None and size_fact not in fact_ids:
+        raise DefinitionError(f"{where}: size classes use unknown fact {size_fact}")
+
+    return Instrument(
+        code=str(_require(raw, "code", where)),
+        version=str(_require(raw, "version", where)),
+        name=Text.parse(_require(raw, "name", where), where),
+        description=Text.parse(raw.get("description", raw["name"]), where),
+        source=Source.parse(raw.get("source"), where),
+        scale_min=scale_min,
+        scale_max=scale_max,
+        decimals=int(raw.get("rounding", {}).get("decimals", 1)),
+        subgoals=subgoals,
+        items=tuple(items),
+        facts=facts,
+        goal_codes=tuple(
+            GoalCode(code=str(g["code"]), label=Text.parse(g["label"], f"{where} goal code"))
+            for g in raw.get("goal_codes", [])
+        ),
+        levels=levels,
+        size_fact=size_fact,
+        size_classes=size_classes,
+        raw=raw,
+    )
+
+
+def available_definitions() -> list[str]:
+    """File stems ('vie-2012.1', ...) of the definition files shipped in the package."""
+    root = resources.files(DEFINITIONS_PACKAGE)
+    return sorted(p.name[: -len(".json")] for p in root.iterdir() if p.name.endswith(".json"))
+
+
+def load_definition(key: str) -> Instrument:
+    """Load a shipped definition by its file stem, e.g. ``load_definition('vie-2012.1')``."""
+    path = resources.files(DEFINITIONS_PACKAGE).joinpath(f"{key}.json")
+    if not path.is_file():
+        raise DefinitionError(f"no instrument definition named {key!r}")
+    return parse_instrument(json.loads(path.read_text(encoding="utf-8")))
+
+
+def latest_version(code: str) -> Instrument:
+    """The newest shipped version of an instrument (versions compare as dotted numbers)."""
+    keys = [k for k in available_definitions() if k.split("-", 1)[0] == code]
+    if not keys:
+        raise DefinitionError(f"no instrument definition for {code!r}")
+
+    def version_key(k: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in k.split("-", 1)[1].split("."))
+
+    return load_definition(max(keys, key=version_key))

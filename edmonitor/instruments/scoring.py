@@ -1,0 +1,517 @@
+"""The scoring engine: from entered answers and facts to item scores, total and level.
+
+Plain, typed Python without Django, used alike by the web forms, the CLI and the
+import commands, so every number is computed here and nowhere else.
+
+The rules come from the instrument definition file (for the VIE: seed
+``003_a8d87148f8c5ac85.txt``, Bijlage 1 and §4.1; summarised in DOMAIN.md):
+
+* a derivable item is derived from facts whenever any of its facts is given; a
+  direct score is used only when no facts for that item are given, and a direct
+  score that disagrees with the derived one is an error;
+* the total is the mean of the item scores present, rounded once, half up, to the
+  instrument's number of decimals; the level follows from the rounded total;
+* goal codes never enter the total.
+
+Arithmetic is exact (``Fraction``/``Decimal``): a ratio of exactly 2 per mille must
+score 2, not 3 because of a binary floating-point remainder.
+
+Messages are English templates marked with ``gettext_noop`` so Django's
+``makemessages`` extracts them; the web layer translates them, the CLI prints them
+as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from .definition import Instrument, Item, Level
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation without translating it (Django extracts these)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error or warning about one field (a CSV column / form field name) or the whole record."""
+
+    field: str | None
+    message: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, field_name: str | None, message: str, **params: Any) -> Problem:
+        return cls(field_name, message, tuple(params.items()))
+
+    def text(self, translate: Callable[[str], str] = lambda s: s) -> str:
+        return translate(self.message) % dict(self.params)
+
+
+@dataclass(frozen=True)
+class MeasurementInput:
+    """Typed answers for one measurement, before scoring."""
+
+    direct: Mapping[str, int] = field(default_factory=dict)  # item id -> chosen score
+    facts: Mapping[str, Decimal] = field(default_factory=dict)  # fact id -> value
+    criteria: Mapping[str, frozenset[str]] = field(default_factory=dict)  # item id -> ticked ids
+    goals: Mapping[str, str] = field(default_factory=dict)  # goal id (e.g. "1b") -> code
+    printed_total: Decimal | None = None
+    printed_level: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """The outcome of scoring one measurement."""
+
+    items: dict[str, int]  # in instrument order, only scored items
+    derived: tuple[str, ...]  # item ids whose score was derived from facts
+    total: Decimal | None  # rounded mean, None when no item is scored
+    mean: Fraction | None  # unrounded mean, for statistics over several measurements
+    level: str | None
+    goals: dict[str, str]
+    warnings: tuple[Problem, ...]
+
+
+class InvalidMeasurement(ValueError):
+    """Raised by :func:`evaluate` when the input has errors; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.text() for p in problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------- rounding, levels
+
+
+def round_half_up(value: Fraction, decimals: int = 1) -> Decimal:
+    """Round an exact value once, half up (away from zero for our positive scores)."""
+    scale = 10**decimals
+    rounded = math.floor(value * scale + Fraction(1, 2))
+    return (Decimal(rounded) / Decimal(scale)).quantize(Decimal(1).scaleb(-decimals))
+
+
+def level_for(instrument: Instrument, total: Decimal | None) -> Level | None:
+    """The level band containing an already rounded total (bounds inclusive)."""
+    if total is None:
+        return None
+    for level in instrument.levels:
+        if level.minimum <= total <= level.maximum:
+            return level
+    return None
+
+
+def total_of(instrument: Instrument, scores: Mapping[str, int]) -> tuple[Decimal | None, Fraction | None]:
+    """Mean of the present item scores: (rounded total, exact mean)."""
+    values = [scores[item.id] for item in instrument.items if item.id in scores]
+    if not values:
+        return None, None
+    mean = Fraction(sum(values), len(values))
+    return round_half_up(mean, instrument.decimals), mean
+
+
+def size_class(instrument: Instrument, clients: Decimal) -> str:
+    for cls in instrument.size_classes:
+        if cls.upper is None or clients <= cls.upper:
+            return cls.code
+    raise ValueError("size classes do not cover every number of clients")
+
+
+def _band(value: Fraction, thresholds: list[Any]) -> int:
+    """Score 1 plus the number of thresholds the value exceeds (upper bounds inclusive)."""
+    return 1 + sum(1 for t in thresholds if value > Fraction(Decimal(str(t))))
+
+
+# --------------------------------------------------------------------------- derivation rules
+
+RuleResult = tuple[int | None, list[Problem]]
+Rule = Callable[[Instrument, Item, dict[str, Any], MeasurementInput], RuleResult]
+
+
+def _fte_per_thousand(
+    instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput
+) -> RuleResult:
+    fte_fact, hours_fact, staff_fact = params["fte_fact"], params["hours_fact"], params["staff_fact"]
+    fte, hours, staff = inp.facts.get(fte_fact), inp.facts.get(hours_fact), inp.facts.get(staff_fact)
+    if fte is not None and hours is not None:
+        return None, [
+            Problem.of(
+                hours_fact,
+                gettext_noop("Give either %(fte)s or %(hours)s, not both."),
+                fte=fte_fact,
+                hours=hours_fact,
+            )
+        ]
+    if staff is None:
+        return None, [
+            Problem.of(
+                staff_fact,
+                gettext_noop("%(fact)s is needed to derive item %(item)s from the facts."),
+                fact=staff_fact,
+                item=item.id,
+            )
+        ]
+    if staff == 0:
+        return None, [
+            Problem.of(
+                staff_fact,
+                gettext_noop("%(fact)s must be greater than 0 to derive item %(item)s."),
+                fact=staff_fact,
+                item=item.id,
+            )
+        ]
+    if fte is not None:
+        ed, ed_field = Fraction(fte), fte_fact
+    else:
+        assert hours is not None
+        ed, ed_field = Fraction(hours) / Fraction(params["hours_per_fte"]), hours_fact
+    if ed > Fraction(staff):
+        return None, [
+            Problem.of(
+                ed_field,
+                gettext_noop("The experts' fte (%(ed)s) cannot exceed the total staff fte (%(staff)s)."),
+                ed=_fmt(ed),
+                staff=_fmt(Fraction(staff)),
+            )
+        ]
+    ratio = ed / Fraction(staff) * 1000
+    return _band(ratio, params["thresholds"]), []
+
+
+def _count(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
+    return _band(Fraction(inp.facts[params["input"]]), params["thresholds"]), []
+
+
+def _count_by_size(
+    instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput
+) -> RuleResult:
+    size_fact = instrument.size_fact
+    assert size_fact is not None, "count_by_size needs size classes in the definition"
+    clients = inp.facts.get(size_fact)
+    if clients is None:
+        return None, [
+            Problem.of(
+                size_fact,
+                gettext_noop("%(fact)s is needed to derive item %(item)s from the facts."),
+                fact=size_fact,
+                item=item.id,
+            )
+        ]
+    thresholds = params["thresholds"][size_class(instrument, clients)]
+    return _band(Fraction(inp.facts[params["input"]]), thresholds), []
+
+
+def _criteria_count(
+    instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput
+) -> RuleResult:
+    count_fact = params["input"]
+    ticked = inp.criteria.get(item.id)
+    stated = inp.facts.get(count_fact)
+    if ticked is not None:
+        if stated is not None and stated != len(ticked):
+            return None, [
+                Problem.of(
+                    count_fact,
+                    gettext_noop("%(count)s criteria are stated but %(ticked)s are ticked."),
+                    count=_fmt(Fraction(stated)),
+                    ticked=len(ticked),
+                )
+            ]
+        met = Fraction(len(ticked))
+    else:
+        assert stated is not None
+        met = Fraction(stated)
+    return _band(met, params["thresholds"]), []
+
+
+RULES: dict[str, Rule] = {
+    "fte_per_thousand": _fte_per_thousand,
+    "count": _count,
+    "count_by_size": _count_by_size,
+    "criteria_count": _criteria_count,
+}
+
+
+def _fmt(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.2f}"
+
+
+def has_facts(item: Item, inp: MeasurementInput) -> bool:
+    """Whether facts for this item were entered, i.e. whether its score is to be derived."""
+    if item.derivation is None:
+        return False
+    if item.id in inp.criteria:
+        return True
+    return any(inp.facts.get(f) is not None for f in item.derivation.facts)
+
+
+def derive(instrument: Instrument, item: Item, inp: MeasurementInput) -> RuleResult:
+    """Derive one item's score from the facts (caller checks :func:`has_facts` first)."""
+    assert item.derivation is not None
+    rule = RULES.get(item.derivation.rule)
+    if rule is None:
+        raise KeyError(f"unknown derivation rule {item.derivation.rule!r} for item {item.id}")
+    return rule(instrument, item, item.derivation.params, inp)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def score(instrument: Instrument, inp: MeasurementInput) -> tuple[ScoreResult | None, list[Problem]]:
+    """Score typed input. Returns (result, []) or (None, errors)."""
+    errors: list[Problem] = []
+    items: dict[str, int] = {}
+    derived: list[str] = []
+    for item in instrument.items:
+        direct = inp.direct.get(item.id)
+        if has_facts(item, inp):
+            value, problems = derive(instrument, item, inp)
+            errors.extend(problems)
+            if value is None:
+                continue
+            if direct is not None and direct != value:
+                errors.append(
+                    Problem.of(
+                        f"item_{item.id}",
+                        gettext_noop(
+                            "Item %(item)s: the score given (%(given)s) disagrees with the score "
+                            "derived from the facts (%(derived)s)."
+                        ),
+                        item=item.id,
+                        given=direct,
+                        derived=value,
+                    )
+                )
+                continue
+            items[item.id] = value
+            derived.append(item.id)
+        elif direct is not None:
+            items[item.id] = direct
+    if errors:
+        return None, _unique(errors)
+
+    total, mean = total_of(instrument, items)
+    level = level_for(instrument, total)
+    warnings: list[Problem] = []
+    if not items:
+        warnings.append(Problem.of(None, gettext_noop("No item is scored, so there is no total.")))
+    elif len(items) < len(instrument.items):
+        warnings.append(
+            Problem.of(
+                None,
+                gettext_noop("Only %(present)s of the %(count)s items are scored; the total is their mean."),
+                present=len(items),
+                count=len(instrument.items),
+            )
+        )
+    if inp.printed_total is not None and inp.printed_total != total:
+        warnings.append(
+            Problem.of(
+                "printed_total",
+                gettext_noop("Printed total %(printed)s differs from the total %(computed)s computed from the items."),
+                printed=str(inp.printed_total),
+                computed="—" if total is None else str(total),
+            )
+        )
+    level_code = level.code if level else None
+    if inp.printed_level is not None and inp.printed_level.strip().lower() != (level_code or ""):
+        warnings.append(
+            Problem.of(
+                "printed_level",
+                gettext_noop("Printed level '%(printed)s' differs from the level '%(computed)s' computed from the items."),
+                printed=inp.printed_level,
+                computed=level_code or "—",
+            )
+        )
+    goals = {item.goal_id: inp.goals[item.goal_id] for item in instrument.items if item.goal_id in inp.goals}
+    return (
+        ScoreResult(
+            items=items,
+            derived=tuple(derived),
+            total=total,
+            mean=mean,
+            level=level_code,
+            goals=goals,
+            warnings=tuple(warnings),
+        ),
+        [],
+    )
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- parsing raw text
+
+
+_INTEGER = re.compile(r"[+]?[0-9]+")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Parse '12.5' or the Dutch '12,5'; None when it is not a finite number."""
+    cleaned = text.strip()
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def record_fields(instrument: Instrument) -> list[str]:
+    """Every field name a raw record may hold for this instrument (CSV columns, form names)."""
+    names = [f"item_{item.id}" for item in instrument.items]
+    names += [f"goal_{item.goal_id}" for item in instrument.items if item.goal_id]
+    names += [fact.id for fact in instrument.facts]
+    names += ["printed_total", "printed_level"]
+    return names
+
+
+def parse_record(
+    instrument: Instrument,
+    raw: Mapping[str, str | None],
+    criteria: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[MeasurementInput, list[Problem]]:
+    """Validate raw text values (CSV cells or form fields) into typed input.
+
+    Empty values mean "not given". Every problem is collected, none stops the others.
+    ``criteria`` carries ticked criteria per item (the web form's 7a checkboxes).
+    """
+    problems: list[Problem] = []
+
+    def value(name: str) -> str | None:
+        v = raw.get(name)
+        if v is None:
+            return None
+        v = v.strip()
+        return v or None
+
+    direct: dict[str, int] = {}
+    for item in instrument.items:
+        name = f"item_{item.id}"
+        text = value(name)
+        if text is None:
+            continue
+        if not _INTEGER.fullmatch(text) or not (instrument.scale_min <= int(text) <= instrument.scale_max):
+            problems.append(
+                Problem.of(
+                    name,
+                    gettext_noop("'%(value)s' is not a score: give a whole number from %(min)s to %(max)s."),
+                    value=text,
+                    min=instrument.scale_min,
+                    max=instrument.scale_max,
+                )
+            )
+            continue
+        direct[item.id] = int(text)
+
+    codes = [g.code for g in instrument.goal_codes]
+    goals: dict[str, str] = {}
+    for item in instrument.items:
+        name = f"goal_{item.goal_id}"
+        text = value(name)
+        if text is None or not item.goal_id:
+            continue
+        if text.upper() not in codes:
+            problems.append(
+                Problem.of(
+                    name,
+                    gettext_noop("'%(value)s' is not a goal code: use %(codes)s."),
+                    value=text,
+                    codes=", ".join(codes),
+                )
+            )
+            continue
+        goals[item.goal_id] = text.upper()
+
+    facts: dict[str, Decimal] = {}
+    for fact in instrument.facts:
+        text = value(fact.id)
+        if text is None:
+            continue
+        number = parse_decimal(text)
+        if number is None:
+            problems.append(Problem.of(fact.id, gettext_noop("'%(value)s' is not a number."), value=text))
+            continue
+        if fact.kind == "integer" and number != number.to_integral_value():
+            problems.append(
+                Problem.of(fact.id, gettext_noop("'%(value)s' must be a whole number."), value=text)
+            )
+            continue
+        if number < fact.minimum:
+            problems.append(
+                Problem.of(
+                    fact.id,
+                    gettext_noop("%(value)s is too small: the minimum is %(min)s."),
+                    value=text,
+                    min=_fmt(fact.minimum),
+                )
+            )
+            continue
+        if fact.maximum is not None and number > fact.maximum:
+            problems.append(
+                Problem.of(
+                    fact.id,
+                    gettext_noop("%(value)s is too large: the maximum is %(max)s."),
+                    value=text,
+                    max=_fmt(fact.maximum),
+                )
+            )
+            continue
+        facts[fact.id] = number
+
+    printed_total = None
+    text = value("printed_total")
+    if text is not None:
+        printed_total = parse_decimal(text)
+        if printed_total is None:
+            problems.append(
+                Problem.of("printed_total", gettext_noop("'%(value)s' is not a number."), value=text)
+            )
+        else:
+            printed_total = printed_total.quantize(Decimal(1).scaleb(-instrument.decimals))
+
+    inp = MeasurementInput(
+        direct=direct,
+        facts=facts,
+        criteria=dict(criteria or {}),
+        goals=goals,
+        printed_total=printed_total,
+        printed_level=value("printed_level"),
+    )
+    return inp, problems
+
+
+def evaluate(
+    instrument: Instrument,
+    raw: Mapping[str, str | None],
+    criteria: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[MeasurementInput, ScoreResult]:
+    """Parse and score raw values; raise :class:`InvalidMeasurement` listing every error."""
+    inp, problems = parse_record(instrument, raw, criteria)
+    if problems:
+        # Cross-field checks only make sense on values that parsed; report those too.
+        _, more = score(instrument, inp)
+        bad_fields = {p.field for p in problems}
+        raise InvalidMeasurement(_unique(problems + [p for p in more if p.field not in bad_fields]))
+    result, problems = score(instrument, inp)
+    if result is None:
+        raise InvalidMeasurement(problems)
+    return inp, result
