@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -485,8 +485,23 @@ def parse_record(
             problems.append(
                 Problem.of("printed_total", gettext_noop("'%(value)s' is not a number."), value=text)
             )
+        elif not (instrument.scale_min <= printed_total <= instrument.scale_max):
+            # Out of range: also keeps quantize() from raising InvalidOperation on e.g. '1e30'.
+            problems.append(
+                Problem.of(
+                    "printed_total",
+                    gettext_noop("'%(value)s' is not a total: give a number from %(min)s to %(max)s."),
+                    value=text,
+                    min=instrument.scale_min,
+                    max=instrument.scale_max,
+                )
+            )
+            printed_total = None
         else:
-            printed_total = printed_total.quantize(Decimal(1).scaleb(-instrument.decimals))
+            # Half up, like the computed total (the default half-even turned '2.25' into 2.2).
+            printed_total = printed_total.quantize(
+                Decimal(1).scaleb(-instrument.decimals), rounding=ROUND_HALF_UP
+            )
 
     inp = MeasurementInput(
         direct=direct,

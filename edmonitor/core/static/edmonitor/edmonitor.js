@@ -1,0 +1,19 @@
+// Progressive enhancement only: every page works without JavaScript.
+// For items that can be derived from facts, show only the part the user chose.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-mode-group]").forEach(function (group) {
+    var item = group.getAttribute("data-mode-group");
+    var direct = document.getElementById("direct-" + item);
+    var facts = document.getElementById("facts-" + item);
+    function update() {
+      var chosen = group.querySelector("input:checked");
+      var mode = chosen ? chosen.value : "direct";
+      if (direct) direct.hidden = mode === "facts";
+      if (facts) facts.hidden = mode !== "facts";
+    }
+    group.addEventListener("change", update);
+    update();
+  });
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+});

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_instruments(sender, **kwargs):  # noqa: ANN001 - signal signature
+    from .instruments import sync_instrument_versions
+
+    sync_instrument_versions()
+
+
+class MeasurementsConfig(AppConfig):
+    name = "edmonitor.measurements"
+    verbose_name = _("Measurements")
+
+    def ready(self) -> None:
+        # Every migrated database holds the shipped instrument versions.
+        post_migrate.connect(_sync_instruments, sender=self)

@@ -1,0 +1,253 @@
+"""The measurement form, built from the instrument definition.
+
+Field names are the CSV column names of the ``score vie`` format (``item_1a``,
+``goal_1b``, ``staff_fte`` ...), and the form hands its raw values to the same
+engine functions the CLI uses, so a bad value gets the same check everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.instruments.definition import Instrument, Item
+from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, parse_record, score
+from edmonitor.organisations.models import Organisation
+
+from .models import Measurement
+
+MODE_DIRECT = "direct"
+MODE_FACTS = "facts"
+
+
+def problem_message(problem: Problem, instrument: Instrument) -> str:
+    """Translate an engine problem, naming facts by their label in the user's language."""
+    params = dict(problem.params)
+    lang = get_language()
+    for key in ("fact", "fte", "hours"):
+        if key in params:
+            try:
+                params[key] = instrument.fact(str(params[key])).label.get(lang)
+            except KeyError:
+                pass
+    return _(problem.message) % params
+
+
+def shared_facts(instrument: Instrument) -> list[str]:
+    """Facts about the organisation as a whole (staff fte, clients), asked once at the top."""
+    per_item = {f for item in instrument.derivable_items for f in item.derivation.facts}  # type: ignore[union-attr]
+    return [f.id for f in instrument.facts if f.id not in per_item]
+
+
+def item_facts(item: Item) -> list[str]:
+    """Facts asked under an item (the criteria count is asked as ticked criteria instead)."""
+    if item.derivation is None:
+        return []
+    if item.derivation.criteria:
+        return []
+    return list(item.derivation.facts)
+
+
+@dataclass
+class ItemFields:
+    item: Item
+    score: forms.BoundField
+    goal: forms.BoundField | None
+    note: forms.BoundField
+    mode: forms.BoundField | None
+    facts: list[forms.BoundField]
+    criteria: forms.BoundField | None
+
+
+class MeasurementForm(AccessibleFormMixin, forms.Form):
+    measured_on = forms.DateField(label=gettext_lazy("Date of the measurement"), widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.CharField(
+        label=gettext_lazy("Label"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy("For example 'beginmeting' or 'meting 2026'."),
+    )
+    facility = forms.ModelChoiceField(
+        label=gettext_lazy("Facility"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("The whole organisation"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        instrument: Instrument,
+        organisation: Organisation,
+        measurement: Measurement | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.instrument = instrument
+        self.organisation = organisation
+        if measurement is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_from(measurement)
+        elif "initial" not in kwargs:
+            kwargs["initial"] = {
+                "staff_fte": _decimal_text(organisation.staff_fte),
+                "clients": "" if organisation.clients is None else str(organisation.clients),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = organisation.facilities.all()
+        if not organisation.facilities.exists():
+            del self.fields["facility"]
+        lang = get_language()
+        self.inp: MeasurementInput | None = None
+        self.result: ScoreResult | None = None
+
+        for fact_id in shared_facts(instrument):
+            self.fields[fact_id] = self._fact_field(fact_id, lang)
+        for item in instrument.items:
+            self.fields[f"item_{item.id}"] = forms.ChoiceField(
+                label=item.title.get(lang),
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[(str(n), f"{n}. {text.get(lang)}") for n, text in sorted(item.anchors.items())],
+            )
+            if item.derivation is not None:
+                self.fields[f"mode_{item.id}"] = forms.ChoiceField(
+                    label=_("How do you want to score this item?"),
+                    widget=forms.RadioSelect,
+                    choices=[
+                        (MODE_DIRECT, _("I choose the level myself")),
+                        (MODE_FACTS, _("Derive the score from the facts")),
+                    ],
+                    initial=MODE_DIRECT,
+                    required=False,
+                )
+                for fact_id in item_facts(item):
+                    self.fields[fact_id] = self._fact_field(fact_id, lang)
+                if item.derivation.criteria:
+                    self.fields[f"criteria_{item.id}"] = forms.MultipleChoiceField(
+                        label=_("Which criteria hold?"),
+                        required=False,
+                        widget=forms.CheckboxSelectMultiple,
+                        choices=[(c.id, c.label.get(lang)) for c in item.derivation.criteria],
+                    )
+            if item.goal_id:
+                self.fields[f"goal_{item.goal_id}"] = forms.ChoiceField(
+                    label=item.goal_question.get(lang),
+                    required=False,
+                    widget=forms.RadioSelect,
+                    choices=[("", _("Not recorded"))]
+                    + [(g.code, f"{g.code}. {g.label.get(lang)}") for g in instrument.goal_codes],
+                )
+            self.fields[f"note_{item.id}"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+            )
+
+    def _fact_field(self, fact_id: str, lang: str | None) -> forms.CharField:
+        fact = self.instrument.fact(fact_id)
+        return forms.CharField(
+            label=fact.label.get(lang),
+            help_text=fact.help.get(lang) if fact.help else "",
+            required=False,
+            max_length=32,
+            widget=forms.TextInput(attrs={"inputmode": "numeric" if fact.kind == "integer" else "decimal"}),
+        )
+
+    # ------------------------------------------------------------------ layout helpers for the template
+
+    def shared_fact_fields(self) -> list[forms.BoundField]:
+        return [self[f] for f in shared_facts(self.instrument)]
+
+    def sections(self) -> list[tuple[Any, list[ItemFields]]]:
+        out: list[tuple[Any, list[ItemFields]]] = []
+        for subgoal in self.instrument.subgoals or [None]:
+            items = [i for i in self.instrument.items if subgoal is None or i.subgoal == subgoal.code]
+            out.append((subgoal, [self._item_fields(i) for i in items]))
+        return out
+
+    def _item_fields(self, item: Item) -> ItemFields:
+        return ItemFields(
+            item=item,
+            score=self[f"item_{item.id}"],
+            goal=self[f"goal_{item.goal_id}"] if item.goal_id else None,
+            note=self[f"note_{item.id}"],
+            mode=self[f"mode_{item.id}"] if item.derivation else None,
+            facts=[self[f] for f in item_facts(item)],
+            criteria=self[f"criteria_{item.id}"] if f"criteria_{item.id}" in self.fields else None,
+        )
+
+    # ------------------------------------------------------------------ validation through the engine
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        raw: dict[str, str | None] = {}
+        criteria: dict[str, frozenset[str]] = {}
+        for fact_id in shared_facts(self.instrument):
+            raw[fact_id] = cleaned.get(fact_id) or None
+        for item in self.instrument.items:
+            if item.derivation is not None and cleaned.get(f"mode_{item.id}") == MODE_FACTS:
+                if item.derivation.criteria:
+                    criteria[item.id] = frozenset(cleaned.get(f"criteria_{item.id}") or [])
+                else:
+                    given = {f: cleaned.get(f) for f in item_facts(item)}
+                    if not any(given.values()):
+                        self.add_error(
+                            item_facts(item)[0],
+                            _("Enter the facts for item %(item)s, or choose the level yourself.") % {"item": item.id},
+                        )
+                    raw.update(given)
+            else:
+                raw[f"item_{item.id}"] = cleaned.get(f"item_{item.id}") or None
+            if item.goal_id:
+                raw[f"goal_{item.goal_id}"] = cleaned.get(f"goal_{item.goal_id}") or None
+        inp, problems = parse_record(self.instrument, raw, criteria)
+        if not problems:
+            result, problems = score(self.instrument, inp)
+            self.inp, self.result = inp, result
+        for problem in problems:
+            target = problem.field if problem.field in self.fields else None
+            self.add_error(target, problem_message(problem, self.instrument))
+        return cleaned
+
+    def notes(self) -> dict[str, str]:
+        return {item.id: self.cleaned_data.get(f"note_{item.id}", "") for item in self.instrument.items}
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+def initial_from(measurement: Measurement) -> dict[str, Any]:
+    """Form values that reproduce a stored measurement."""
+    instrument = measurement.instrument
+    initial: dict[str, Any] = {
+        "measured_on": measurement.measured_on,
+        "label": measurement.label,
+        "facility": measurement.facility_id,
+    }
+    initial.update({k: _decimal_text(Decimal(v)) for k, v in measurement.facts.items()})
+    responses = {r.item_id: r for r in measurement.responses.all()}
+    for item in instrument.items:
+        response = responses.get(item.id)
+        if item.derivation is not None:
+            derived = response is not None and response.derived
+            initial[f"mode_{item.id}"] = MODE_FACTS if derived else MODE_DIRECT
+            if item.id in measurement.criteria:
+                initial[f"criteria_{item.id}"] = list(measurement.criteria[item.id])
+        if response is None:
+            continue
+        if response.score is not None and not response.derived:
+            initial[f"item_{item.id}"] = str(response.score)
+        if item.goal_id:
+            initial[f"goal_{item.goal_id}"] = response.goal_code
+        initial[f"note_{item.id}"] = response.note
+    return initial

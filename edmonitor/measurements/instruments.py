@@ -1,0 +1,53 @@
+"""Keep the database's instrument versions in step with the definition files.
+
+A definition file may be corrected only while no measurement uses its version;
+once one does, the stored copy is frozen and a changed file is refused: the
+correction must become a new version file.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from edmonitor.instruments.definition import Instrument, available_definitions, latest_version, load_definition
+
+from .models import InstrumentVersion
+
+
+class InstrumentVersionFrozen(RuntimeError):
+    """A definition file differs from a stored version that measurements already use."""
+
+
+@transaction.atomic
+def store_instrument(instrument: Instrument) -> InstrumentVersion:
+    """Store (or refresh an unused) version; refuse to change a version in use."""
+    stored = InstrumentVersion.objects.select_for_update().filter(
+        code=instrument.code, version=instrument.version
+    ).first()
+    if stored is None:
+        return InstrumentVersion.objects.create(
+            code=instrument.code,
+            version=instrument.version,
+            definition=instrument.raw,
+            checksum=instrument.checksum,
+        )
+    if stored.checksum == instrument.checksum:
+        return stored
+    if stored.measurements.exists():
+        raise InstrumentVersionFrozen(
+            f"The definition of {instrument.key} differs from the stored version, which "
+            f"{stored.measurements.count()} measurement(s) use. Publish the correction as a new version."
+        )
+    stored.definition = instrument.raw
+    stored.checksum = instrument.checksum
+    stored.save(update_fields=["definition", "checksum"])
+    return stored
+
+
+def sync_instrument_versions() -> list[InstrumentVersion]:
+    return [store_instrument(load_definition(key)) for key in available_definitions()]
+
+
+def current_version(code: str) -> InstrumentVersion:
+    """The stored copy of the newest shipped version of an instrument."""
+    return store_instrument(latest_version(code))

@@ -1,0 +1,137 @@
+"""Measurements with an instrument (VIE, later MIE and others) and their item responses.
+
+A measurement is pinned to the exact :class:`InstrumentVersion` it was taken
+with. The definition is stored in the database, so a measurement keeps showing
+the texts and rules it was scored with even when a newer version ships; a
+version used by any measurement is never changed (see :mod:`.instruments`).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edmonitor.instruments.definition import Instrument, parse_instrument
+from edmonitor.organisations.models import Facility, Organisation
+
+
+class InstrumentVersion(models.Model):
+    """One immutable version of an instrument definition, copied from its file in the package."""
+
+    code = models.CharField(_("instrument"), max_length=32)
+    version = models.CharField(_("version"), max_length=32)
+    definition = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "version"]
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                name="instrument_version_unique",
+                violation_error_message=_("This instrument version already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.name} {self.version}"
+
+    @cached_property
+    def instrument(self) -> Instrument:
+        return parse_instrument(self.definition)
+
+
+class Level(models.TextChoices):
+    LOW = "laag", _("low")
+    MEDIUM = "midden", _("medium")
+    HIGH = "hoog", _("high")
+
+
+class MeasurementQuerySet(models.QuerySet["Measurement"]):
+    def for_organisations(self, organisations: models.QuerySet[Organisation]) -> MeasurementQuerySet:
+        return self.filter(organisation__in=organisations)
+
+    def with_responses(self) -> MeasurementQuerySet:
+        return self.select_related("instrument_version", "facility").prefetch_related("responses")
+
+
+class Measurement(models.Model):
+    """One completed questionnaire for an organisation (or one of its facilities) on a date."""
+
+    class Origin(models.TextChoices):
+        FORM = "form", _("entered in the form")
+        IMPORT = "import", _("imported from a file")
+        EXAMPLE = "example", _("example data (LIVE study)")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measurements")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="measurements", null=True, blank=True
+    )
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
+    measured_on = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=120, blank=True, help_text=_("For example 'beginmeting'."))
+    facts = models.JSONField(_("facts"), default=dict, blank=True)  # fact id -> decimal as text
+    criteria = models.JSONField(default=dict, blank=True)  # item id -> ticked criterion ids
+    # Stored results of the scoring engine, refreshed by services.record_measurement on every save.
+    total = models.DecimalField(_("total"), max_digits=3, decimal_places=1, null=True, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
+    printed_total = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    printed_level = models.CharField(max_length=32, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.FORM)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measured_on", "id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        indexes = [models.Index(fields=["organisation", "measured_on"], name="measurement_org_date")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.label or self.measured_on}"
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.instrument_version.instrument
+
+
+class ItemResponse(models.Model):
+    """The answer to one item of a measurement: score, goal-attainment code and note."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="responses")
+    item_id = models.CharField(max_length=16)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    derived = models.BooleanField(default=False, help_text=_("The score was derived from the facts."))
+    goal_code = models.CharField(max_length=1, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["measurement", "id"]
+        verbose_name = _("item response")
+        verbose_name_plural = _("item responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measurement", "item_id"],
+                name="item_response_unique_per_measurement",
+                violation_error_message=_("This item already has an answer in this measurement."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1) | models.Q(score__isnull=True),
+                name="item_response_score_positive",
+                violation_error_message=_("A score is at least 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.score}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("organisaties/<int:pk>/metingen/nieuw/", views.measurement_create, name="measurement_create"),
+    path("organisaties/<int:pk>/metingen/<int:measurement_pk>/", views.measurement_detail, name="measurement"),
+    path(
+        "organisaties/<int:pk>/metingen/<int:measurement_pk>/bewerken/",
+        views.measurement_edit,
+        name="measurement_edit",
+    ),
+    path(
+        "organisaties/<int:pk>/metingen/<int:measurement_pk>/verwijderen/",
+        views.measurement_delete,
+        name="measurement_delete",
+    ),
+]

@@ -1,0 +1,139 @@
+"""Measurement pages: record, show, correct and delete a measurement."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.permissions import Action, can, organisation_for
+
+from .forms import MeasurementForm, problem_message
+from .instruments import current_version
+from .models import Measurement
+from .services import delete_measurement, record_measurement, rescore
+
+
+def _measurement(request: HttpRequest, pk: int, measurement_pk: int, action: Action) -> tuple[Organisation, Measurement]:
+    organisation = organisation_for(request.user, pk, action)
+    measurement = get_object_or_404(
+        Measurement.objects.with_responses(), pk=measurement_pk, organisation=organisation
+    )
+    return organisation, measurement
+
+
+def _save(request: HttpRequest, form: MeasurementForm, organisation: Organisation, instrument_version, measurement=None):
+    assert form.inp is not None
+    measurement, _result = record_measurement(
+        organisation=organisation,
+        instrument_version=instrument_version,
+        measured_on=form.cleaned_data["measured_on"],
+        label=form.cleaned_data["label"],
+        facility=form.cleaned_data.get("facility"),
+        inp=form.inp,
+        notes=form.notes(),
+        user=request.user,
+        measurement=measurement,
+    )
+    return measurement
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vie") -> HttpResponse:
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    if instrument_code != "vie":
+        raise Http404("Unknown instrument")
+    version = current_version(instrument_code)
+    form = MeasurementForm(
+        request.POST or None, instrument=version.instrument, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        measurement = _save(request, form, organisation, version)
+        messages.success(request, _("The measurement has been saved."))
+        return redirect("measurement", pk=organisation.pk, measurement_pk=measurement.pk)
+    if request.method == "POST":
+        messages.error(request, _("The measurement has not been saved: please correct the marked fields."))
+    return render(
+        request,
+        "measurements/measurement_form.html",
+        {"form": form, "organisation": organisation, "instrument": version.instrument},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    organisation, measurement = _measurement(request, pk, measurement_pk, Action.RECORD)
+    version = measurement.instrument_version
+    form = MeasurementForm(
+        request.POST or None, instrument=version.instrument, organisation=organisation, measurement=measurement
+    )
+    if request.method == "POST" and form.is_valid():
+        _save(request, form, organisation, version, measurement)
+        messages.success(request, _("The changes have been saved."))
+        return redirect("measurement", pk=organisation.pk, measurement_pk=measurement.pk)
+    if request.method == "POST":
+        messages.error(request, _("The measurement has not been saved: please correct the marked fields."))
+    return render(
+        request,
+        "measurements/measurement_form.html",
+        {"form": form, "organisation": organisation, "instrument": version.instrument, "measurement": measurement},
+    )
+
+
+def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    organisation, measurement = _measurement(request, pk, measurement_pk, Action.VIEW)
+    instrument = measurement.instrument
+    result = rescore(measurement)
+    responses = {r.item_id: r for r in measurement.responses.all()}
+    goal_labels = {g.code: g.label for g in instrument.goal_codes}
+    rows = []
+    for item in instrument.items:
+        response = responses.get(item.id)
+        score = response.score if response else None
+        rows.append(
+            {
+                "item": item,
+                "score": score,
+                "anchor": item.anchors.get(score) if score else None,
+                "derived": bool(response and response.derived),
+                "goal": response.goal_code if response else "",
+                "goal_label": goal_labels.get(response.goal_code) if response and response.goal_code else None,
+                "note": response.note if response else "",
+            }
+        )
+    return render(
+        request,
+        "measurements/measurement_detail.html",
+        {
+            "organisation": organisation,
+            "measurement": measurement,
+            "instrument": instrument,
+            "rows": rows,
+            "level": instrument.level(measurement.level) if measurement.level else None,
+            "warnings": [problem_message(w, instrument) for w in result.warnings],
+            "facts": [
+                (instrument.fact(k), v) for k, v in measurement.facts.items()
+            ],
+            "criteria": {
+                item_id: [c for c in instrument.item(item_id).derivation.criteria if c.id in ids]
+                for item_id, ids in measurement.criteria.items()
+            },
+            "can_record": can(request.user, Action.RECORD, organisation),
+            "can_manage": can(request.user, Action.MANAGE, organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    organisation, measurement = _measurement(request, pk, measurement_pk, Action.MANAGE)
+    if request.method == "POST":
+        delete_measurement(measurement)
+        messages.success(request, _("The measurement has been deleted."))
+        return redirect("organisation", pk=organisation.pk)
+    return render(
+        request, "measurements/measurement_confirm_delete.html", {"organisation": organisation, "measurement": measurement}
+    )

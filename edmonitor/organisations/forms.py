@@ -1,0 +1,65 @@
+"""Forms for organisations, facilities and memberships."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from edmonitor.core.forms import AccessibleFormMixin
+
+from .models import Facility, Membership, Organisation, Role
+
+
+class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "clients", "staff_fte"]
+
+    def clean_staff_fte(self):
+        value = self.cleaned_data.get("staff_fte")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("The staff fte cannot be negative."))
+        return value
+
+
+class FacilityForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = ["name"]
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Facility.objects.filter(organisation=self.instance.organisation, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("This organisation already has a facility with this name."))
+        return name
+
+
+class MembershipForm(AccessibleFormMixin, forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active user with this username."))
+        self.user = user
+        return username
+
+    def save(self) -> Membership:
+        membership, _created = Membership.objects.update_or_create(
+            user=self.user, organisation=self.organisation, defaults={"role": self.cleaned_data["role"]}
+        )
+        return membership

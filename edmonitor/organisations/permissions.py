@@ -1,0 +1,79 @@
+"""Who may do what with an organisation's data: the one place that decides.
+
+Every view that touches organisation data goes through :func:`organisation_for`
+or :func:`visible_organisations`; nothing else checks roles. Staff users
+(coordinators at a knowledge centre) and superusers may do everything.
+
+An organisation a user may not see answers 404, not 403, so guessing URLs does
+not even reveal that it exists.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Organisation, OrganisationQuerySet, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"  # read everything of the organisation
+    RECORD = "record"  # enter and correct measurements
+    MANAGE = "manage"  # edit the organisation, its facilities and members; delete measurements
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.ADMIN: frozenset({Action.VIEW, Action.RECORD, Action.MANAGE}),
+    Role.MEMBER: frozenset({Action.VIEW, Action.RECORD}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def is_coordinator(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def role_of(user: User, organisation: Organisation) -> str | None:
+    if not user.is_authenticated:
+        return None
+    cache = getattr(user, "_edmonitor_roles", None)
+    if cache is None:
+        cache = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._edmonitor_roles = cache  # type: ignore[union-attr]
+    return cache.get(organisation.pk)
+
+
+def can(user: User, action: Action, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    role = role_of(user, organisation)
+    return role is not None and action in ROLE_ACTIONS[role]
+
+
+def can_create_organisations(user: User) -> bool:
+    return is_coordinator(user)
+
+
+def visible_organisations(user: User) -> OrganisationQuerySet:
+    if is_coordinator(user):
+        return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.with_member(user)
+
+
+def organisation_for(user: User, pk: int, action: Action) -> Organisation:
+    """The organisation if the user may do ``action``; 404 if they may not see it, else 403."""
+    organisation = visible_organisations(user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    if not can(user, action, organisation):
+        raise PermissionDenied
+    return organisation
