@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from edmonitor.measurements.comparison import compare_measurements
 from edmonitor.measurements.models import Measurement
@@ -140,9 +139,10 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Action.MANAGE)
+    if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
+        return HttpResponseNotAllowed(["POST"])
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot remove your own role."))

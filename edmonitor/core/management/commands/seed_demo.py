@@ -1,0 +1,141 @@
+"""Load demo data: users with each role, a demo organisation with measurements, and the LIVE study.
+
+Meant for trying edmonitor out on a laptop; it refuses to run in production.
+Running it again changes nothing that is already there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from edmonitor.instruments.scoring import MeasurementInput
+from edmonitor.measurements.instruments import current_version
+from edmonitor.measurements.models import Measurement
+from edmonitor.measurements.services import record_measurement
+from edmonitor.organisations.models import Facility, Membership, Organisation, Role, Sector
+
+DEMO_PASSWORD = "edmonitor-demo"
+
+USERS = [
+    # username, full name, staff, role in the demo organisation
+    ("coordinator", "Coördinator Kenniscentrum", True, None),
+    ("projectleider", "Pim Projectleider", False, Role.ADMIN),
+    ("medewerker", "Mia Medewerker", False, Role.MEMBER),
+    ("lezer", "Lex Lezer", False, Role.VIEWER),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users, a demo organisation with VIE measurements, and load the LIVE study data."
+
+    def handle(self, *args, **options):
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError("seed_demo creates users with a known password; it does not run in production.")
+        with transaction.atomic():
+            users = self._users()
+            organisation = self._organisation(users)
+            self._measurements(organisation, users["projectleider"])
+        self._live(users)
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write("  coordinator    – staff: sees and manages every organisation, including the 18 LIVE institutions")
+        self.stdout.write("  projectleider  – organisation admin of 'GGZ Voorbeeldstad'")
+        self.stdout.write("  medewerker     – project member of 'GGZ Voorbeeldstad' (may record measurements)")
+        self.stdout.write("  lezer          – read-only viewer of 'GGZ Voorbeeldstad'")
+
+    def _users(self):
+        User = get_user_model()
+        users = {}
+        for username, full_name, staff, _role in USERS:
+            first, _, last = full_name.partition(" ")
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "is_staff": staff, "is_superuser": staff},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            users[username] = user
+        return users
+
+    def _organisation(self, users):
+        organisation, _ = Organisation.objects.get_or_create(
+            name="GGZ Voorbeeldstad",
+            defaults={"sector": Sector.MENTAL_HEALTH, "clients": 6400, "staff_fte": Decimal("850")},
+        )
+        for name in ("Kliniek De Linde", "FACT-team Noord"):
+            Facility.objects.get_or_create(organisation=organisation, name=name)
+        for username, _full, _staff, role in USERS:
+            if role is not None:
+                Membership.objects.get_or_create(user=users[username], organisation=organisation, defaults={"role": role})
+        return organisation
+
+    def _measurements(self, organisation, user):
+        if organisation.measurements.exists():
+            return
+        version = current_version("vie")
+        baseline = MeasurementInput(
+            direct={"2a": 2, "6a": 3, "8a": 2, "9a": 2, "10a": 2},
+            facts={
+                "staff_fte": Decimal("850"),
+                "clients": Decimal("6400"),
+                "ed_fte": Decimal("1.5"),
+                "ed_policy_count": Decimal("0"),
+                "ed_recovery_coach_count": Decimal("3"),
+                "ed_group_facilitator_count": Decimal("2"),
+            },
+            criteria={"7a": frozenset({"regular_actions", "several_target_groups"})},
+            goals={},
+        )
+        record_measurement(
+            organisation=organisation,
+            instrument_version=version,
+            measured_on=dt.date(2025, 3, 15),
+            label="beginmeting",
+            inp=baseline,
+            notes={"2a": "Twee leerwerkplekken bij het herstelcentrum, verder nog weinig.",
+                   "9a": "Scholing alleen op aanvraag."},
+            user=user,
+            origin=Measurement.Origin.FORM,
+        )
+        followup = MeasurementInput(
+            direct={"2a": 3, "6a": 4, "8a": 3, "9a": 3, "10a": 4},
+            facts={
+                "staff_fte": Decimal("860"),
+                "clients": Decimal("6500"),
+                "ed_hours_per_week": Decimal("180"),
+                "ed_policy_count": Decimal("1"),
+                "ed_recovery_coach_count": Decimal("6"),
+                "ed_group_facilitator_count": Decimal("4"),
+            },
+            criteria={"7a": frozenset({"regular_actions", "several_target_groups", "several_action_types"})},
+            goals={"1b": "C", "2b": "D", "3b": "B", "4b": "D", "6b": "C", "7b": "C", "9b": "A", "10b": "D"},
+        )
+        record_measurement(
+            organisation=organisation,
+            instrument_version=version,
+            measured_on=dt.date(2026, 3, 20),
+            label="meting 2026",
+            inp=followup,
+            notes={"10a": "Intervisie door een ervaringsdeskundige coach, maandelijks."},
+            user=user,
+            origin=Measurement.Origin.FORM,
+        )
+
+    def _live(self, users):
+        try:
+            from edmonitor.measurements.live import load_live
+        except ImportError:  # pragma: no cover - the LIVE loader ships with the project
+            return
+        report = load_live()
+        self.stdout.write(
+            f"LIVE study: {report.measurements_created} measurement(s) loaded, "
+            f"{report.measurements_skipped} already present, {len(report.discrepancies)} printed figure(s) "
+            "in the source that do not follow from its item scores (see the measurement pages)."
+        )

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: lint, migrations check, then every test on SQLite
+# and the database tests again on PostgreSQL (started here if none is running).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+unset DATABASE_URL
+
+echo "== lint (ruff)"
+.venv/bin/ruff check edmonitor
+echo "== migrations are complete"
+.venv/bin/python manage.py makemigrations --check --dry-run
+echo "== translations compile"
+scripts/messages.sh --check
+
+echo "== tests on SQLite"
+.venv/bin/pytest "$@"
+
+echo "== database tests on PostgreSQL"
+PG_URL=$(scripts/ensure-postgres.sh)
+DATABASE_URL="$PG_URL" .venv/bin/pytest --ignore=edmonitor/instruments "$@"
