@@ -181,7 +181,7 @@ def _fte_per_thousand(
                 staff=_fmt(Fraction(staff)),
             )
         ]
-    ratio = ed / Fraction(staff) * 1000
+    ratio = Fraction(float(ed) / float(staff) * 1000)
     return _band(ratio, params["thresholds"]), []
 
 
@@ -490,7 +490,9 @@ def parse_record(
             problems.append(
                 Problem.of(
                     "printed_total",
-                    gettext_noop("'%(value)s' is not a total: give a number from %(min)s to %(max)s."),
+                    gettext_noop(
+                        "'%(value)s' is not a total: give a number from %(min)s to %(max)s."
+                    ),
                     value=text,
                     min=instrument.scale_min,
                     max=instrument.scale_max,

@@ -22,7 +22,9 @@ from . import oracle
 SEED_NAME = "003_a8d87148f8c5ac85.txt"
 VIE = load_definition("vie-2012.1")
 RAW = json.loads(
-    resources.files("edmonitor.instruments.definitions").joinpath("vie-2012.1.json").read_text("utf-8")
+    resources.files("edmonitor.instruments.definitions")
+    .joinpath("vie-2012.1.json")
+    .read_text("utf-8")
 )
 
 

@@ -171,7 +171,9 @@ def test_goal_codes_never_affect_the_total():
     with_goals = scored(2, 2, 1, 2, 1, 2, 3, 2, 3, 1, **goals)
     assert with_goals.total == plain.total == Decimal("1.9")
     assert with_goals.level == plain.level
-    assert with_goals.goals == {f"{i}b": code for i, code in zip(range(1, 11), "ABCDDCBAAD")}
+    assert with_goals.goals == {
+        f"{i}b": code for i, code in zip(range(1, 11), "ABCDDCBAAD", strict=True)
+    }
 
 
 def test_goal_codes_alone_give_no_total():

@@ -1,0 +1,68 @@
+"""The organisation page: measurements over time and the change between any two of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from edmonitor.testing import BaseTestCase, make_measurement
+
+FIRST = {"1a": 2, "2a": 2, "3a": 1, "4a": 2, "5a": 1, "6a": 2, "7a": 3, "8a": 2, "9a": 3, "10a": 1}  # 19 -> 1.9
+SECOND = {"1a": 3, "2a": 4, "3a": 1, "4a": 2, "5a": 2, "6a": 4, "7a": 3, "8a": 2, "9a": 4, "10a": 3}  # 28 -> 2.8
+
+
+class OrganisationPageTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.first = make_measurement(cls.org_a, FIRST, on=dt.date(2024, 5, 1), label="beginmeting")
+        cls.second = make_measurement(cls.org_a, SECOND, on=dt.date(2025, 5, 1), label="eindmeting")
+
+    def setUp(self):
+        self.login(self.lex)
+
+    def test_it_lists_measurements_in_date_order_with_total_and_level(self):
+        response = self.client.get(reverse("organisation", args=[self.org_a.pk]))
+        rows = response.context["rows"]
+        self.assertEqual([r["measurement"].label for r in rows], ["beginmeting", "eindmeting"])
+        self.assertEqual([str(r["measurement"].total) for r in rows], ["1.9", "2.8"])
+        self.assertEqual([r["measurement"].level for r in rows], ["laag", "midden"])
+        self.assertEqual([r["change"] for r in rows][1], rows[1]["measurement"].total - rows[0]["measurement"].total)
+        self.assertContains(response, "1,9")
+        self.assertContains(response, "+0,9")
+
+    def test_it_shows_the_change_per_item_between_two_chosen_measurements(self):
+        response = self.client.get(
+            reverse("organisation", args=[self.org_a.pk]), {"a": self.first.pk, "b": self.second.pk}
+        )
+        comparison = response.context["comparison"]
+        changes = {row.item.id: row.change for row in comparison.items}
+        self.assertEqual(changes, {k: SECOND[k] - FIRST[k] for k in FIRST})
+        self.assertEqual(str(comparison.total_change), "0.9")
+
+    def test_the_comparison_works_backwards_too(self):
+        response = self.client.get(
+            reverse("organisation", args=[self.org_a.pk]), {"a": self.second.pk, "b": self.first.pk}
+        )
+        changes = {row.item.id: row.change for row in response.context["comparison"].items}
+        self.assertEqual(changes["2a"], -2)
+
+    def test_a_measurement_of_another_organisation_cannot_be_compared(self):
+        other = make_measurement(self.org_b, FIRST)
+        response = self.client.get(reverse("organisation", args=[self.org_a.pk]), {"a": self.first.pk, "b": other.pk})
+        self.assertIsNone(response.context["comparison"])
+        self.assertNotContains(response, "RIBW Beta")
+
+    def test_the_page_needs_the_same_number_of_queries_however_many_measurements(self):
+        url = reverse("organisation", args=[self.org_a.pk])
+        self.client.get(url)  # warm the session
+        # 1 session, 2 user, 3 the organisation among those visible to the user,
+        # 4 the user's roles (cached for the request), 5 measurements joined with their
+        # instrument version and facility, 6 facilities
+        with self.assertNumQueries(6):
+            self.client.get(url)
+        for year in range(2000, 2010):
+            make_measurement(self.org_a, FIRST, on=dt.date(year, 1, 1))
+        with self.assertNumQueries(6):
+            self.client.get(url)
