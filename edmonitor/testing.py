@@ -34,9 +34,7 @@ def make_measurement(organisation, scores: dict[str, int], *, on=dt.date(2025, 1
         instrument_version=current_version("vie"),
         measured_on=on,
         label=label,
-        inp=MeasurementInput(
-            direct=scores, goals=goals or {}, facts={k: Decimal(v) for k, v in (facts or {}).items()}
-        ),
+        inp=MeasurementInput(direct=scores, goals=goals or {}, facts={k: Decimal(v) for k, v in (facts or {}).items()}),
     )
     return measurement
 

@@ -9,7 +9,11 @@ from django.views.i18n import set_language
 from edmonitor.core.forms import LoginForm
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),

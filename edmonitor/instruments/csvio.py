@@ -131,15 +131,11 @@ def read_measurements(instrument: Instrument, data: bytes) -> list[ScoredRow]:
     return rows
 
 
-def _read_row(
-    instrument: Instrument, row: int, record: dict[str, str], problems: list[RowProblem]
-) -> ScoredRow | None:
+def _read_row(instrument: Instrument, row: int, record: dict[str, str], problems: list[RowProblem]) -> ScoredRow | None:
     before = len(problems)
     organisation = record.get("organisation", "").strip()
     if not organisation:
-        problems.append(
-            RowProblem(row, Problem.of("organisation", gettext_noop("The organisation is missing.")))
-        )
+        problems.append(RowProblem(row, Problem.of("organisation", gettext_noop("The organisation is missing."))))
     measured_on = None
     date_text = record.get("measured_on", "").strip()
     if date_text:

@@ -247,8 +247,7 @@ def parse_instrument(raw: dict[str, Any]) -> Instrument:
             raise DefinitionError(f"{where}: fact {f.id} has unknown type {f.kind}")
 
     subgoals = tuple(
-        Subgoal(code=str(s["code"]), title=Text.parse(s["title"], f"{where} subgoal"))
-        for s in raw.get("subgoals", [])
+        Subgoal(code=str(s["code"]), title=Text.parse(s["title"], f"{where} subgoal")) for s in raw.get("subgoals", [])
     )
     subgoal_codes = {s.code for s in subgoals}
 

@@ -135,9 +135,7 @@ RuleResult = tuple[int | None, list[Problem]]
 Rule = Callable[[Instrument, Item, dict[str, Any], MeasurementInput], RuleResult]
 
 
-def _fte_per_thousand(
-    instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput
-) -> RuleResult:
+def _fte_per_thousand(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
     fte_fact, hours_fact, staff_fact = params["fte_fact"], params["hours_fact"], params["staff_fact"]
     fte, hours, staff = inp.facts.get(fte_fact), inp.facts.get(hours_fact), inp.facts.get(staff_fact)
     if fte is not None and hours is not None:
@@ -181,7 +179,7 @@ def _fte_per_thousand(
                 staff=_fmt(Fraction(staff)),
             )
         ]
-    ratio = Fraction(float(ed) / float(staff) * 1000)
+    ratio = ed / Fraction(staff) * 1000
     return _band(ratio, params["thresholds"]), []
 
 
@@ -189,9 +187,7 @@ def _count(instrument: Instrument, item: Item, params: dict[str, Any], inp: Meas
     return _band(Fraction(inp.facts[params["input"]]), params["thresholds"]), []
 
 
-def _count_by_size(
-    instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput
-) -> RuleResult:
+def _count_by_size(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
     size_fact = instrument.size_fact
     assert size_fact is not None, "count_by_size needs size classes in the definition"
     clients = inp.facts.get(size_fact)
@@ -208,13 +204,22 @@ def _count_by_size(
     return _band(Fraction(inp.facts[params["input"]]), thresholds), []
 
 
-def _criteria_count(
-    instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput
-) -> RuleResult:
+def _criteria_count(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
     count_fact = params["input"]
     ticked = inp.criteria.get(item.id)
     stated = inp.facts.get(count_fact)
     if ticked is not None:
+        known = {c.id for c in item.derivation.criteria} if item.derivation else set()
+        unknown = sorted(ticked - known)
+        if unknown:
+            return None, [
+                Problem.of(
+                    f"criteria_{item.id}",
+                    gettext_noop("Unknown criteria for item %(item)s: %(unknown)s."),
+                    item=item.id,
+                    unknown=", ".join(unknown),
+                )
+            ]
         if stated is not None and stated != len(ticked):
             return None, [
                 Problem.of(
@@ -327,7 +332,9 @@ def score(instrument: Instrument, inp: MeasurementInput) -> tuple[ScoreResult | 
         warnings.append(
             Problem.of(
                 "printed_level",
-                gettext_noop("Printed level '%(printed)s' differs from the level '%(computed)s' computed from the items."),
+                gettext_noop(
+                    "Printed level '%(printed)s' differs from the level '%(computed)s' computed from the items."
+                ),
                 printed=inp.printed_level,
                 computed=level_code or "—",
             )
@@ -451,9 +458,7 @@ def parse_record(
             problems.append(Problem.of(fact.id, gettext_noop("'%(value)s' is not a number."), value=text))
             continue
         if fact.kind == "integer" and number != number.to_integral_value():
-            problems.append(
-                Problem.of(fact.id, gettext_noop("'%(value)s' must be a whole number."), value=text)
-            )
+            problems.append(Problem.of(fact.id, gettext_noop("'%(value)s' must be a whole number."), value=text))
             continue
         if number < fact.minimum:
             problems.append(
@@ -482,17 +487,13 @@ def parse_record(
     if text is not None:
         printed_total = parse_decimal(text)
         if printed_total is None:
-            problems.append(
-                Problem.of("printed_total", gettext_noop("'%(value)s' is not a number."), value=text)
-            )
+            problems.append(Problem.of("printed_total", gettext_noop("'%(value)s' is not a number."), value=text))
         elif not (instrument.scale_min <= printed_total <= instrument.scale_max):
             # Out of range: also keeps quantize() from raising InvalidOperation on e.g. '1e30'.
             problems.append(
                 Problem.of(
                     "printed_total",
-                    gettext_noop(
-                        "'%(value)s' is not a total: give a number from %(min)s to %(max)s."
-                    ),
+                    gettext_noop("'%(value)s' is not a total: give a number from %(min)s to %(max)s."),
                     value=text,
                     min=instrument.scale_min,
                     max=instrument.scale_max,
@@ -501,9 +502,7 @@ def parse_record(
             printed_total = None
         else:
             # Half up, like the computed total (the default half-even turned '2.25' into 2.2).
-            printed_total = printed_total.quantize(
-                Decimal(1).scaleb(-instrument.decimals), rounding=ROUND_HALF_UP
-            )
+            printed_total = printed_total.quantize(Decimal(1).scaleb(-instrument.decimals), rounding=ROUND_HALF_UP)
 
     inp = MeasurementInput(
         direct=direct,

@@ -12,9 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from edmonitor.core.forms import AccessibleFormMixin
 from edmonitor.instruments.definition import Instrument, Item
@@ -67,7 +66,9 @@ class ItemFields:
 
 
 class MeasurementForm(AccessibleFormMixin, forms.Form):
-    measured_on = forms.DateField(label=gettext_lazy("Date of the measurement"), widget=forms.DateInput(attrs={"type": "date"}))
+    measured_on = forms.DateField(
+        label=gettext_lazy("Date of the measurement"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     label = forms.CharField(
         label=gettext_lazy("Label"),
         required=False,

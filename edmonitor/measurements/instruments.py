@@ -21,9 +21,9 @@ class InstrumentVersionFrozen(RuntimeError):
 @transaction.atomic
 def store_instrument(instrument: Instrument) -> InstrumentVersion:
     """Store (or refresh an unused) version; refuse to change a version in use."""
-    stored = InstrumentVersion.objects.select_for_update().filter(
-        code=instrument.code, version=instrument.version
-    ).first()
+    stored = (
+        InstrumentVersion.objects.select_for_update().filter(code=instrument.code, version=instrument.version).first()
+    )
     if stored is None:
         return InstrumentVersion.objects.create(
             code=instrument.code,

@@ -70,9 +70,7 @@ class Measurement(models.Model):
         EXAMPLE = "example", _("example data (LIVE study)")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measurements")
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="measurements", null=True, blank=True
-    )
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="measurements", null=True, blank=True)
     instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="measurements")
     measured_on = models.DateField(_("date"))
     label = models.CharField(_("label"), max_length=120, blank=True, help_text=_("For example 'beginmeting'."))

@@ -17,15 +17,17 @@ from .models import Measurement
 from .services import delete_measurement, record_measurement, rescore
 
 
-def _measurement(request: HttpRequest, pk: int, measurement_pk: int, action: Action) -> tuple[Organisation, Measurement]:
+def _measurement(
+    request: HttpRequest, pk: int, measurement_pk: int, action: Action
+) -> tuple[Organisation, Measurement]:
     organisation = organisation_for(request.user, pk, action)
-    measurement = get_object_or_404(
-        Measurement.objects.with_responses(), pk=measurement_pk, organisation=organisation
-    )
+    measurement = get_object_or_404(Measurement.objects.with_responses(), pk=measurement_pk, organisation=organisation)
     return organisation, measurement
 
 
-def _save(request: HttpRequest, form: MeasurementForm, organisation: Organisation, instrument_version, measurement=None):
+def _save(
+    request: HttpRequest, form: MeasurementForm, organisation: Organisation, instrument_version, measurement=None
+):
     assert form.inp is not None
     measurement, _result = record_measurement(
         organisation=organisation,
@@ -47,9 +49,7 @@ def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vi
     if instrument_code != "vie":
         raise Http404("Unknown instrument")
     version = current_version(instrument_code)
-    form = MeasurementForm(
-        request.POST or None, instrument=version.instrument, organisation=organisation
-    )
+    form = MeasurementForm(request.POST or None, instrument=version.instrument, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         measurement = _save(request, form, organisation, version)
         messages.success(request, _("The measurement has been saved."))
@@ -114,9 +114,7 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
             "rows": rows,
             "level": instrument.level(measurement.level) if measurement.level else None,
             "warnings": [problem_message(w, instrument) for w in result.warnings],
-            "facts": [
-                (instrument.fact(k), v) for k, v in measurement.facts.items()
-            ],
+            "facts": [(instrument.fact(k), v) for k, v in measurement.facts.items()],
             "criteria": {
                 item_id: [c for c in instrument.item(item_id).derivation.criteria if c.id in ids]
                 for item_id, ids in measurement.criteria.items()
@@ -135,5 +133,7 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
         messages.success(request, _("The measurement has been deleted."))
         return redirect("organisation", pk=organisation.pk)
     return render(
-        request, "measurements/measurement_confirm_delete.html", {"organisation": organisation, "measurement": measurement}
+        request,
+        "measurements/measurement_confirm_delete.html",
+        {"organisation": organisation, "measurement": measurement},
     )

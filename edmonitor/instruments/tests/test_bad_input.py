@@ -98,9 +98,7 @@ def test_a_dutch_decimal_comma_is_accepted_for_facts():
 
 
 def test_every_problem_in_a_record_is_reported():
-    fields = parse_fields(
-        {"item_1a": "9", "item_2a": "x", "goal_3b": "Z", "ed_fte": "-1", "clients": "veel"}
-    )
+    fields = parse_fields({"item_1a": "9", "item_2a": "x", "goal_3b": "Z", "ed_fte": "-1", "clients": "veel"})
     assert sorted(fields) == sorted(["item_1a", "item_2a", "goal_3b", "ed_fte", "clients"])
 
 
@@ -118,9 +116,7 @@ def test_ed_fte_equal_to_staff_fte_is_allowed():
 
 def test_weekly_hours_above_the_staff_fte_are_an_error_on_ed_hours_per_week():
     # 3601 h = 100.03 fte > 100 fte
-    assert evaluate_fields({"ed_hours_per_week": "3601", "staff_fte": "100"}) == [
-        "ed_hours_per_week"
-    ]
+    assert evaluate_fields({"ed_hours_per_week": "3601", "staff_fte": "100"}) == ["ed_hours_per_week"]
 
 
 def test_giving_both_ed_fte_and_weekly_hours_is_an_error():
@@ -214,9 +210,7 @@ def test_an_unclosed_quote_is_reported_not_crashed_on():
 def test_every_problem_in_every_row_is_reported():
     data = HEADER + b"A,2,2,C,,\nB,9,x,,,\nC,1,1,A,,\nD,,,Q,5,1\n"
     problems = file_problems(data)
-    assert sorted(problems, key=str) == sorted(
-        [(3, "item_1a"), (3, "item_2a"), (5, "goal_1b"), (5, "ed_fte")], key=str
-    )
+    assert sorted(problems, key=str) == sorted([(3, "item_1a"), (3, "item_2a"), (5, "goal_1b"), (5, "ed_fte")], key=str)
 
 
 def test_unknown_columns_are_all_reported():

@@ -138,6 +138,10 @@ def test_a_printed_total_that_differs_is_a_warning_in_the_output(tmp_path):
 def test_the_default_table_format_shows_the_organisation_and_total(tmp_path):
     proc = run("score", "vie", str(write(tmp_path, EXAMPLE)), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(proc.stdout)  # a table, not the JSON format
+    header = proc.stdout.splitlines()[0].split()
+    assert header[0] == "organisation" and "total" in header
     assert "Voorbeeld" in proc.stdout
     assert "1.9" in proc.stdout
     assert "laag" in proc.stdout
@@ -198,12 +202,8 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("content", "row", "column"), [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS]
-)
-def test_bad_input_exits_2_with_nothing_on_stdout_and_row_and_column_on_stderr(
-    tmp_path, content, row, column
-):
+@pytest.mark.parametrize(("content", "row", "column"), [b[1:] for b in BAD_INPUTS], ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_exits_2_with_nothing_on_stdout_and_row_and_column_on_stderr(tmp_path, content, row, column):
     proc = run("score", "vie", str(write(tmp_path, content)), "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""

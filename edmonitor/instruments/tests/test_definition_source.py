@@ -21,11 +21,7 @@ from . import oracle
 
 SEED_NAME = "003_a8d87148f8c5ac85.txt"
 VIE = load_definition("vie-2012.1")
-RAW = json.loads(
-    resources.files("edmonitor.instruments.definitions")
-    .joinpath("vie-2012.1.json")
-    .read_text("utf-8")
-)
+RAW = json.loads(resources.files("edmonitor.instruments.definitions").joinpath("vie-2012.1.json").read_text("utf-8"))
 
 
 def seed_text() -> str:
@@ -131,9 +127,7 @@ def test_the_level_bands_match_the_score_sheet_of_the_seed():
         text,
     )
     assert match, "level bands not found in the seed"
-    low_max, mid_min, mid_max, high_min, high_max = (
-        Decimal(g.replace(",", ".")) for g in match.groups()
-    )
+    low_max, mid_min, mid_max, high_min, high_max = (Decimal(g.replace(",", ".")) for g in match.groups())
     assert [(lv.minimum, lv.maximum) for lv in VIE.levels] == [
         (Decimal(1), low_max),
         (mid_min, mid_max),

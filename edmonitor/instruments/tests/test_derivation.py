@@ -167,9 +167,7 @@ SIZE_BOUNDARY_CASES = [
 
 @pytest.mark.parametrize("item_id", ["4a", "5a"])
 @pytest.mark.parametrize(("clients", "count", "expected"), SIZE_BOUNDARY_CASES)
-def test_the_size_classes_split_at_3000_and_10000_clients_both_inclusive_for_medium(
-    item_id, clients, count, expected
-):
+def test_the_size_classes_split_at_3000_and_10000_clients_both_inclusive_for_medium(item_id, clients, count, expected):
     assert oracle.count_by_size_score(count, clients) == expected
     assert derived_score(item_id, clients=clients, **{COUNT_FACT[item_id]: count}) == expected
 
@@ -281,9 +279,7 @@ def test_for_any_ratio_weekly_hours_score_like_the_same_fte(pair):
     clients=st.one_of(st.sampled_from([0, 2999, 3000, 10000, 10001]), st.integers(0, 10**6)),
     count=st.integers(min_value=0, max_value=60),
 )
-def test_4a_and_5a_scores_follow_the_band_table_and_never_fall_when_the_count_rises(
-    item_id, clients, count
-):
+def test_4a_and_5a_scores_follow_the_band_table_and_never_fall_when_the_count_rises(item_id, clients, count):
     fact = COUNT_FACT[item_id]
     here = derived_score(item_id, clients=clients, **{fact: count})
     above = derived_score(item_id, clients=clients, **{fact: count + 1})
@@ -321,3 +317,14 @@ def test_the_total_is_the_half_up_rounded_mean_within_1_to_5_and_its_level_follo
     assert result.total == expected_total
     assert Decimal(1) <= result.total <= Decimal(5)
     assert result.level == oracle.level(expected_total)
+
+
+def test_a_ticked_criterion_that_the_definition_does_not_know_is_an_error():
+    from edmonitor.instruments.definition import load_definition
+    from edmonitor.instruments.scoring import MeasurementInput, score
+
+    instrument = load_definition("vie-2012.1")
+    result, problems = score(instrument, MeasurementInput(criteria={"7a": frozenset({"regular_actions", "made_up"})}))
+    assert result is None
+    assert [p.field for p in problems] == ["criteria_7a"]
+    assert "made_up" in problems[0].text()

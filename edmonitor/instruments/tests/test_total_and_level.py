@@ -76,9 +76,7 @@ def test_a_mean_of_exactly_1_25_rounds_half_up_to_1_3():
         (Fraction(3649, 1000), "3.6", "midden"),  # 3.649 rounded once is 3.6 (twice: 3.7)
     ],
 )
-def test_a_mean_ending_in_five_rounds_half_up_once_and_the_level_follows_the_rounded_total(
-    mean, expected, level
-):
+def test_a_mean_ending_in_five_rounds_half_up_once_and_the_level_follows_the_rounded_total(mean, expected, level):
     total = round_half_up(mean, 1)
     assert total == Decimal(expected)
     assert str(total) == expected
@@ -171,9 +169,7 @@ def test_goal_codes_never_affect_the_total():
     with_goals = scored(2, 2, 1, 2, 1, 2, 3, 2, 3, 1, **goals)
     assert with_goals.total == plain.total == Decimal("1.9")
     assert with_goals.level == plain.level
-    assert with_goals.goals == {
-        f"{i}b": code for i, code in zip(range(1, 11), "ABCDDCBAAD", strict=True)
-    }
+    assert with_goals.goals == {f"{i}b": code for i, code in zip(range(1, 11), "ABCDDCBAAD", strict=True)}
 
 
 def test_goal_codes_alone_give_no_total():

@@ -10,8 +10,16 @@ from edmonitor.measurements.models import ItemResponse, Measurement
 from edmonitor.testing import BaseTestCase
 
 ALL_DIRECT = {
-    "item_1a": "2", "item_2a": "3", "item_3a": "1", "item_4a": "2", "item_5a": "1",
-    "item_6a": "4", "item_7a": "3", "item_8a": "2", "item_9a": "3", "item_10a": "4",
+    "item_1a": "2",
+    "item_2a": "3",
+    "item_3a": "1",
+    "item_4a": "2",
+    "item_5a": "1",
+    "item_6a": "4",
+    "item_7a": "3",
+    "item_8a": "2",
+    "item_9a": "3",
+    "item_10a": "4",
 }  # sum 25 -> mean 2.5 -> midden
 
 
@@ -51,7 +59,7 @@ class MeasurementFormTests(BaseTestCase):
         edit_url = reverse("measurement_edit", args=[self.org_a.pk, measurement.pk])
         form = self.client.get(edit_url).context["form"]
         data = {}
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form[name].value()
             if value in (None, ""):
                 continue
@@ -126,7 +134,9 @@ class RefusedInputTests(BaseTestCase):
         self.assert_refused({"goal_2b": "E"}, "goal_2b")
 
     def test_negative_facts_are_refused(self):
-        self.assert_refused({"item_5a": None, "mode_5a": "facts", "ed_group_facilitator_count": "-1"}, "ed_group_facilitator_count")
+        self.assert_refused(
+            {"item_5a": None, "mode_5a": "facts", "ed_group_facilitator_count": "-1"}, "ed_group_facilitator_count"
+        )
 
     def test_non_numeric_facts_are_refused(self):
         self.assert_refused({"item_1a": None, "mode_1a": "facts", "staff_fte": "veel", "ed_fte": "2"}, "staff_fte")

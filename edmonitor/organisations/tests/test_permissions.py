@@ -60,7 +60,13 @@ class OrganisationIsolationTests(BaseTestCase):
         for url in self.urls_of_b():
             response = self.client.post(
                 url,
-                {"name": "Overgenomen", "measured_on": "2025-02-02", "item_1a": "1", "username": "alice", "role": "admin"},
+                {
+                    "name": "Overgenomen",
+                    "measured_on": "2025-02-02",
+                    "item_1a": "1",
+                    "username": "alice",
+                    "role": "admin",
+                },
             )
             self.assertEqual(response.status_code, 404, url)
         self.org_b.refresh_from_db()
@@ -123,7 +129,13 @@ class RoleTests(BaseTestCase):
                 self.assertEqual(self.status(user, name, *args), status, f"{user} {name}")
 
     def test_a_viewer_cannot_save_a_measurement(self):
-        status = self.status(self.lex, "measurement_create", self.org_a.pk, method="post", data={"measured_on": "2025-01-02", "item_1a": "3"})
+        status = self.status(
+            self.lex,
+            "measurement_create",
+            self.org_a.pk,
+            method="post",
+            data={"measured_on": "2025-01-02", "item_1a": "3"},
+        )
         self.assertEqual(status, 403)
         self.assertEqual(self.org_a.measurements.count(), 1)
 
@@ -157,7 +169,8 @@ class RoleTests(BaseTestCase):
         self.assertIn("staff_fte", response.context["form"].errors)
         self.assertFalse(Organisation.objects.filter(name="Nieuw").exists())
         response = self.client.post(
-            reverse("organisation_create"), {"name": "Nieuw", "sector": "addiction", "clients": "400", "staff_fte": "55.5"}
+            reverse("organisation_create"),
+            {"name": "Nieuw", "sector": "addiction", "clients": "400", "staff_fte": "55.5"},
         )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Organisation.objects.filter(name="Nieuw", clients=400).exists())

@@ -44,7 +44,9 @@ class Command(BaseCommand):
         self._live(users)
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        self.stdout.write("  coordinator    – staff: sees and manages every organisation, including the 18 LIVE institutions")
+        self.stdout.write(
+            "  coordinator    – staff: sees and manages every organisation, including the 18 LIVE institutions"
+        )
         self.stdout.write("  projectleider  – organisation admin of 'GGZ Voorbeeldstad'")
         self.stdout.write("  medewerker     – project member of 'GGZ Voorbeeldstad' (may record measurements)")
         self.stdout.write("  lezer          – read-only viewer of 'GGZ Voorbeeldstad'")
@@ -73,7 +75,9 @@ class Command(BaseCommand):
             Facility.objects.get_or_create(organisation=organisation, name=name)
         for username, _full, _staff, role in USERS:
             if role is not None:
-                Membership.objects.get_or_create(user=users[username], organisation=organisation, defaults={"role": role})
+                Membership.objects.get_or_create(
+                    user=users[username], organisation=organisation, defaults={"role": role}
+                )
         return organisation
 
     def _measurements(self, organisation, user):
@@ -99,8 +103,10 @@ class Command(BaseCommand):
             measured_on=dt.date(2025, 3, 15),
             label="beginmeting",
             inp=baseline,
-            notes={"2a": "Twee leerwerkplekken bij het herstelcentrum, verder nog weinig.",
-                   "9a": "Scholing alleen op aanvraag."},
+            notes={
+                "2a": "Twee leerwerkplekken bij het herstelcentrum, verder nog weinig.",
+                "9a": "Scholing alleen op aanvraag.",
+            },
             user=user,
             origin=Measurement.Origin.FORM,
         )
