@@ -16,6 +16,7 @@ from django.db import transaction
 
 from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.instruments import current_version
+from edmonitor.measurements.live import load_live
 from edmonitor.measurements.models import Measurement
 from edmonitor.measurements.services import record_measurement
 from edmonitor.organisations.models import Facility, Membership, Organisation, Role, Sector
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             users = self._users()
             organisation = self._organisation(users)
             self._measurements(organisation, users["projectleider"])
-        self._live(users)
+        self._live()
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         self.stdout.write(
@@ -134,11 +135,7 @@ class Command(BaseCommand):
             origin=Measurement.Origin.FORM,
         )
 
-    def _live(self, users):
-        try:
-            from edmonitor.measurements.live import load_live
-        except ImportError:  # pragma: no cover - the LIVE loader ships with the project
-            return
+    def _live(self):
         report = load_live()
         self.stdout.write(
             f"LIVE study: {report.measurements_created} measurement(s) loaded, "
