@@ -8,6 +8,7 @@ unset DATABASE_URL
 
 echo "== lint (ruff)"
 .venv/bin/ruff check edmonitor
+.venv/bin/ruff format --check edmonitor scripts
 echo "== migrations are complete"
 .venv/bin/python manage.py makemigrations --check --dry-run
 echo "== translations compile"
