@@ -99,23 +99,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/organisation_form.html", {"form": form, "organisation": organisation})
 
 
-def facility_create(request: HttpRequest, pk: int) -> HttpResponse:
+def facility_form(request: HttpRequest, pk: int, facility_pk: int | None = None) -> HttpResponse:
+    """Add a facility, or rename one when ``facility_pk`` is given."""
     organisation = organisation_for(request.user, pk, Action.MANAGE)
-    form = FacilityForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The facility has been added."))
-        return redirect("organisation", pk=organisation.pk)
-    return render(request, "organisations/facility_form.html", {"form": form, "organisation": organisation})
-
-
-def facility_edit(request: HttpRequest, pk: int, facility_pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.MANAGE)
-    facility = get_object_or_404(Facility, pk=facility_pk, organisation=organisation)
+    facility = get_object_or_404(Facility, pk=facility_pk, organisation=organisation) if facility_pk else None
     form = FacilityForm(request.POST or None, instance=facility, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("The changes have been saved."))
+        messages.success(request, _("The changes have been saved.") if facility else _("The facility has been added."))
         return redirect("organisation", pk=organisation.pk)
     return render(
         request,

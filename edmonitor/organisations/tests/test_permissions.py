@@ -174,3 +174,21 @@ class RoleTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Organisation.objects.filter(name="Nieuw", clients=400).exists())
+
+
+class FacilityTests(BaseTestCase):
+    def test_an_admin_adds_a_facility_and_a_duplicate_name_is_refused(self):
+        self.login(self.alice)
+        url = reverse("facility_create", args=[self.org_a.pk])
+        self.assertEqual(self.client.post(url, {"name": "Ambulant team Zuid"}).status_code, 302)
+        response = self.client.post(url, {"name": "kliniek oost"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("name", response.context["form"].errors)
+        self.assertEqual(
+            sorted(self.org_a.facilities.values_list("name", flat=True)), ["Ambulant team Zuid", "Kliniek Oost"]
+        )
+
+    def test_the_same_facility_name_may_exist_in_another_organisation(self):
+        self.login(self.bob)
+        url = reverse("facility_create", args=[self.org_b.pk])
+        self.assertEqual(self.client.post(url, {"name": "Kliniek Oost"}).status_code, 302)
