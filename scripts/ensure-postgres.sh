@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make sure a local PostgreSQL server for the tests is running; print its DATABASE_URL.
 # Installs Debian's postgresql package when no server binaries are present, and runs a
-# private cluster (trust auth, loopback only) on port $EDMONITOR_PG_PORT under var/.
+# private cluster (trust auth, loopback only) on port $EDMONITOR_PG_PORT in
+# $EDMONITOR_PG_DIR (default /tmp/edmonitor-postgres-PORT: a place the postgres user can
+# reach whatever the permissions of the checkout's parent folders).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${EDMONITOR_PG_PORT:-54329}
@@ -22,12 +24,12 @@ if "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
   exit 0
 fi
 
-DIR=$(pwd)/var/postgres
+DIR=${EDMONITOR_PG_DIR:-/tmp/edmonitor-postgres-$PORT}
 mkdir -p "$DIR"
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$DIR"; chmod o+x "$(pwd)" "$(pwd)/var" || true; fi
+if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$DIR"; fi
 if [ ! -f "$DIR/data/PG_VERSION" ]; then
   echo "== creating a PostgreSQL cluster in $DIR/data" >&2
   as_owner "$BIN/initdb" -D "$DIR/data" -U postgres -A trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
