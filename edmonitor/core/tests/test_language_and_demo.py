@@ -48,3 +48,11 @@ class DemoDataTests(TestCase):
         self.assertEqual(Organisation.objects.count(), 19)
         self.assertTrue(self.client.login(username="projectleider", password="edmonitor-demo"))
         self.assertEqual(self.client.get(reverse("organisation", args=[demo.pk])).status_code, 200)
+
+
+class DutchByDefaultTests(BaseTestCase):
+    def test_a_browser_asking_for_english_still_gets_dutch_until_the_user_chooses(self):
+        self.login(self.alice)
+        response = self.client.get(reverse("dashboard"), headers={"accept-language": "en-US,en;q=0.9"})
+        self.assertContains(response, '<html lang="nl">')
+        self.assertContains(response, "Mijn organisaties")
