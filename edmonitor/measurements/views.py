@@ -13,7 +13,7 @@ from edmonitor.organisations.permissions import Action, can, organisation_for
 
 from .forms import MeasurementForm, problem_message
 from .instruments import current_version
-from .models import Measurement
+from .models import InstrumentVersion, Measurement
 from .services import delete_measurement, record_measurement, rescore
 
 
@@ -25,55 +25,33 @@ def _measurement(
     return organisation, measurement
 
 
-def _save(
-    request: HttpRequest, form: MeasurementForm, organisation: Organisation, instrument_version, measurement=None
-):
-    assert form.inp is not None
-    measurement, _result = record_measurement(
-        organisation=organisation,
-        instrument_version=instrument_version,
-        measured_on=form.cleaned_data["measured_on"],
-        label=form.cleaned_data["label"],
-        facility=form.cleaned_data.get("facility"),
-        inp=form.inp,
-        notes=form.notes(),
-        user=request.user,
-        measurement=measurement,
-    )
-    return measurement
-
-
-@require_http_methods(["GET", "POST"])
-def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vie") -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.RECORD)
-    if instrument_code != "vie":
-        raise Http404("Unknown instrument")
-    version = current_version(instrument_code)
-    form = MeasurementForm(request.POST or None, instrument=version.instrument, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        measurement = _save(request, form, organisation, version)
-        messages.success(request, _("The measurement has been saved."))
-        return redirect("measurement", pk=organisation.pk, measurement_pk=measurement.pk)
-    if request.method == "POST":
-        messages.error(request, _("The measurement has not been saved: please correct the marked fields."))
-    return render(
-        request,
-        "measurements/measurement_form.html",
-        {"form": form, "organisation": organisation, "instrument": version.instrument},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    organisation, measurement = _measurement(request, pk, measurement_pk, Action.RECORD)
-    version = measurement.instrument_version
+def _form_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    version: InstrumentVersion,
+    measurement: Measurement | None = None,
+) -> HttpResponse:
+    """Show the measurement form; on a valid POST record it (new or corrected) and go to its page."""
     form = MeasurementForm(
         request.POST or None, instrument=version.instrument, organisation=organisation, measurement=measurement
     )
     if request.method == "POST" and form.is_valid():
-        _save(request, form, organisation, version, measurement)
-        messages.success(request, _("The changes have been saved."))
-        return redirect("measurement", pk=organisation.pk, measurement_pk=measurement.pk)
+        assert form.inp is not None
+        saved, _result = record_measurement(
+            organisation=organisation,
+            instrument_version=version,
+            measured_on=form.cleaned_data["measured_on"],
+            label=form.cleaned_data["label"],
+            facility=form.cleaned_data.get("facility"),
+            inp=form.inp,
+            notes=form.notes(),
+            user=request.user,
+            measurement=measurement,
+        )
+        messages.success(
+            request, _("The changes have been saved.") if measurement else _("The measurement has been saved.")
+        )
+        return redirect("measurement", pk=organisation.pk, measurement_pk=saved.pk)
     if request.method == "POST":
         messages.error(request, _("The measurement has not been saved: please correct the marked fields."))
     return render(
@@ -81,6 +59,20 @@ def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> Http
         "measurements/measurement_form.html",
         {"form": form, "organisation": organisation, "instrument": version.instrument, "measurement": measurement},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vie") -> HttpResponse:
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    if instrument_code != "vie":
+        raise Http404("Unknown instrument")
+    return _form_page(request, organisation, current_version(instrument_code))
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    organisation, measurement = _measurement(request, pk, measurement_pk, Action.RECORD)
+    return _form_page(request, organisation, measurement.instrument_version, measurement)
 
 
 def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
