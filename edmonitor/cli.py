@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from edmonitor.instruments.csvio import InvalidFile, ScoredRow, read_measurements
 from edmonitor.instruments.definition import Instrument, latest_version
@@ -79,7 +80,7 @@ def score_command(args: argparse.Namespace) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits with 2 too; keep stdout empty
+    def error(self, message: str) -> NoReturn:  # argparse exits with 2 too; keep stdout empty
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] not in ("score", "-h", "--help"):
         # Everything else is a Django management command.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edmonitor.settings")
-        from django.core.management import execute_from_command_line
+        from django.core.management import execute_from_command_line  # type: ignore[import-untyped]
 
         execute_from_command_line(["edmonitor", *argv])
         return 0

@@ -9,6 +9,8 @@ unset DATABASE_URL
 echo "== lint (ruff)"
 .venv/bin/ruff check edmonitor
 .venv/bin/ruff format --check edmonitor scripts
+echo "== types of the pure core (mypy --strict)"
+.venv/bin/mypy
 echo "== migrations are complete"
 .venv/bin/python manage.py makemigrations --check --dry-run
 echo "== translations compile"
