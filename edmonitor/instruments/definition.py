@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 DEFINITIONS_PACKAGE = "edmonitor.instruments.definitions"
 DEFAULT_LANGUAGE = "nl"
@@ -172,28 +172,16 @@ class Instrument:
         return f"{self.code}-{self.version}"
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        return _find(self.items, "id", item_id)
 
     def fact(self, fact_id: str) -> Fact:
-        for fact in self.facts:
-            if fact.id == fact_id:
-                return fact
-        raise KeyError(fact_id)
+        return _find(self.facts, "id", fact_id)
 
     def subgoal(self, code: str) -> Subgoal:
-        for subgoal in self.subgoals:
-            if subgoal.code == code:
-                return subgoal
-        raise KeyError(code)
+        return _find(self.subgoals, "code", code)
 
     def level(self, code: str) -> Level:
-        for level in self.levels:
-            if level.code == code:
-                return level
-        raise KeyError(code)
+        return _find(self.levels, "code", code)
 
     @property
     def derivable_items(self) -> tuple[Item, ...]:
@@ -205,6 +193,17 @@ class Instrument:
     @property
     def checksum(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+T = TypeVar("T")
+
+
+def _find(entries: tuple[T, ...], attribute: str, key: str) -> T:
+    """The entry whose ``attribute`` equals ``key``; KeyError when there is none."""
+    for entry in entries:
+        if getattr(entry, attribute) == key:
+            return entry
+    raise KeyError(key)
 
 
 def canonical_json(raw: dict[str, Any]) -> str:
