@@ -1,7 +1,9 @@
 """The ``edmonitor`` command line.
 
-``edmonitor score vie INPUT.csv [--format json|table]`` scores a CSV file without
-any database or Django settings (the pure core does the work). Every other
+``edmonitor score vie INPUT.csv [--format json|table]`` scores a CSV file and
+``edmonitor score mie INPUT.json [--format json|table]`` compares the auditors'
+scores of MIE audits, both without any database or Django settings (the pure core
+does the work). Every other
 subcommand is handed to Django's management commands, so ``edmonitor migrate`` or
 ``edmonitor load_live`` work like ``python manage.py ...``.
 
@@ -19,8 +21,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from edmonitor.instruments.audit import (
+    AuditInput,
+    InvalidAuditFile,
+    audits_agreement,
+    audits_json,
+    compare_audit,
+    read_audits,
+)
 from edmonitor.instruments.csvio import InvalidFile, ScoredRow, read_measurements
-from edmonitor.instruments.definition import Instrument, latest_version
+from edmonitor.instruments.definition import AuditInstrument, Instrument, latest_audit_version, latest_version
 
 EXIT_BAD_INPUT = 2
 
@@ -58,12 +68,80 @@ def _table(instrument: Instrument, rows: list[ScoredRow]) -> str:
     return "\n".join(lines + notes)
 
 
-def score_command(args: argparse.Namespace) -> int:
-    instrument = latest_version(args.instrument)
+def _columns(header: list[str], body: list[list[str]]) -> list[str]:
+    """Left-aligned columns, two spaces apart, with a rule under the header."""
+    widths = [max(len(c) for c in col) for col in zip(header, *body, strict=True)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() for cells in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _audit_table(instrument: AuditInstrument, audits: list[AuditInput]) -> str:
+    lines: list[str] = []
+    for audit in audits:
+        comparison = compare_audit(instrument, audit)
+        lines.append(f"Audit {audit.position}: {audit.organisation}, {audit.date.isoformat()}")
+        header = ["theme", *audit.auditors, "difference", "consensus", "title"]
+        body = []
+        for theme_id, c in comparison.themes.items():
+            consensus = "-" if c.consensus is None else f"{c.consensus}{'!' if c.consensus_outside_range else ''}"
+            difference = f"{c.difference}{'*' if c.discuss else ''}"
+            title = instrument.theme(theme_id).title.get("en")
+            body.append([theme_id, *(str(s) for s in c.scores), difference, consensus, title])
+        lines += _columns(header, body)
+        mean = "-" if comparison.mean is None else str(comparison.mean)
+        lines += [f"mean of the consensus scores: {mean}", ""]
+    lines += [
+        f"* = the scores differ by {instrument.discuss_difference} or more: discuss",
+        "! = the consensus lies outside the two auditors' scores",
+        "- = no consensus (yet); the mean needs a consensus on every theme",
+        "",
+    ]
+    result = audits_agreement(instrument, audits)
+    figures = [
+        ("exact agreement", "-" if result.exact is None else f"{result.exact} %"),
+        ("within one point", "-" if result.within_one is None else f"{result.within_one} %"),
+        ("weighted kappa (quadratic)", "-" if result.weighted_kappa is None else str(result.weighted_kappa)),
+    ]
+    lines.append(f"Agreement between the auditors over {result.n} pairs of scores (every theme of every audit):")
+    width = max(len(label) for label, _ in figures)
+    lines += [f"  {label + ':':<{width + 1}}  {value}" for label, value in figures]
+    return "\n".join(lines)
+
+
+def _read_input(path: str) -> bytes | None:
     try:
-        data = Path(args.input).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
-        print(f"{args.input}: cannot read the file: {exc.strerror}", file=sys.stderr)
+        print(f"{path}: cannot read the file: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def score_mie(args: argparse.Namespace) -> int:
+    instrument = latest_audit_version(args.instrument)
+    data = _read_input(args.input)
+    if data is None:
+        return EXIT_BAD_INPUT
+    try:
+        audits = read_audits(instrument, data)
+    except InvalidAuditFile as exc:
+        for problem in exc.problems:
+            print(f"{args.input}: {problem.text()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        json.dump(audits_json(instrument, audits), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(_audit_table(instrument, audits))
+    return 0
+
+
+def score_command(args: argparse.Namespace) -> int:
+    if args.instrument == "mie":
+        return score_mie(args)
+    instrument = latest_version(args.instrument)
+    data = _read_input(args.input)
+    if data is None:
         return EXIT_BAD_INPUT
     try:
         rows = read_measurements(instrument, data)
@@ -88,9 +166,11 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="edmonitor", description="edmonitor command line")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    score = sub.add_parser("score", help="score a CSV file of measurements (no database needed)")
-    score.add_argument("instrument", choices=["vie"], help="instrument code")
-    score.add_argument("input", help="CSV file in the 'score vie' format")
+    score = sub.add_parser(
+        "score", help="score a CSV file of VIE measurements or a JSON file of MIE audits (no database needed)"
+    )
+    score.add_argument("instrument", choices=["vie", "mie"], help="instrument code")
+    score.add_argument("input", help="CSV file in the 'score vie' format or JSON file in the 'score mie' format")
     score.add_argument("--format", choices=["json", "table"], default="table")
     score.set_defaults(func=score_command)
     return parser

@@ -19,4 +19,5 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("edmonitor.organisations.urls")),
     path("", include("edmonitor.measurements.urls")),
+    path("", include("edmonitor.audits.urls")),
 ]

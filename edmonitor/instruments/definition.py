@@ -337,22 +337,181 @@ def parse_instrument(raw: dict[str, Any]) -> Instrument:
     )
 
 
+@dataclass(frozen=True)
+class Theme:
+    """One theme of an audit instrument (MIE), scored 1-5 by each auditor and by consensus.
+
+    ``guiding_questions`` and ``scale`` are this project's operationalisation (the
+    source names the themes only); ``draws_on`` lists the source sections they use.
+    """
+
+    id: str
+    title: Text
+    summary: Text
+    source: Source
+    draws_on: tuple[Source, ...]
+    guiding_questions: tuple[Text, ...]
+    scale: dict[int, Text]
+
+
+@dataclass(frozen=True)
+class CrosswalkLink:
+    """A VIE item that informs an MIE theme, with the reason for the link."""
+
+    item: str
+    theme: str
+    rationale: Text
+
+
+@dataclass(frozen=True)
+class AuditInstrument:
+    """One version of an audit instrument (the MIE): themes, scale, consensus rules, crosswalk."""
+
+    code: str
+    version: str
+    name: Text
+    description: Text
+    source: Source
+    operationalisation_note: Text
+    scale_min: int
+    scale_max: int
+    scale_labels: dict[int, Text]
+    discuss_difference: int
+    decimals: int
+    themes: tuple[Theme, ...]
+    crosswalk_instrument: str | None
+    crosswalk: tuple[CrosswalkLink, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}-{self.version}"
+
+    @property
+    def theme_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.themes)
+
+    def theme(self, theme_id: str) -> Theme:
+        return _find(self.themes, "id", theme_id)
+
+    def links_for(self, theme_id: str) -> tuple[CrosswalkLink, ...]:
+        return tuple(link for link in self.crosswalk if link.theme == theme_id)
+
+    def canonical_json(self) -> str:
+        return canonical_json(self.raw)
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def _scale_texts(raw: Any, scale_min: int, scale_max: int, where: str) -> dict[int, Text]:
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{where}: expected one text per scale point")
+    texts = {int(k): Text.parse(v, f"{where} point {k}") for k, v in raw.items()}
+    if sorted(texts) != list(range(scale_min, scale_max + 1)):
+        raise DefinitionError(f"{where}: needs one text for every scale point {scale_min}-{scale_max}")
+    return texts
+
+
+def parse_audit_instrument(raw: dict[str, Any]) -> AuditInstrument:
+    """Build an AuditInstrument from a decoded definition with ``"kind": "audit"``."""
+    where = f"instrument {raw.get('code')}-{raw.get('version')}"
+    if raw.get("kind") != "audit":
+        raise DefinitionError(f"{where}: not an audit instrument")
+    scale = _require(raw, "scale", where)
+    scale_min, scale_max = int(scale["min"]), int(scale["max"])
+    themes = []
+    for t in _require(raw, "themes", where):
+        theme_where = f"{where} theme {t.get('id')}"
+        questions = tuple(Text.parse(q, f"{theme_where} question") for q in _require(t, "guiding_questions", where))
+        if not questions:
+            raise DefinitionError(f"{theme_where}: needs at least one guiding question")
+        themes.append(
+            Theme(
+                id=str(_require(t, "id", where)),
+                title=Text.parse(_require(t, "title", theme_where), theme_where),
+                summary=Text.parse(_require(t, "summary", theme_where), theme_where),
+                source=Source.parse(t.get("source"), theme_where),
+                draws_on=tuple(
+                    Source.parse(s, f"{theme_where} draws_on") for s in _require(t, "draws_on", theme_where)
+                ),
+                guiding_questions=questions,
+                scale=_scale_texts(_require(t, "scale", theme_where), scale_min, scale_max, f"{theme_where} scale"),
+            )
+        )
+    theme_ids = [t.id for t in themes]
+    if len(set(theme_ids)) != len(theme_ids):
+        raise DefinitionError(f"{where}: theme ids must be unique")
+    crosswalk = raw.get("crosswalk") or {}
+    links = []
+    for link in crosswalk.get("links", []):
+        theme_id = str(_require(link, "theme", where))
+        if theme_id not in theme_ids:
+            raise DefinitionError(f"{where}: crosswalk links to unknown theme {theme_id!r}")
+        links.append(
+            CrosswalkLink(
+                item=str(_require(link, "item", where)),
+                theme=theme_id,
+                rationale=Text.parse(_require(link, "rationale", where), f"{where} crosswalk"),
+            )
+        )
+    rules = raw.get("rules", {})
+    return AuditInstrument(
+        code=str(_require(raw, "code", where)),
+        version=str(_require(raw, "version", where)),
+        name=Text.parse(_require(raw, "name", where), where),
+        description=Text.parse(raw.get("description", raw["name"]), where),
+        source=Source.parse(raw.get("source"), where),
+        operationalisation_note=Text.parse(_require(raw, "operationalisation_note", where), where),
+        scale_min=scale_min,
+        scale_max=scale_max,
+        scale_labels=_scale_texts(_require(scale, "labels", where), scale_min, scale_max, f"{where} scale labels"),
+        discuss_difference=int(rules.get("discuss_difference", 2)),
+        decimals=int(rules.get("mean_decimals", 1)),
+        themes=tuple(themes),
+        crosswalk_instrument=str(crosswalk["instrument"]) if crosswalk.get("instrument") else None,
+        crosswalk=tuple(links),
+        raw=raw,
+    )
+
+
 def available_definitions() -> list[str]:
     """File stems ('vie-2012.1', ...) of the definition files shipped in the package."""
     root = resources.files(DEFINITIONS_PACKAGE)
     return sorted(p.name[: -len(".json")] for p in root.iterdir() if p.name.endswith(".json"))
 
 
-def load_definition(key: str) -> Instrument:
-    """Load a shipped definition by its file stem, e.g. ``load_definition('vie-2012.1')``."""
+def _read_definition(key: str) -> dict[str, Any]:
     path = resources.files(DEFINITIONS_PACKAGE).joinpath(f"{key}.json")
     if not path.is_file():
         raise DefinitionError(f"no instrument definition named {key!r}")
-    return parse_instrument(json.loads(path.read_text(encoding="utf-8")))
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{key}: a definition is a JSON object")
+    return raw
 
 
-def latest_version(code: str) -> Instrument:
-    """The newest shipped version of an instrument (versions compare as dotted numbers)."""
+def parse_any(raw: dict[str, Any]) -> Instrument | AuditInstrument:
+    """A questionnaire (VIE) or an audit instrument (MIE), by the definition's ``kind``."""
+    return parse_audit_instrument(raw) if raw.get("kind") == "audit" else parse_instrument(raw)
+
+
+def load_definition(key: str) -> Instrument:
+    """Load a shipped questionnaire definition by its file stem, e.g. ``load_definition('vie-2012.1')``."""
+    return parse_instrument(_read_definition(key))
+
+
+def load_audit_definition(key: str) -> AuditInstrument:
+    """Load a shipped audit definition by its file stem, e.g. ``load_audit_definition('mie-2026.1')``."""
+    return parse_audit_instrument(_read_definition(key))
+
+
+def load_any(key: str) -> Instrument | AuditInstrument:
+    return parse_any(_read_definition(key))
+
+
+def _latest_key(code: str) -> str:
     keys = [k for k in available_definitions() if k.split("-", 1)[0] == code]
     if not keys:
         raise DefinitionError(f"no instrument definition for {code!r}")
@@ -360,4 +519,14 @@ def latest_version(code: str) -> Instrument:
     def version_key(k: str) -> tuple[int, ...]:
         return tuple(int(p) for p in k.split("-", 1)[1].split("."))
 
-    return load_definition(max(keys, key=version_key))
+    return max(keys, key=version_key)
+
+
+def latest_version(code: str) -> Instrument:
+    """The newest shipped version of a questionnaire (versions compare as dotted numbers)."""
+    return load_definition(_latest_key(code))
+
+
+def latest_audit_version(code: str = "mie") -> AuditInstrument:
+    """The newest shipped version of an audit instrument."""
+    return load_audit_definition(_latest_key(code))

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from edmonitor.instruments.definition import Instrument, available_definitions, latest_version, load_definition
+from edmonitor.instruments.definition import (
+    AuditInstrument,
+    Instrument,
+    available_definitions,
+    latest_audit_version,
+    latest_version,
+    load_any,
+)
 
 from .models import InstrumentVersion
 
@@ -19,7 +26,7 @@ class InstrumentVersionFrozen(RuntimeError):
 
 
 @transaction.atomic
-def store_instrument(instrument: Instrument) -> InstrumentVersion:
+def store_instrument(instrument: Instrument | AuditInstrument) -> InstrumentVersion:
     """Store (or refresh an unused) version; refuse to change a version in use."""
     stored = (
         InstrumentVersion.objects.select_for_update().filter(code=instrument.code, version=instrument.version).first()
@@ -33,10 +40,11 @@ def store_instrument(instrument: Instrument) -> InstrumentVersion:
         )
     if stored.checksum == instrument.checksum:
         return stored
-    if stored.measurements.exists():
+    in_use = stored.measurements.count() + stored.audits.count()
+    if in_use:
         raise InstrumentVersionFrozen(
             f"The definition of {instrument.key} differs from the stored version, which "
-            f"{stored.measurements.count()} measurement(s) use. Publish the correction as a new version."
+            f"{in_use} measurement(s) or audit(s) use. Publish the correction as a new version."
         )
     stored.definition = instrument.raw
     stored.checksum = instrument.checksum
@@ -45,9 +53,14 @@ def store_instrument(instrument: Instrument) -> InstrumentVersion:
 
 
 def sync_instrument_versions() -> list[InstrumentVersion]:
-    return [store_instrument(load_definition(key)) for key in available_definitions()]
+    return [store_instrument(load_any(key)) for key in available_definitions()]
 
 
 def current_version(code: str) -> InstrumentVersion:
-    """The stored copy of the newest shipped version of an instrument."""
+    """The stored copy of the newest shipped version of a questionnaire (VIE)."""
     return store_instrument(latest_version(code))
+
+
+def current_audit_version(code: str = "mie") -> InstrumentVersion:
+    """The stored copy of the newest shipped version of an audit instrument (MIE)."""
+    return store_instrument(latest_audit_version(code))

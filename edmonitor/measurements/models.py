@@ -8,14 +8,29 @@ version used by any measurement is never changed (see :mod:`.instruments`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.instruments.definition import Instrument, parse_instrument
+from edmonitor.instruments.definition import AuditInstrument, Instrument, parse_audit_instrument, parse_instrument
 from edmonitor.organisations.models import Facility, Organisation
+
+T = TypeVar("T")
+
+
+_PARSED: dict[tuple[str, str], Any] = {}
+
+
+def _parsed(checksum: str, definition: dict[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:
+    """Parse a stored definition once per process: rows of the same version share one parsed instrument."""
+    key = (checksum, parse.__name__)
+    if key not in _PARSED:
+        _PARSED[key] = parse(definition)
+    return _PARSED[key]  # type: ignore[no-any-return]
 
 
 class InstrumentVersion(models.Model):
@@ -40,11 +55,19 @@ class InstrumentVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.instrument.name} {self.version}"
+        return f"{self.name} {self.version}"
 
     @cached_property
     def instrument(self) -> Instrument:
-        return parse_instrument(self.definition)
+        return _parsed(self.checksum, self.definition, parse_instrument)
+
+    @cached_property
+    def audit_instrument(self) -> AuditInstrument:
+        return _parsed(self.checksum, self.definition, parse_audit_instrument)
+
+    @property
+    def name(self) -> str:
+        return str(self.definition.get("name", {}).get("nl", self.code))
 
 
 class Level(models.TextChoices):

@@ -9,6 +9,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from edmonitor.audits.models import Audit
+from edmonitor.audits.overview import audit_history
+from edmonitor.instruments.definition import latest_audit_version
 from edmonitor.measurements.comparison import compare_measurements
 from edmonitor.measurements.models import Measurement
 
@@ -25,10 +28,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             to_attr="measurements_newest_first",
         )
     )
+    my_audits = list(
+        Audit.objects.filter(auditors__user=request.user)
+        .select_related("organisation", "facility")
+        .prefetch_related("auditors")
+        .order_by("finalised_at", "-held_on")[:50]
+    )
+    for audit in my_audits:
+        audit.my_submitted = any(a.user_id == request.user.pk and a.submitted_at for a in audit.auditors.all())
     return render(
         request,
         "organisations/dashboard.html",
-        {"organisations": organisations, "can_create": can_create_organisations(request.user)},
+        {"organisations": organisations, "can_create": can_create_organisations(request.user), "my_audits": my_audits},
     )
 
 
@@ -83,6 +94,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "selected_a": a_id,
             "selected_b": b_id,
             "facilities": organisation.facilities.all(),
+            "audits": audit_history(organisation),
+            "audit_themes": latest_audit_version().themes,
             "can_record": can(request.user, Action.RECORD, organisation),
             "can_manage": can(request.user, Action.MANAGE, organisation),
         },

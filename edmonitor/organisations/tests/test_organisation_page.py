@@ -55,14 +55,21 @@ class OrganisationPageTests(BaseTestCase):
         self.assertNotContains(response, "RIBW Beta")
 
     def test_the_page_needs_the_same_number_of_queries_however_many_measurements(self):
+        from edmonitor.audits.tests.factories import finalised, plan
+
         url = reverse("organisation", args=[self.org_a.pk])
+        scores = {t: 3 for t in "12345"}
+        finalised(self.org_a, self.mia, self.lex, scores, scores, scores, on=dt.date(1999, 1, 1))
         self.client.get(url)  # warm the session
         # 1 session, 2 user, 3 the organisation among those visible to the user,
         # 4 the user's roles (cached for the request), 5 measurements joined with their
-        # instrument version and facility, 6 facilities
-        with self.assertNumQueries(6):
+        # instrument version and facility, 6 audits joined likewise, 7 their themes,
+        # 8 their auditors, 9 facilities
+        with self.assertNumQueries(9):
             self.client.get(url)
         for year in range(2000, 2010):
             make_measurement(self.org_a, FIRST, on=dt.date(year, 1, 1))
-        with self.assertNumQueries(6):
+            finalised(self.org_a, self.mia, self.lex, scores, scores, scores, on=dt.date(year, 6, 1))
+        plan(self.org_a, self.mia, self.lex)
+        with self.assertNumQueries(9):
             self.client.get(url)

@@ -14,6 +14,20 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from edmonitor.audits.models import Position
+from edmonitor.audits.services import (
+    as_shown,
+    consensus_values,
+    finalise,
+    note_values,
+    plan_audit,
+    rating_values,
+    report_values,
+    save_consensus,
+    save_notes,
+    save_ratings,
+    save_report,
+)
 from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.live import load_live
@@ -29,6 +43,7 @@ USERS = [
     ("projectleider", "Pim Projectleider", False, Role.ADMIN),
     ("medewerker", "Mia Medewerker", False, Role.MEMBER),
     ("lezer", "Lex Lezer", False, Role.VIEWER),
+    ("auditor", "Anna Auditor", False, None),  # external MIE auditor from another organisation
 ]
 
 
@@ -42,6 +57,7 @@ class Command(BaseCommand):
             users = self._users()
             organisation = self._organisation(users)
             self._measurements(organisation, users["projectleider"])
+            self._audits(organisation, users)
         self._live()
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
@@ -51,6 +67,9 @@ class Command(BaseCommand):
         self.stdout.write("  projectleider  – organisation admin of 'GGZ Voorbeeldstad'")
         self.stdout.write("  medewerker     – project member of 'GGZ Voorbeeldstad' (may record measurements)")
         self.stdout.write("  lezer          – read-only viewer of 'GGZ Voorbeeldstad'")
+        self.stdout.write(
+            "  auditor        – external MIE auditor: one finalised audit, and one audit waiting for her scores"
+        )
 
     def _users(self):
         User = get_user_model()
@@ -134,6 +153,76 @@ class Command(BaseCommand):
             user=user,
             origin=Measurement.Origin.FORM,
         )
+
+    def _audits(self, organisation, users):
+        """A finalised MIE audit of 2025 and one of 2026 in which only the internal auditor has scored."""
+        if organisation.audits.exists():
+            return
+        internal, external, admin = users["medewerker"], users["auditor"], users["projectleider"]
+        first = plan_audit(
+            organisation=organisation,
+            held_on=dt.date(2025, 4, 10),
+            auditors=[(internal, Position.INTERNAL), (external, Position.EXTERNAL)],
+            participants="Pim Projectleider (projectleider)\nSara de Vries (ervaringsdeskundige)\nTeamleider FACT",
+            user=admin,
+        )
+        scores = {
+            internal: ({"1": 3, "2": 2, "3": 2, "4": 3, "5": 2}, "Zo besproken in het gesprek."),
+            external: ({"1": 2, "2": 2, "3": 3, "4": 3, "5": 4}, "Mijn indruk na het gesprek."),
+        }
+        for user, (theme_scores, rationale) in scores.items():
+            me = first.auditors.get(user=user)
+            values = {f"score:{t}": v for t, v in theme_scores.items()}
+            values |= {f"rationale:{t}": rationale for t in theme_scores}
+            save_ratings(first, me, values=values, original=as_shown(rating_values(me)), submit=True, user=user)
+        notes = note_values(first)
+        explanations = {
+            "1": "Er is een visie op herstel, maar die is nog niet in alle teams bekend.",
+            "2": "Vier ervaringsdeskundigen, vooral in de FACT-teams; nog niemand op beleidsniveau.",
+            "3": "Intervisie is er, scholing is nog op aanvraag.",
+            "4": "Herstelgroepen draaien op twee locaties.",
+            "5": "Ervaringsdeskundigen signaleren drempels, maar dit leidt nog zelden tot aanpassingen.",
+        }
+        save_notes(
+            first,
+            values={**notes, **{f"explanation:{t}": text for t, text in explanations.items()}},
+            original=as_shown(notes),
+            user=internal,
+        )
+        save_consensus(
+            first,
+            values={
+                **{f"consensus:{t}": v for t, v in {"1": 3, "2": 2, "3": 2, "4": 3, "5": 3}.items()},
+                **{f"consensus_reason:{t}": "" for t in explanations},
+            },
+            original=as_shown(consensus_values(first)),
+            user=external,
+        )
+        save_report(
+            first,
+            values={
+                "strengths": "Betrokken projectteam; herstelgroepen zijn goed ingebed.",
+                "improvements": "Ervaringsdeskundigheid op beleidsniveau en een vast scholingsaanbod ontbreken.",
+                "recommendations": [
+                    ["2", "Stel een ervaringsdeskundige aan in de beleidsstaf."],
+                    ["3", "Maak een jaarlijks scholingsplan voor ervaringsdeskundigen en teams."],
+                ],
+            },
+            original=as_shown(report_values(first)),
+            user=internal,
+        )
+        finalise(first, user=external)
+        second = plan_audit(
+            organisation=organisation,
+            held_on=dt.date(2026, 4, 8),
+            auditors=[(internal, Position.INTERNAL), (external, Position.EXTERNAL)],
+            participants="Pim Projectleider (projectleider)",
+            user=admin,
+        )
+        me = second.auditors.get(user=internal)
+        values = {f"score:{t}": v for t, v in {"1": 3, "2": 3, "3": 3, "4": 4, "5": 3}.items()}
+        values |= {f"rationale:{t}": "Duidelijke vooruitgang sinds vorig jaar." for t in explanations}
+        save_ratings(second, me, values=values, original=as_shown(rating_values(me)), submit=True, user=internal)
 
     def _live(self):
         report = load_live()

@@ -1,0 +1,293 @@
+"""Audit forms. Field names are service keys with ':' replaced by '_' (``consensus:2`` → ``consensus_2``).
+
+Every editing form carries ``original``: fingerprints of the values it showed, so
+that saving merges with changes someone else made meanwhile (see concurrency.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.instruments.definition import AuditInstrument
+from edmonitor.organisations.models import Organisation
+
+from .concurrency import fingerprint, fingerprints, parse_fingerprints
+from .models import Position
+
+
+def field_name(key: str) -> str:
+    return key.replace(":", "_")
+
+
+class _MergeForm(AccessibleFormMixin, forms.Form):
+    """A form whose hidden ``original`` remembers what the user was shown."""
+
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, shown: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["original"].initial = fingerprints(shown)
+        self.shown = shown
+
+    def original_fingerprints(self) -> dict[str, str]:
+        return parse_fingerprints(self.cleaned_data.get("original"))
+
+    def values(self) -> dict[str, Any]:
+        return {key: self.cleaned_data[field_name(key)] for key in self.shown if field_name(key) in self.fields}
+
+    def _set_data(self, data: Any, key: str, value: Any) -> None:
+        data[field_name(key)] = "" if value is None else str(value)
+
+    def rebase(self, current: Mapping[str, Any]) -> None:
+        """After a conflict: fields the user left alone take the stored value, the user's own edits stay,
+        and the stored values become the new 'original', so saving again writes what the user now sees."""
+        original = self.original_fingerprints()
+        submitted = self.values()
+        data = self.data.copy()
+        for key, value in current.items():
+            if key in submitted and original.get(key) == fingerprint(submitted[key]):
+                self._set_data(data, key, value)
+        data["original"] = fingerprints(current)
+        self.data = data
+
+
+def _theme_label(instrument: AuditInstrument, theme_id: str, what: Any) -> str:
+    title = instrument.theme(theme_id).title.get(get_language())
+    return f"{theme_id}. {title} – {what}"
+
+
+def _score_choices(instrument: AuditInstrument, theme_id: str) -> list[tuple[str, str]]:
+    theme = instrument.theme(theme_id)
+    return [(str(point), f"{point} – {text.get(get_language())}") for point, text in sorted(theme.scale.items())]
+
+
+class PlanForm(AccessibleFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"}))
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        queryset=None,
+        required=False,
+        empty_label=_("The whole organisation"),
+        help_text=_("The MIE is taken for the whole organisation or for one facility."),
+    )
+    auditor_1 = forms.CharField(label=_("First auditor (user name)"), max_length=150)
+    position_1 = forms.ChoiceField(label=_("First auditor is"), choices=Position.choices, widget=forms.RadioSelect)
+    auditor_2 = forms.CharField(label=_("Second auditor (user name)"), max_length=150)
+    position_2 = forms.ChoiceField(label=_("Second auditor is"), choices=Position.choices, widget=forms.RadioSelect)
+    participants = forms.CharField(
+        label=_("Project team participants"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Names and roles of the people from the organisation taking part, one per line."),
+    )
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = organisation.facilities.all()  # type: ignore[attr-defined]
+        for n in ("1", "2"):
+            self.fields[f"auditor_{n}"].help_text = _(
+                "The auditor needs an edmonitor account. An external auditor does not need to be a member "
+                "of this organisation."
+            )
+
+    def _user(self, name: str) -> Any:
+        username = self.cleaned_data.get(name, "").strip()
+        user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("There is no active user with the user name “%(name)s”."), params={"name": username}
+            )
+        return user
+
+    def clean_auditor_1(self) -> Any:
+        return self._user("auditor_1")
+
+    def clean_auditor_2(self) -> Any:
+        return self._user("auditor_2")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        a, b = data.get("auditor_1"), data.get("auditor_2")
+        if a is not None and b is not None and a.pk == b.pk:
+            self.add_error("auditor_2", _("The two auditors must be two different people."))
+        return data
+
+    def auditors(self) -> list[tuple[Any, str]]:
+        d = self.cleaned_data
+        return [(d["auditor_1"], d["position_1"]), (d["auditor_2"], d["position_2"])]
+
+
+class NotesForm(_MergeForm):
+    def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for theme_id in instrument.theme_ids:
+            self.fields[f"notes_{theme_id}"] = forms.CharField(
+                label=_("Shared notes"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+            )
+            self.fields[f"explanation_{theme_id}"] = forms.CharField(
+                label=_("Explanation for the report"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("A short explanation of this theme that both auditors agree on."),
+            )
+        for key, value in self.shown.items():
+            self.fields[field_name(key)].initial = value
+
+
+class RatingForm(_MergeForm):
+    def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for theme_id in instrument.theme_ids:
+            self.fields[f"score_{theme_id}"] = forms.TypedChoiceField(
+                label=_("Your score"),
+                choices=_score_choices(instrument, theme_id),
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"rationale_{theme_id}"] = forms.CharField(
+                label=_("Your rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        for key, value in self.shown.items():
+            self.fields[field_name(key)].initial = value
+
+
+class ConsensusForm(_MergeForm):
+    def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for theme_id in instrument.theme_ids:
+            self.fields[f"consensus_{theme_id}"] = forms.TypedChoiceField(
+                label=_("Consensus score"),
+                choices=[("", "–"), *_score_choices(instrument, theme_id)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"consensus_reason_{theme_id}"] = forms.CharField(
+                label=_("Reason (required when the consensus lies outside both scores)"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for key, value in self.shown.items():
+            if field_name(key) in self.fields:
+                self.fields[field_name(key)].initial = value
+
+
+class ReportForm(_MergeForm):
+    """Conclusion and recommendations; blank recommendation rows are ignored (clearing one removes it)."""
+
+    extra_rows = 3
+
+    def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["strengths"] = forms.CharField(
+            label=_("What goes well"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        )
+        self.fields["improvements"] = forms.CharField(
+            label=_("What can improve"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        )
+        self.fields["strengths"].initial = self.shown["strengths"]
+        self.fields["improvements"].initial = self.shown["improvements"]
+        existing = list(self.shown["recommendations"])
+        count = len(existing) + self.extra_rows
+        if self.is_bound:
+            count = max(count, int(self.data.get("recommendation_rows") or 0))
+        self.row_count = count
+        themes = [("", "–"), *[(t.id, f"{t.id}. {t.title.get(get_language())}") for t in instrument.themes]]
+        for i in range(count):
+            theme = forms.ChoiceField(label=_("Theme"), choices=themes, required=False)
+            text = forms.CharField(label=_("Recommendation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+            if i < len(existing):
+                theme.initial, text.initial = existing[i]
+            self.fields[f"rec_theme_{i}"] = theme
+            self.fields[f"rec_text_{i}"] = text
+
+    def _set_data(self, data: Any, key: str, value: Any) -> None:
+        if key != "recommendations":
+            super()._set_data(data, key, value)
+            return
+        for i in range(self.row_count):
+            theme, text = value[i] if i < len(value) else ("", "")
+            data[f"rec_theme_{i}"], data[f"rec_text_{i}"] = theme, text
+
+    def recommendation_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"rec_theme_{i}"], self[f"rec_text_{i}"]) for i in range(self.row_count)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for i in range(self.row_count):
+            if data.get(f"rec_text_{i}", "").strip() and not data.get(f"rec_theme_{i}"):
+                self.add_error(f"rec_theme_{i}", _("Choose the theme this recommendation addresses."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        recs = [
+            [d[f"rec_theme_{i}"], d[f"rec_text_{i}"].strip()]
+            for i in range(self.row_count)
+            if d.get(f"rec_text_{i}", "").strip()
+        ]
+        return {"strengths": d["strengths"], "improvements": d["improvements"], "recommendations": recs}
+
+
+class AmendmentForm(ReportForm):
+    """A correction of a finalised audit: consensus, explanations, conclusion and recommendations, with a reason."""
+
+    extra_rows = 1
+
+    def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
+        super().__init__(*args, instrument=instrument, **kwargs)
+        for theme_id in instrument.theme_ids:
+            self.fields[f"consensus_{theme_id}"] = forms.TypedChoiceField(
+                label=_("Consensus score"),
+                choices=_score_choices(instrument, theme_id),
+                coerce=int,
+                empty_value=None,
+            )
+            self.fields[f"consensus_reason_{theme_id}"] = forms.CharField(
+                label=_("Reason (required when the consensus lies outside both scores)"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"explanation_{theme_id}"] = forms.CharField(
+                label=_("Explanation for the report"), widget=forms.Textarea(attrs={"rows": 3})
+            )
+            for attr in ("consensus", "consensus_reason", "explanation"):
+                self.fields[f"{attr}_{theme_id}"].initial = self.shown[f"{attr}:{theme_id}"]
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for this amendment"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Required. It is kept with the amendment, your name and the time."),
+        )
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        for key in self.shown:
+            if ":" in key:
+                values[key] = self.cleaned_data[field_name(key)]
+        return values
+
+
+def initial_plan(audit: Any) -> dict[str, Any]:
+    auditors = list(audit.auditors.all())
+    return {
+        "held_on": audit.held_on,
+        "facility": audit.facility_id,
+        "participants": audit.participants,
+        "auditor_1": auditors[0].user.get_username(),
+        "position_1": auditors[0].position,
+        "auditor_2": auditors[1].user.get_username(),
+        "position_2": auditors[1].position,
+    }

@@ -1,0 +1,204 @@
+"""The MIE audit: two auditors, blind independent scores, consensus and a report.
+
+An audit moves through phases that follow from its data (see :attr:`Audit.phase`):
+scoring (until both auditors have submitted their own scores), consensus (both
+submitted: scores are compared and agreed) and finalised (read-only; later
+corrections are amendments with a reason). Every change to these models is kept
+by django-simple-history, which is the audit trail; individual ratings are
+never deleted after consensus because they are research data.
+
+Who may see what, including the blind-scoring rule, is decided in
+:mod:`edmonitor.organisations.permissions` and nowhere else.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from edmonitor.instruments.definition import AuditInstrument
+from edmonitor.measurements.models import InstrumentVersion
+from edmonitor.organisations.models import Facility, Organisation
+
+
+class Phase(models.TextChoices):
+    SCORING = "scoring", _("independent scoring")
+    CONSENSUS = "consensus", _("consensus and report")
+    FINALISED = "finalised", _("finalised")
+
+
+class AuditQuerySet(models.QuerySet["Audit"]):
+    def finalised(self) -> AuditQuerySet:
+        return self.filter(finalised_at__isnull=False)
+
+
+class Audit(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="audits", verbose_name=_("organisation")
+    )
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("facility"),
+        help_text=_("Leave empty for an audit of the whole organisation."),
+    )
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="audits")
+    held_on = models.DateField(_("date of the conversation"))
+    participants = models.TextField(
+        _("project team participants"),
+        blank=True,
+        help_text=_("Names and roles of the people from the organisation taking part, one per line."),
+    )
+    strengths = models.TextField(_("conclusion: what goes well"), blank=True)
+    improvements = models.TextField(_("conclusion: what can improve"), blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"MIE {self.organisation} {self.held_on:%Y-%m-%d}"
+
+    @property
+    def instrument(self) -> AuditInstrument:
+        return self.instrument_version.audit_instrument
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    @property
+    def phase(self) -> str:
+        if self.finalised_at is not None:
+            return Phase.FINALISED
+        auditors = list(self.auditors.all())
+        if len(auditors) == 2 and all(a.submitted_at for a in auditors):
+            return Phase.CONSENSUS
+        return Phase.SCORING
+
+    def get_phase_display(self) -> str:
+        return str(Phase(self.phase).label)
+
+
+class Position(models.TextChoices):
+    INTERNAL = "internal", _("internal auditor")
+    EXTERNAL = "external", _("external auditor")
+
+
+class Auditor(models.Model):
+    """One of the audit's two auditors; ``submitted_at`` is set when their own scores are final."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="auditors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_roles")
+    position = models.CharField(_("internal or external"), max_length=16, choices=Position.choices)
+    order = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "user"], name="auditor_once_per_audit"),
+            models.UniqueConstraint(fields=["audit", "order"], name="auditor_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+
+class ThemeRecord(models.Model):
+    """Shared notes, the written explanation and the consensus for one theme of one audit."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="themes")
+    theme_id = models.CharField(max_length=8)
+    notes = models.TextField(_("notes"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    consensus = models.PositiveSmallIntegerField(_("consensus score"), null=True, blank=True)
+    consensus_reason = models.TextField(_("reason for a consensus outside both scores"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audit", "theme_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "theme_id"], name="theme_once_per_audit"),
+            models.CheckConstraint(
+                condition=models.Q(consensus__isnull=True) | models.Q(consensus__gte=1, consensus__lte=5),
+                name="consensus_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit} theme {self.theme_id}"
+
+
+class Rating(models.Model):
+    """One auditor's own score and rationale for one theme (kept after consensus: research data)."""
+
+    auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="ratings")
+    theme_id = models.CharField(max_length=8)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["auditor", "theme_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["auditor", "theme_id"], name="rating_once_per_theme"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="rating_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} theme {self.theme_id}"
+
+
+class Recommendation(models.Model):
+    """A concrete recommendation of the report, linked to the theme it addresses."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="recommendations")
+    theme_id = models.CharField(_("theme"), max_length=8)
+    text = models.TextField(_("recommendation"))
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audit", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Amendment(models.Model):
+    """A correction of a finalised audit: who, when, why, and what changed (old and new values)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(default=list)  # [{"field": label, "old": str, "new": str}, ...]
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.audit} amendment {self.made_at:%Y-%m-%d}"

@@ -1,0 +1,188 @@
+"""Audit pages through HTTP: planning, the organisation's audits over time, agreement, who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from fractions import Fraction
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from edmonitor.audits.models import Audit
+from edmonitor.testing import BaseTestCase, make_measurement, make_user
+
+from .factories import THEMES, finalised, plan, rate
+
+
+def weighted_kappa(pairs):
+    """Quadratic-weighted kappa from its definition, exactly (independent of the application's code)."""
+    n = len(pairs)
+    cats = range(1, 6)
+    observed = sum(Fraction((a - b) ** 2) for a, b in pairs) / n
+    rows = {c: sum(1 for a, _b in pairs if a == c) for c in cats}
+    cols = {c: sum(1 for _a, b in pairs if b == c) for c in cats}
+    expected = sum(Fraction(rows[i] * cols[j] * (i - j) ** 2, n * n) for i in cats for j in cats)
+    return 1 - observed / expected
+
+
+class AuditPagesTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.eva = make_user("eva")
+        cls.otto = make_user("otto")  # auditor of an audit of organisation B only
+
+    def url(self, name, audit):
+        return reverse(name, kwargs={"pk": audit.organisation_id, "audit_pk": audit.pk})
+
+    def test_an_admin_plans_an_audit_with_an_external_auditor(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("audit_create", kwargs={"pk": self.org_a.pk}),
+            {
+                "held_on": "2026-05-04",
+                "facility": self.facility_a.pk,
+                "auditor_1": "mia",
+                "position_1": "internal",
+                "auditor_2": "EVA",
+                "position_2": "external",
+                "participants": "Jan (projectleider)",
+            },
+        )
+        audit = Audit.objects.get()
+        self.assertRedirects(response, self.url("audit", audit))
+        self.assertEqual(
+            list(audit.auditors.values_list("user__username", "position")),
+            [("mia", "internal"), ("eva", "external")],
+        )
+        self.assertEqual(audit.facility, self.facility_a)
+
+    def test_planning_with_an_unknown_auditor_saves_nothing(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("audit_create", kwargs={"pk": self.org_a.pk}),
+            {
+                "held_on": "2026-05-04",
+                "auditor_1": "mia",
+                "position_1": "internal",
+                "auditor_2": "niemand",
+                "position_2": "external",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "niemand")
+        self.assertFalse(Audit.objects.exists())
+
+    def test_an_auditor_scores_submits_and_cannot_change_afterwards(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.eva)
+        data = {f"score_{t}": "4" for t in THEMES} | {f"rationale_{t}": "onderbouwing" for t in THEMES}
+        form = self.client.get(self.url("audit_scores", audit)).context["form"]
+        data["original"] = form["original"].value()
+        response = self.client.post(self.url("audit_scores", audit), {**data, "score_3": "9", "action": "submit"})
+        self.assertEqual(response.status_code, 200)  # 9 is not a choice: refused, nothing saved
+        self.assertFalse(audit.auditors.get(user=self.eva).ratings.exists())
+        self.client.post(self.url("audit_scores", audit), {**data, "action": "submit"})
+        eva = audit.auditors.get(user=self.eva)
+        self.assertIsNotNone(eva.submitted_at)
+        self.assertEqual(sorted(eva.ratings.values_list("score", flat=True)), [4] * 5)
+        self.assertRedirects(self.client.get(self.url("audit_scores", audit)), self.url("audit", audit))
+
+    def test_finalise_through_the_page_then_every_edit_page_is_closed(self):
+        scores = {t: 3 for t in THEMES}
+        audit = finalised(self.org_a, self.mia, self.eva, scores, scores, scores)
+        self.client.force_login(self.mia)
+        for name in ("audit_notes", "audit_scores", "audit_consensus", "audit_report", "audit_plan"):
+            self.assertEqual(self.client.get(self.url(name, audit)).status_code, 403, name)
+            self.assertEqual(self.client.post(self.url(name, audit), {}).status_code, 403, name)
+        self.assertEqual(self.client.get(self.url("audit_amend", audit)).status_code, 200)
+
+    def test_who_may_do_what(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        other = plan(self.org_b, self.bob, self.otto)
+        expect = {
+            # user: (view, notes (score), plan, trail)
+            self.alice: (200, 403, 200, 200),
+            self.mia: (200, 200, 403, 200),
+            self.eva: (200, 200, 403, 200),
+            self.lex: (200, 403, 403, 403),
+            self.carol: (200, 403, 200, 200),
+            self.otto: (404, 404, 404, 404),
+            self.bob: (404, 404, 404, 404),
+        }
+        for user, statuses in expect.items():
+            self.client.force_login(user)
+            got = tuple(
+                self.client.get(self.url(name, audit)).status_code
+                for name in ("audit", "audit_notes", "audit_plan", "audit_trail")
+            )
+            self.assertEqual(got, statuses, user.username)
+        self.client.force_login(self.eva)  # an external auditor does not see the organisation itself
+        self.assertEqual(self.client.get(reverse("organisation", kwargs={"pk": self.org_a.pk})).status_code, 404)
+        self.assertEqual(self.client.get(self.url("audit", other)).status_code, 404)
+        self.assertContains(self.client.get(reverse("dashboard")), self.url("audit", audit))
+
+    def test_the_organisation_page_shows_audits_over_time_with_change(self):
+        first = {"1": 2, "2": 2, "3": 3, "4": 1, "5": 2}
+        second = {"1": 3, "2": 2, "3": 4, "4": 2, "5": 2}
+        finalised(self.org_a, self.mia, self.eva, first, first, first, on=dt.date(2025, 3, 1))
+        finalised(self.org_a, self.mia, self.eva, second, second, second, on=dt.date(2026, 3, 1))
+        plan(self.org_a, self.mia, self.eva, on=dt.date(2026, 9, 1))
+        self.client.force_login(self.lex)
+        response = self.client.get(reverse("organisation", kwargs={"pk": self.org_a.pk}))
+        rows = response.context["audits"]
+        self.assertEqual([r["mean"] for r in rows], [Fraction(10, 5), Fraction(13, 5), None])
+        self.assertEqual(str(rows[1]["mean"]), "2.6")
+        self.assertEqual(str(rows[1]["mean_change"]), "0.6")
+        self.assertEqual([t["change"] for t in rows[1]["themes"]], [1, 0, 1, 1, 0])
+        self.assertContains(response, "2,6")  # Dutch decimal comma
+
+    def test_agreement_matches_an_independent_computation(self):
+        a1, b1 = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}, {"1": 1, "2": 3, "3": 3, "4": 2, "5": 5}
+        a2, b2 = {"1": 2, "2": 2, "3": 4, "4": 4, "5": 1}, {"1": 3, "2": 2, "3": 4, "4": 5, "5": 3}
+        finalised(self.org_a, self.mia, self.eva, a1, b1, a1)
+        finalised(self.org_a, self.mia, self.eva, a2, b2, a2)
+        unfinished = plan(self.org_a, self.mia, self.eva)
+        rate(unfinished, self.mia, {t: 1 for t in THEMES})
+        rate(unfinished, self.eva, {t: 5 for t in THEMES})  # not finalised: must not count
+        pairs = [(a[t], b[t]) for a, b in ((a1, b1), (a2, b2)) for t in THEMES]
+        exact = Fraction(sum(a == b for a, b in pairs) * 100, len(pairs))  # 5 of 10
+        within = Fraction(sum(abs(a - b) <= 1 for a, b in pairs) * 100, len(pairs))  # 7 of 10
+        kappa = weighted_kappa(pairs)
+
+        self.client.force_login(self.alice)
+        result = self.client.get(reverse("audit_agreement") + f"?organisatie={self.org_a.pk}").context["result"]
+        self.assertEqual(result.audits, 2)
+        self.assertEqual(result.overall.n, 10)
+        self.assertEqual(float(result.overall.exact), float(exact))
+        self.assertEqual(float(result.overall.within_one), float(within))
+        self.assertAlmostEqual(float(result.overall.weighted_kappa), float(kappa), delta=0.0005)
+        theme2 = dict((t.id, a) for t, a in result.by_theme)["2"]
+        self.assertEqual((theme2.n, float(theme2.exact)), (2, 50.0))
+
+        out = io.StringIO()
+        call_command("agreement", "--organisation", "GGZ Alfa", "--format", "json", stdout=out)
+        data = json.loads(out.getvalue())
+        self.assertEqual(data["agreement"]["n"], 10)
+        self.assertEqual(data["agreement"]["exact"], 50.0)
+        self.assertAlmostEqual(data["agreement"]["weighted_kappa"], float(kappa), delta=0.0005)
+
+    def test_agreement_only_counts_organisations_the_user_may_see(self):
+        scores = {t: 3 for t in THEMES}
+        finalised(self.org_b, self.bob, self.otto, scores, {t: 1 for t in THEMES}, scores)
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get(reverse("audit_agreement")).context["result"].overall.n, 0)
+        self.client.force_login(self.carol)
+        self.assertEqual(self.client.get(reverse("audit_agreement")).context["result"].overall.n, 5)
+
+    def test_vie_results_appear_beside_the_themes_labelled_as_another_instrument(self):
+        make_measurement(self.org_a, {f"{i}a": 2 for i in range(1, 11)}, on=dt.date(2024, 1, 1))
+        audit = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.alice)
+        response = self.client.get(self.url("audit", audit))
+        self.assertContains(response, "ander instrument")
+        self.assertContains(response, "VIE 1a")
+        self.client.force_login(self.eva)  # an external auditor is not shown the organisation's VIE data
+        self.assertNotContains(self.client.get(self.url("audit", audit)), "VIE 1a")

@@ -1,0 +1,135 @@
+"""The audit trail: every recorded change to an audit, as who / when / what / old / new / reason.
+
+django-simple-history records a snapshot on every save; this module turns the
+snapshots into field-level changes by comparing each snapshot with the previous
+one of the same object. Individual scores stay blind here too: until both
+auditors have submitted, another auditor's score and rationale are shown as hidden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from edmonitor.organisations.models import Facility
+from edmonitor.organisations.permissions import scores_unblinded
+
+from .models import Audit, Auditor, Position, Rating, Recommendation, ThemeRecord
+from .services import field_label
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: dt.datetime
+    user: str
+    subject: str
+    old: str
+    new: str
+    reason: str
+    amendment: bool
+    hidden: bool = False
+
+
+def _user_names(ids: set[int]) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {u.pk: u.get_username() for u in users}
+
+
+def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
+    instrument = audit.instrument
+    blind = not scores_unblinded(audit)
+    sources: list[tuple[Any, list[str]]] = [
+        (
+            Audit.history.filter(id=audit.pk),
+            ["held_on", "facility_id", "participants", "strengths", "improvements", "finalised_at"],
+        ),
+        (Auditor.history.filter(audit_id=audit.pk), ["user_id", "position", "submitted_at"]),
+        (ThemeRecord.history.filter(audit_id=audit.pk), ["notes", "explanation", "consensus", "consensus_reason"]),
+        (Recommendation.history.filter(audit_id=audit.pk), ["theme_id", "text"]),
+    ]
+    auditor_rows = list(Auditor.history.filter(audit_id=audit.pk).values_list("id", "user_id"))
+    auditor_user = dict(auditor_rows)  # the latest user per auditor slot is enough to label and to blind
+    sources.append((Rating.history.filter(auditor_id__in=set(auditor_user)), ["score", "rationale"]))
+
+    records = [(r, fields) for qs, fields in sources for r in qs.order_by("history_date", "history_id")]
+    user_ids = {r.history_user_id for r, _f in records if r.history_user_id}
+    user_ids |= {uid for _a, uid in auditor_rows}
+    names = _user_names(user_ids)
+    facilities = dict(Facility.objects.filter(organisation=audit.organisation).values_list("pk", "name"))
+    positions = dict(Position.choices)
+    finalised_at = audit.finalised_at
+
+    def shown(field: str, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if field == "facility_id":
+            return str(facilities.get(value, value))
+        if field == "user_id":
+            return names.get(value, str(value))
+        if field == "position":
+            return str(positions.get(value, value))
+        if isinstance(value, dt.datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    def subject(record: Any, field: str) -> str:
+        model = record.instance_type
+        if model is ThemeRecord:
+            return field_label(instrument, f"{field}:{record.theme_id}")
+        if model is Rating:
+            who = names.get(auditor_user.get(record.auditor_id), "?")
+            label = field_label(instrument, f"{field}:{record.theme_id}")
+            return _("%(auditor)s’s own %(what)s") % {"auditor": who, "what": label}
+        if model is Auditor:
+            what = {
+                "user_id": _("auditor"),
+                "position": _("internal or external"),
+                "submitted_at": _("scores submitted"),
+            }
+            return _("Auditor %(n)s: %(what)s") % {"n": record.order, "what": what[field]}
+        if model is Recommendation:
+            what = {"theme_id": _("theme"), "text": _("text")}
+            return _("Recommendation %(n)s: %(what)s") % {"n": record.order + 1, "what": what[field]}
+        labels = {"facility_id": "facility", "finalised_at": "finalised_at"}
+        if field == "finalised_at":
+            return _("finalised")
+        return field_label(instrument, labels.get(field, field))
+
+    previous: dict[tuple[Any, int], Any] = {}
+    entries: list[TrailEntry] = []
+    for record, fields in records:
+        key = (record.instance_type, record.id)
+        before = previous.get(key)
+        previous[key] = record
+        hidden = (
+            record.instance_type is Rating
+            and blind
+            and auditor_user.get(record.auditor_id) != getattr(viewer, "pk", None)
+        )
+        for field in fields:
+            new = getattr(record, field)
+            old = getattr(before, field) if before is not None else None
+            if record.history_type == "-":
+                old, new = new, None
+            if old == new or (before is None and record.history_type == "+" and new in (None, "")):
+                continue
+            entries.append(
+                TrailEntry(
+                    at=record.history_date,
+                    user=names.get(record.history_user_id, _("system")),
+                    subject=subject(record, field),
+                    old="" if hidden else shown(field, old),
+                    new="" if hidden else shown(field, new),
+                    reason=record.history_change_reason or "",
+                    amendment=bool(finalised_at and record.history_date > finalised_at),
+                    hidden=hidden,
+                )
+            )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries

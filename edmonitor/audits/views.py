@@ -1,0 +1,394 @@
+"""MIE audit pages: plan, notes, own scores, consensus, report, finalise, amend, trail, agreement.
+
+Access is decided by :func:`edmonitor.organisations.permissions.audit_for` and the
+blind-scoring rule by :func:`~edmonitor.organisations.permissions.visible_ratings`;
+nothing here reads individual ratings any other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from edmonitor.instruments.audit import compare_theme, consensus_mean
+from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.permissions import (
+    Action,
+    AuditAction,
+    audit_for,
+    auditor_of,
+    can,
+    can_audit,
+    organisation_for,
+    visible_ratings,
+)
+
+from . import services
+from .agreement import agreement_for
+from .concurrency import Conflict
+from .crosswalk import vie_beside_themes
+from .forms import AmendmentForm, ConsensusForm, NotesForm, PlanForm, RatingForm, ReportForm, initial_plan
+from .models import Audit
+from .services import AuditRefused, field_label
+from .trail import trail_entries
+
+
+def _audit_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict[str, Any]:
+    return {
+        "audit": audit,
+        "organisation": audit.organisation,
+        "instrument": audit.instrument,
+        "can_view_organisation": can(request.user, Action.VIEW, audit.organisation),
+        **extra,
+    }
+
+
+def _save_merge_form(
+    request: HttpRequest,
+    audit: Audit,
+    form: Any,
+    save: Callable[[], None],
+    current: Callable[[], Mapping[str, Any]],
+    success: str,
+) -> HttpResponse | None:
+    """Run ``save`` for a valid POST; on a refusal or conflict put the messages on the form and return None."""
+    if request.method != "POST":
+        return None
+    if not form.is_valid():
+        messages.error(request, _("Nothing has been saved: please correct the marked fields."))
+        return None
+    try:
+        save()
+    except AuditRefused as refused:
+        for message in refused.messages:
+            form.add_error(None, message)
+        messages.error(request, _("Nothing has been saved."))
+        return None
+    except Conflict as conflict:
+        stored = Audit.objects.get(pk=audit.pk)
+        form.rebase(current_values := current())
+        for key in conflict.fields:
+            value = current_values.get(key)
+            shown = services._display(value) or "–"
+            form.add_error(
+                None,
+                _("%(field)s was changed by someone else while you were editing. Now stored: “%(value)s”.")
+                % {"field": field_label(stored.instrument, key), "value": shown},
+            )
+        messages.error(
+            request,
+            _(
+                "Nothing has been saved, because someone else saved this audit in the meantime. "
+                "Check the differences below and save again."
+            ),
+        )
+        return None
+    messages.success(request, success)
+    return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = organisation_for(request.user, pk, Action.MANAGE)
+    form = PlanForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit = services.plan_audit(
+                organisation=organisation,
+                held_on=form.cleaned_data["held_on"],
+                facility=form.cleaned_data["facility"],
+                auditors=form.auditors(),
+                participants=form.cleaned_data["participants"],
+                user=request.user,
+            )
+        except AuditRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The audit has been planned."))
+            return redirect("audit", pk=organisation.pk, audit_pk=audit.pk)
+    if request.method == "POST":
+        messages.error(request, _("Nothing has been saved: please correct the marked fields."))
+    members = organisation.memberships.select_related("user").order_by("user__username")
+    return render(
+        request,
+        "audits/plan_form.html",
+        {"form": form, "organisation": organisation, "members": members},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.PLAN)
+    form = PlanForm(request.POST or None, organisation=audit.organisation, initial=initial_plan(audit))
+    if request.method == "GET":
+        form.fields["original"].initial = _plan_fingerprints(audit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(
+                audit,
+                held_on=form.cleaned_data["held_on"],
+                facility=form.cleaned_data["facility"],
+                participants=form.cleaned_data["participants"],
+                auditors=form.auditors(),
+                original=_parse(form.cleaned_data["original"]),
+                user=request.user,
+            )
+        except AuditRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        except Conflict:
+            form.add_error(None, _("Someone else changed the plan while you were editing. Reload the page."))
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+        messages.error(request, _("Nothing has been saved."))
+    return render(request, "audits/plan_form.html", _audit_context(request, audit, form=form))
+
+
+def _plan_fingerprints(audit: Audit) -> str:
+    from .concurrency import fingerprints
+
+    return fingerprints(services.plan_values(audit))
+
+
+def _parse(raw: str) -> dict[str, str]:
+    from .concurrency import parse_fingerprints
+
+    return parse_fingerprints(raw)
+
+
+def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.VIEW)
+    instrument = audit.instrument
+    auditors = list(audit.auditors.all())
+    me = auditor_of(request.user, audit)
+    ratings: dict[tuple[int, str], Any] = {(r.auditor_id, r.theme_id): r for r in visible_ratings(request.user, audit)}
+    records = {r.theme_id: r for r in audit.themes.all()}
+    unblinded = all(a.submitted_at for a in auditors) and len(auditors) == 2
+    recommendations = list(audit.recommendations.all())
+    crosswalk = vie_beside_themes(audit) if can(request.user, Action.VIEW, audit.organisation) else None
+    themes = []
+    for theme in instrument.themes:
+        record = records.get(theme.id)
+        own = [(a, ratings.get((a.pk, theme.id))) for a in auditors]
+        comparison = None
+        if unblinded:
+            scores = [r.score for _a, r in own if r is not None and r.score is not None]
+            if len(scores) == 2:
+                comparison = compare_theme(
+                    scores[0], scores[1], record.consensus if record else None, instrument.discuss_difference
+                )
+        themes.append(
+            {
+                "theme": theme,
+                "record": record,
+                "ratings": [(a, r) for a, r in own if r is not None],
+                "comparison": comparison,
+                "consensus_text": theme.scale.get(record.consensus) if record and record.consensus else None,
+                "recommendations": [r for r in recommendations if r.theme_id == theme.id],
+                "vie": crosswalk.get(theme.id) if crosswalk else None,
+            }
+        )
+    mean = consensus_mean([records[t].consensus if t in records else None for t in instrument.theme_ids])
+    scoring = can_audit(request.user, AuditAction.SCORE, audit)
+    return render(
+        request,
+        "audits/audit_detail.html",
+        _audit_context(
+            request,
+            audit,
+            auditors=auditors,
+            me=me,
+            unblinded=unblinded,
+            themes=themes,
+            mean=mean,
+            crosswalk=crosswalk,
+            crosswalk_measurement=crosswalk.measurement if crosswalk else None,
+            amendments=audit.amendments.select_related("author"),
+            can_plan=can_audit(request.user, AuditAction.PLAN, audit),
+            can_score=scoring,
+            can_amend=can_audit(request.user, AuditAction.AMEND, audit),
+            can_trail=can_audit(request.user, AuditAction.TRAIL, audit),
+            finalise_problems=services.finalise_problems(audit) if scoring and unblinded else None,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def audit_notes(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
+    form = NotesForm(request.POST or None, instrument=audit.instrument, shown=services.note_values(audit))
+    done = _save_merge_form(
+        request,
+        audit,
+        form,
+        lambda: services.save_notes(
+            audit, values=form.values(), original=form.original_fingerprints(), user=request.user
+        ),
+        lambda: services.note_values(Audit.objects.get(pk=audit.pk)),
+        _("The notes have been saved."),
+    )
+    if done:
+        return done
+    rows = [(t, form[f"notes_{t.id}"], form[f"explanation_{t.id}"]) for t in audit.instrument.themes]
+    return render(request, "audits/notes_form.html", _audit_context(request, audit, form=form, rows=rows))
+
+
+@require_http_methods(["GET", "POST"])
+def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
+    me = auditor_of(request.user, audit)
+    assert me is not None  # SCORE is granted to the auditors only
+    if me.submitted_at:  # type: ignore[attr-defined]
+        messages.info(request, _("You have submitted your scores; they can no longer change."))
+        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    form = RatingForm(request.POST or None, instrument=audit.instrument, shown=services.rating_values(me))
+    submit = request.POST.get("action") == "submit"
+    done = _save_merge_form(
+        request,
+        audit,
+        form,
+        lambda: services.save_ratings(
+            audit,
+            me,  # type: ignore[arg-type]
+            values=form.values(),
+            original=form.original_fingerprints(),
+            submit=submit,
+            user=request.user,
+        ),
+        lambda: services.rating_values(audit.auditors.get(pk=me.pk)),  # type: ignore[attr-defined]
+        _("Your scores have been submitted.") if submit else _("Your draft scores have been saved."),
+    )
+    if done:
+        return done
+    notes = {r.theme_id: r for r in audit.themes.all()}
+    rows = [(t, form[f"score_{t.id}"], form[f"rationale_{t.id}"], notes.get(t.id)) for t in audit.instrument.themes]
+    return render(request, "audits/scores_form.html", _audit_context(request, audit, form=form, rows=rows))
+
+
+@require_http_methods(["GET", "POST"])
+def audit_consensus(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
+    auditors = list(audit.auditors.all())
+    if not (len(auditors) == 2 and all(a.submitted_at for a in auditors)):
+        messages.error(request, _("The consensus can be entered only after both auditors have submitted their scores."))
+        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    form = ConsensusForm(request.POST or None, instrument=audit.instrument, shown=services.consensus_values(audit))
+    done = _save_merge_form(
+        request,
+        audit,
+        form,
+        lambda: services.save_consensus(
+            audit, values=form.values(), original=form.original_fingerprints(), user=request.user
+        ),
+        lambda: services.consensus_values(Audit.objects.get(pk=audit.pk)),
+        _("The consensus has been saved."),
+    )
+    if done:
+        return done
+    ratings: dict[tuple[int, str], Any] = {(r.auditor_id, r.theme_id): r for r in visible_ratings(request.user, audit)}
+    rows = []
+    for theme in audit.instrument.themes:
+        pair = [(a, ratings.get((a.pk, theme.id))) for a in auditors]
+        scores = [r.score for _a, r in pair if r is not None and r.score is not None]
+        comparison = compare_theme(scores[0], scores[1], None, audit.instrument.discuss_difference)
+        rows.append((theme, pair, comparison, form[f"consensus_{theme.id}"], form[f"consensus_reason_{theme.id}"]))
+    return render(
+        request,
+        "audits/consensus_form.html",
+        _audit_context(request, audit, form=form, rows=rows, auditors=auditors),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def audit_report(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
+    form = ReportForm(request.POST or None, instrument=audit.instrument, shown=services.report_values(audit))
+    done = _save_merge_form(
+        request,
+        audit,
+        form,
+        lambda: services.save_report(
+            audit, values=form.values(), original=form.original_fingerprints(), user=request.user
+        ),
+        lambda: services.report_values(Audit.objects.get(pk=audit.pk)),
+        _("The report text has been saved."),
+    )
+    return done or render(request, "audits/report_form.html", _audit_context(request, audit, form=form))
+
+
+def audit_finalise(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.finalise(audit, user=request.user)
+    except AuditRefused as refused:
+        messages.error(
+            request, _("The audit has not been finalised: %(reasons)s") % {"reasons": " ".join(refused.messages)}
+        )
+    else:
+        messages.success(request, _("The audit has been finalised. Later corrections are recorded as amendments."))
+    return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def audit_amend(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.AMEND)
+    form = AmendmentForm(request.POST or None, instrument=audit.instrument, shown=services.amendable_values(audit))
+    done = _save_merge_form(
+        request,
+        audit,
+        form,
+        lambda: services.amend(
+            audit,
+            values=form.values(),
+            original=form.original_fingerprints(),
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        ),
+        lambda: services.amendable_values(Audit.objects.get(pk=audit.pk)),
+        _("The amendment has been recorded."),
+    )
+    if done:
+        return done
+    rows = [
+        (t, form[f"consensus_{t.id}"], form[f"consensus_reason_{t.id}"], form[f"explanation_{t.id}"])
+        for t in audit.instrument.themes
+    ]
+    return render(request, "audits/amend_form.html", _audit_context(request, audit, form=form, rows=rows))
+
+
+def audit_trail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.TRAIL)
+    return render(
+        request,
+        "audits/audit_trail.html",
+        _audit_context(request, audit, entries=trail_entries(audit, request.user)),
+    )
+
+
+def agreement(request: HttpRequest) -> HttpResponse:
+    """Inter-rater agreement over the finalised audits the user may see, optionally of one organisation."""
+    from edmonitor.organisations.permissions import visible_organisations
+
+    organisations = visible_organisations(request.user).order_by("name")
+    chosen: Organisation | None = None
+    raw = request.GET.get("organisatie")
+    if raw:
+        chosen = organisations.filter(pk=raw).first() if raw.isdigit() else None
+        if chosen is None:
+            messages.error(request, _("Choose one of your organisations."))
+    result = agreement_for(request.user, organisation=chosen)
+    return render(
+        request,
+        "audits/agreement.html",
+        {"organisations": organisations, "chosen": chosen, "result": result},
+    )

@@ -1,0 +1,213 @@
+"""The MIE definition file checked against its sources (seeds 000, 003 and 004).
+
+The source (004 §2.13) names the five themes of the MIE but gives no questions or
+scale descriptions; those are edmonitor's own operationalisation. These tests check
+that the file keeps the source's themes, that every text is filled in (Dutch and
+English), that every cited section really exists in the named seed, that the
+crosswalk covers the VIE, and that the Dutch texts are written in our own words.
+The seeds are read from ``$EDMONITOR_SEEDS`` or ``/work/shared/seeds``; tests that
+need them are skipped when they are not there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edmonitor.instruments.definition import latest_audit_version, load_audit_definition, load_definition
+
+KEY = "mie-2026.1"
+FRAMEWORK = "004_74087e4844279a5c.txt"  # reference framework; §2.13 is the MIE
+OWN_WORDS_SEEDS = ("000_a61fd95bbd9ebc67.txt", "003_a8d87148f8c5ac85.txt", FRAMEWORK)
+MAX_SHARED_WORDS = 7  # a run of 8 or more words in common with a seed counts as copied
+THEME_IDS = ["1", "2", "3", "4", "5"]
+LANGUAGES = ("nl", "en")
+
+MIE = load_audit_definition(KEY)
+RAW = json.loads(resources.files("edmonitor.instruments.definitions").joinpath(f"{KEY}.json").read_text("utf-8"))
+VIE = load_definition("vie-2012.1")
+
+
+def seed_text(name: str) -> str:
+    for folder in (os.environ.get("EDMONITOR_SEEDS"), "/work/shared/seeds"):
+        if folder and (Path(folder) / name).is_file():
+            return (Path(folder) / name).read_text(encoding="utf-8")
+    pytest.skip(f"seed {name} not available")
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed to single spaces, ends trimmed."""
+    return " ".join(text.split())
+
+
+def theme_list_of_section_2_13() -> list[tuple[str, str]]:
+    """The numbered list of themes in 004 §2.13, as (number, title without trailing full stop)."""
+    text = seed_text(FRAMEWORK)
+    # the heading in the body stands alone on its line; the table of contents adds a page number
+    start = re.search(r"^2\.13 Monitor Inzet Ervaringsdeskundigheid\s*$", text, flags=re.MULTILINE)
+    assert start, "§2.13 not found in the framework"
+    end = re.search(r"^3\.? Referenties", text[start.end() :], flags=re.MULTILINE)
+    section = text[start.end() : start.end() + end.start()] if end else text[start.end() :]
+    return [
+        (number, squash(title).rstrip("."))
+        for number, title in re.findall(r"^\s*(\d+)\.\s+(.+)$", section, flags=re.MULTILINE)
+    ]
+
+
+def section_occurs(document: str, section: str) -> bool:
+    """A numbered section ("§1.5") is a line starting "1.5 "; a named section must occur in the text."""
+    text = seed_text(document)
+    numbered = re.fullmatch(r"§\s*(\d+(?:\.\d+)+)", section.strip())
+    if numbered:
+        return re.search(rf"^{re.escape(numbered.group(1))} \S", text, flags=re.MULTILINE) is not None
+    return squash(section) in squash(text)
+
+
+def texts(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every multilingual text ({"nl": ..., ...}) in the raw definition, with where it is."""
+    if isinstance(node, dict):
+        if "nl" in node:
+            return [(path, node)]
+        return [found for key, value in node.items() for found in texts(value, f"{path}/{key}")]
+    if isinstance(node, list):
+        return [found for index, value in enumerate(node) for found in texts(value, f"{path}/{index}")]
+    return []
+
+
+def filled_in(text: Any) -> bool:
+    return isinstance(text, dict) and all(
+        isinstance(text.get(lang), str) and text[lang].strip() and "TODO" not in text[lang] for lang in LANGUAGES
+    )
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def runs(tokens: list[str], length: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + length]) for i in range(len(tokens) - length + 1)}
+
+
+@cache
+def seed_runs(length: int) -> frozenset[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
+    for name in OWN_WORDS_SEEDS:
+        text = seed_text(name)
+        # read the seeds both as printed and with words broken at a line end ("ervarings-\ndeskundigheid") joined
+        joined = re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1\2", text)
+        found |= runs(words(text), length) | runs(words(joined), length)
+    return frozenset(found)
+
+
+# --------------------------------------------------------------------------- the file itself
+
+
+def test_the_mie_2026_1_definition_loads_and_is_the_latest_mie():
+    assert latest_audit_version("mie").key == KEY
+    assert (RAW["code"], RAW["version"], RAW["kind"]) == ("mie", "2026.1", "audit")
+
+
+def test_it_cites_section_2_13_of_the_framework_and_links_to_the_vie():
+    assert RAW["source"] == {"document": FRAMEWORK, "section": "§2.13"}
+    assert RAW["crosswalk"]["instrument"] == "vie"
+
+
+def test_the_scale_runs_from_1_to_5_with_a_distinct_label_for_every_point():
+    assert (RAW["scale"]["min"], RAW["scale"]["max"]) == (1, 5)
+    labels = RAW["scale"]["labels"]
+    assert sorted(labels) == THEME_IDS
+    assert all(filled_in(labels[point]) for point in labels), labels
+    assert len({labels[point]["nl"] for point in labels}) == 5, labels
+
+
+def test_every_text_in_the_file_is_filled_in_in_dutch_and_english():
+    found = texts(RAW)
+    assert len(found) > 50  # sanity: the walk really reached the themes
+    missing = [path for path, text in found if not filled_in(text)]
+    assert not missing, missing
+
+
+def test_there_are_exactly_five_themes_with_ids_1_to_5():
+    assert [theme["id"] for theme in RAW["themes"]] == THEME_IDS
+    assert MIE.theme_ids == tuple(THEME_IDS)
+
+
+def test_every_theme_has_at_least_three_guiding_questions_filled_in():
+    for theme in RAW["themes"]:
+        questions = theme["guiding_questions"]
+        assert len(questions) >= 3, theme["id"]
+        assert all(filled_in(question) for question in questions), theme["id"]
+        assert len({question["nl"] for question in questions}) == len(questions), theme["id"]
+
+
+def test_every_theme_has_five_different_scale_texts_filled_in():
+    for theme in RAW["themes"]:
+        scale = theme["scale"]
+        assert sorted(scale) == THEME_IDS, theme["id"]
+        assert all(filled_in(scale[point]) for point in scale), theme["id"]
+        for lang in LANGUAGES:
+            assert len({squash(scale[point][lang]) for point in scale}) == 5, (theme["id"], lang)
+
+
+def test_every_theme_has_a_summary_and_says_what_it_draws_on_besides_the_mie_section():
+    for theme in RAW["themes"]:
+        assert filled_in(theme["summary"]), theme["id"]
+        assert theme["source"] == {"document": FRAMEWORK, "section": "§2.13"}, theme["id"]
+        others = [s for s in theme["draws_on"] if (s["document"], s["section"]) != (FRAMEWORK, "§2.13")]
+        assert others, theme["id"]
+
+
+def test_the_operationalisation_note_says_the_questions_and_scales_are_edmonitors_own():
+    note = RAW["operationalisation_note"]
+    assert filled_in(note)
+    for lang in LANGUAGES:
+        assert "§2.13" in note[lang], lang
+        assert "edmonitor" in note[lang], lang
+
+
+def test_every_vie_item_in_the_crosswalk_exists_and_every_vie_item_is_linked():
+    vie_items = [item.id for item in VIE.items]
+    linked = [link["item"] for link in RAW["crosswalk"]["links"]]
+    assert set(linked) <= set(vie_items), set(linked) - set(vie_items)
+    assert set(vie_items) <= set(linked), set(vie_items) - set(linked)
+
+
+def test_every_crosswalk_link_names_a_known_theme_once_and_gives_a_reason():
+    pairs = [(link["item"], link["theme"]) for link in RAW["crosswalk"]["links"]]
+    assert len(set(pairs)) == len(pairs), pairs
+    for link in RAW["crosswalk"]["links"]:
+        assert link["theme"] in THEME_IDS, link
+        assert filled_in(link["rationale"]), link
+
+
+# --------------------------------------------------------------------------- against the seeds
+
+
+def test_the_theme_titles_are_those_of_the_numbered_list_in_section_2_13():
+    assert theme_list_of_section_2_13() == [(theme["id"], squash(theme["title"]["nl"])) for theme in RAW["themes"]]
+
+
+def test_every_cited_section_occurs_in_the_named_seed():
+    cited = [RAW["source"]]
+    for theme in RAW["themes"]:
+        cited += [theme["source"], *theme["draws_on"]]
+    absent = [(s["document"], s["section"]) for s in cited if not section_occurs(s["document"], s["section"])]
+    assert not absent, absent
+
+
+def test_the_dutch_texts_are_in_our_own_words():
+    copied = seed_runs(MAX_SHARED_WORDS + 1)
+    found = []
+    for path, text in texts(RAW):
+        if re.fullmatch(r"/themes/\d+/title", path):
+            continue  # the theme titles are the source's names for the themes
+        shared = runs(words(text["nl"]), MAX_SHARED_WORDS + 1) & copied
+        found += [(path, " ".join(run)) for run in sorted(shared)]
+    assert not found, found
