@@ -27,6 +27,17 @@ from .concurrency import fingerprint, merge
 from .models import Amendment, Audit, Auditor, Position, Rating, Recommendation, ThemeRecord
 
 
+class FieldProblem(str):
+    """A refusal message that belongs to one field (a service key such as ``score:2``), so forms can show it there."""
+
+    key: str | None
+
+    def __new__(cls, message: str, key: str | None = None) -> FieldProblem:
+        problem = super().__new__(cls, message)
+        problem.key = key
+        return problem
+
+
 class AuditRefused(Exception):
     """The change is not allowed or not valid; ``messages`` says why, in the user's language."""
 
@@ -182,7 +193,7 @@ def _clean_text(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.strip().replace("\r\n", "\n") if isinstance(v, str) else v for k, v in values.items()}
 
 
-def _check_scale(instrument: AuditInstrument, value: Any, label: str, problems: list[str]) -> None:
+def _check_scale(instrument: AuditInstrument, value: Any, key: str, problems: list[str]) -> None:
     if value is None:
         return
     if (
@@ -190,9 +201,13 @@ def _check_scale(instrument: AuditInstrument, value: Any, label: str, problems: 
         or not isinstance(value, int)
         or not instrument.scale_min <= value <= instrument.scale_max
     ):
+        label = field_label(instrument, key)
         problems.append(
-            _("%(field)s: %(value)s is not a score from %(min)s to %(max)s.")
-            % {"field": label, "value": value, "min": instrument.scale_min, "max": instrument.scale_max}
+            FieldProblem(
+                _("%(field)s: %(value)s is not a score from %(min)s to %(max)s.")
+                % {"field": label, "value": value, "min": instrument.scale_min, "max": instrument.scale_max},
+                key,
+            )
         )
 
 
@@ -333,17 +348,17 @@ def save_ratings(
     problems: list[str] = []
     for theme_id in instrument.theme_ids:
         score = values.get(f"score:{theme_id}")
-        _check_scale(instrument, score, field_label(instrument, f"score:{theme_id}"), problems)
+        _check_scale(instrument, score, f"score:{theme_id}", problems)
         if submit and score is None:
-            problems.append(
-                _("%(field)s: give a score before you submit.")
-                % {"field": field_label(instrument, f"score:{theme_id}")}
-            )
+            key = f"score:{theme_id}"
+            message = _("%(field)s: give a score before you submit.") % {"field": field_label(instrument, key)}
+            problems.append(FieldProblem(message, key))
         if submit and not values.get(f"rationale:{theme_id}"):
-            problems.append(
-                _("%(field)s: write a short rationale before you submit.")
-                % {"field": field_label(instrument, f"rationale:{theme_id}")}
-            )
+            key = f"rationale:{theme_id}"
+            message = _("%(field)s: write a short rationale before you submit.") % {
+                "field": field_label(instrument, key)
+            }
+            problems.append(FieldProblem(message, key))
     if problems:
         raise AuditRefused(problems)
     slots = _rating_slots(auditor)
@@ -365,17 +380,23 @@ def _consensus_problems(audit: Audit, values: Mapping[str, Any], *, complete: bo
     for theme_id in instrument.theme_ids:
         key = f"consensus:{theme_id}"
         consensus = values.get(key)
-        _check_scale(instrument, consensus, field_label(instrument, key), problems)
+        _check_scale(instrument, consensus, key, problems)
         if consensus is None:
             if complete:
-                problems.append(_("%(field)s is missing.") % {"field": field_label(instrument, key)})
+                problems.append(FieldProblem(_("%(field)s is missing.") % {"field": field_label(instrument, key)}, key))
             continue
         pair = scores.get(theme_id, [])
         outside = bool(pair) and not min(pair) <= consensus <= max(pair)
         if outside and not values.get(f"consensus_reason:{theme_id}"):
             problems.append(
-                _("%(field)s: %(value)s lies outside the two independent scores (%(low)s–%(high)s); write down why.")
-                % {"field": field_label(instrument, key), "value": consensus, "low": min(pair), "high": max(pair)}
+                FieldProblem(
+                    _(
+                        "%(field)s: %(value)s lies outside the two independent scores (%(low)s–%(high)s); "
+                        "write down why."
+                    )
+                    % {"field": field_label(instrument, key), "value": consensus, "low": min(pair), "high": max(pair)},
+                    f"consensus_reason:{theme_id}",
+                )
             )
     return problems
 
@@ -398,9 +419,10 @@ def _recommendation_problems(instrument: AuditInstrument, recommendations: Any) 
     problems = []
     for index, (theme_id, text) in enumerate(recommendations, start=1):
         if theme_id not in instrument.theme_ids:
-            problems.append(_("Recommendation %(n)s: choose the theme it addresses.") % {"n": index})
+            message = _("Recommendation %(n)s: choose the theme it addresses.") % {"n": index}
+            problems.append(FieldProblem(message, f"rec_theme_{index - 1}"))
         if not text.strip():
-            problems.append(_("Recommendation %(n)s is empty.") % {"n": index})
+            problems.append(FieldProblem(_("Recommendation %(n)s is empty.") % {"n": index}, f"rec_text_{index - 1}"))
     return problems
 
 
@@ -493,13 +515,14 @@ def amend(
     current = amendable_values(audit)
     submitted = _clean_text({k: values.get(k, current[k]) for k in current})
     submitted["recommendations"] = [[t, x.strip()] for t, x in submitted["recommendations"]]
-    problems = [] if reason else [_("Give the reason for this amendment.")]
+    problems = [] if reason else [FieldProblem(_("Give the reason for this amendment."), "reason")]
     problems += _consensus_problems(audit, submitted, complete=True)
     problems += _recommendation_problems(audit.instrument, submitted["recommendations"])
     for theme_id in audit.instrument.theme_ids:
         if not submitted.get(f"explanation:{theme_id}"):
+            key = f"explanation:{theme_id}"
             problems.append(
-                _("%(field)s is missing.") % {"field": field_label(audit.instrument, f"explanation:{theme_id}")}
+                FieldProblem(_("%(field)s is missing.") % {"field": field_label(audit.instrument, key)}, key)
             )
     if not submitted["recommendations"]:
         problems.append(_("Write at least one concrete recommendation."))
@@ -518,3 +541,14 @@ def amend(
             {"field": key, "old": _display(current[key]), "new": _display(value)} for key, value in changes.items()
         ],
     )
+
+
+@transaction.atomic
+def delete_audit(audit: Audit, *, user: Any) -> None:
+    """Delete an audit planned by mistake; refused once an auditor has submitted or it is finalised."""
+    audit = _locked(audit)
+    _refuse_if_finalised(audit)
+    if any(a.submitted_at for a in audit.auditors.all()):
+        raise AuditRefused([_("An audit with submitted scores cannot be deleted: they are research data.")])
+    audit._history_user = user  # type: ignore[attr-defined]
+    audit.delete()

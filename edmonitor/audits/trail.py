@@ -36,7 +36,7 @@ class TrailEntry:
 
 def _user_names(ids: set[int]) -> dict[int, str]:
     users = get_user_model().objects.filter(pk__in=ids)
-    return {u.pk: u.get_username() for u in users}
+    return {u.pk: u.get_full_name() or u.get_username() for u in users}
 
 
 def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:

@@ -15,5 +15,7 @@ urlpatterns = [
     path(prefix + "afronden/", views.audit_finalise, name="audit_finalise"),
     path(prefix + "wijzigen/", views.audit_amend, name="audit_amend"),
     path(prefix + "logboek/", views.audit_trail, name="audit_trail"),
+    path(prefix + "verwijderen/", views.audit_delete, name="audit_delete"),
+    path(prefix + "export.json", views.audit_export, name="audit_export"),
     path("audits/overeenstemming/", views.agreement, name="audit_agreement"),
 ]

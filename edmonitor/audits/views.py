@@ -7,12 +7,14 @@ nothing here reads individual ratings any other way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,9 +33,19 @@ from edmonitor.organisations.permissions import (
 
 from . import services
 from .agreement import agreement_for
-from .concurrency import Conflict
+from .concurrency import Conflict, fingerprints, parse_fingerprints
 from .crosswalk import vie_beside_themes
-from .forms import AmendmentForm, ConsensusForm, NotesForm, PlanForm, RatingForm, ReportForm, initial_plan
+from .export import export_audit
+from .forms import (
+    AmendmentForm,
+    ConsensusForm,
+    NotesForm,
+    PlanForm,
+    RatingForm,
+    ReportForm,
+    field_name,
+    initial_plan,
+)
 from .models import Audit
 from .services import AuditRefused, field_label
 from .trail import trail_entries
@@ -47,6 +59,15 @@ def _audit_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict[str
         "can_view_organisation": can(request.user, Action.VIEW, audit.organisation),
         **extra,
     }
+
+
+def _refusal_on_form(form: Any, refused: AuditRefused) -> None:
+    """Show each refusal next to its field when it names one the form has, else above the form."""
+    for message in refused.messages:
+        key = getattr(message, "key", None)
+        name = field_name(key) if key else None
+        form.add_error(name if name in form.fields else None, message)
+    form.describe_errors()
 
 
 def _save_merge_form(
@@ -66,8 +87,7 @@ def _save_merge_form(
     try:
         save()
     except AuditRefused as refused:
-        for message in refused.messages:
-            form.add_error(None, message)
+        _refusal_on_form(form, refused)
         messages.error(request, _("Nothing has been saved."))
         return None
     except Conflict as conflict:
@@ -128,7 +148,7 @@ def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     audit = audit_for(request.user, pk, audit_pk, AuditAction.PLAN)
     form = PlanForm(request.POST or None, organisation=audit.organisation, initial=initial_plan(audit))
     if request.method == "GET":
-        form.fields["original"].initial = _plan_fingerprints(audit)
+        form.fields["original"].initial = fingerprints(services.plan_values(audit))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
@@ -137,7 +157,7 @@ def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
                 facility=form.cleaned_data["facility"],
                 participants=form.cleaned_data["participants"],
                 auditors=form.auditors(),
-                original=_parse(form.cleaned_data["original"]),
+                original=parse_fingerprints(form.cleaned_data["original"]),
                 user=request.user,
             )
         except AuditRefused as refused:
@@ -150,18 +170,6 @@ def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
         messages.error(request, _("Nothing has been saved."))
     return render(request, "audits/plan_form.html", _audit_context(request, audit, form=form))
-
-
-def _plan_fingerprints(audit: Audit) -> str:
-    from .concurrency import fingerprints
-
-    return fingerprints(services.plan_values(audit))
-
-
-def _parse(raw: str) -> dict[str, str]:
-    from .concurrency import parse_fingerprints
-
-    return parse_fingerprints(raw)
 
 
 def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
@@ -392,3 +400,26 @@ def agreement(request: HttpRequest) -> HttpResponse:
         "audits/agreement.html",
         {"organisations": organisations, "chosen": chosen, "result": result},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def audit_delete(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    """Remove an audit planned by mistake: only while no auditor has submitted scores."""
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.PLAN)
+    if request.method == "POST":
+        services.delete_audit(audit, user=request.user)
+        messages.success(request, _("The audit has been deleted."))
+        return redirect("organisation", pk=audit.organisation_id)
+    return render(request, "audits/audit_confirm_delete.html", _audit_context(request, audit))
+
+
+def audit_export(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    """The audit as a JSON file: what the user may see of it, individual scores only once they are unblinded."""
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.VIEW)
+    data = export_audit(audit, visible_ratings(request.user, audit))
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    name = slugify(f"mie-{audit.organisation.name}-{audit.held_on:%Y-%m-%d}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response

@@ -8,6 +8,10 @@ class AccessibleFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        self.describe_errors()
+
+    def describe_errors(self) -> None:
+        """(Re)tie help texts and errors to their inputs; call again after adding errors outside validation."""
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             bound = self[name]  # type: ignore[index]
             ids = []

@@ -186,3 +186,82 @@ class AuditPagesTests(BaseTestCase):
         self.assertContains(response, "VIE 1a")
         self.client.force_login(self.eva)  # an external auditor is not shown the organisation's VIE data
         self.assertNotContains(self.client.get(self.url("audit", audit)), "VIE 1a")
+
+
+class AuditExportAndDeleteTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.eva = make_user("eva")
+
+    def url(self, name, audit):
+        return reverse(name, kwargs={"pk": audit.organisation_id, "audit_pk": audit.pk})
+
+    def export(self, user, audit):
+        self.client.force_login(user)
+        response = self.client.get(self.url("audit_export", audit))
+        self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+        self.assertIn("attachment;", response["Content-Disposition"])
+        return json.loads(response.content)
+
+    def test_the_export_carries_only_the_ratings_the_user_may_see(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        rate(audit, self.mia, {t: 4 for t in THEMES}, rationale="mia")
+        rate(audit, self.eva, {t: 2 for t in THEMES}, rationale="eva", submit=False)
+        ratings = {
+            u.username: self.export(u, audit)["themes"]["3"]["ratings"] for u in (self.mia, self.eva, self.alice)
+        }
+        self.assertEqual(ratings["mia"], [{"auditor": 1, "score": 4, "rationale": "mia 3"}])
+        self.assertEqual(ratings["eva"], [{"auditor": 2, "score": 2, "rationale": "eva 3"}])
+        self.assertEqual(ratings["alice"], [])
+        rate(audit, self.eva, {t: 2 for t in THEMES}, rationale="eva")
+        data = self.export(self.alice, audit)
+        self.assertEqual([r["score"] for r in data["themes"]["3"]["ratings"]], [4, 2])
+        self.assertEqual(data["phase"], "consensus")
+        self.assertEqual([a["position"] for a in data["auditors"]], ["internal", "external"])
+
+    def test_a_finalised_export_holds_the_report(self):
+        scores = {t: 3 for t in THEMES}
+        audit = finalised(self.org_a, self.mia, self.eva, scores, scores, scores)
+        data = self.export(self.lex, audit)
+        self.assertEqual(data["phase"], "finalised")
+        self.assertEqual({t: v["consensus"] for t, v in data["themes"].items()}, scores)
+        self.assertEqual(data["recommendations"][0]["theme"], "3")
+        self.assertEqual(data["conclusion"]["strengths"], "Een gedeelde visie.")
+
+    def test_an_audit_can_be_deleted_only_before_anyone_submitted(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.mia)  # an auditor who is no admin may not
+        self.assertEqual(self.client.post(self.url("audit_delete", audit)).status_code, 403)
+        rate(audit, self.eva, {t: 3 for t in THEMES})
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.post(self.url("audit_delete", audit)).status_code, 403)
+        self.assertTrue(Audit.objects.filter(pk=audit.pk).exists())
+        fresh = plan(self.org_a, self.mia, self.eva)
+        self.assertRedirects(
+            self.client.post(self.url("audit_delete", fresh)), reverse("organisation", args=[self.org_a.pk])
+        )
+        self.assertFalse(Audit.objects.filter(pk=fresh.pk).exists())
+
+    def test_a_refused_submission_shows_each_problem_at_its_field(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.eva)
+        form = self.client.get(self.url("audit_scores", audit)).context["form"]
+        data = {"original": form["original"].value(), "action": "submit", "score_1": "3", "rationale_1": "ok"}
+        form = self.client.post(self.url("audit_scores", audit), data).context["form"]
+        self.assertEqual(
+            sorted(form.errors), sorted([f"score_{t}" for t in "2345"] + [f"rationale_{t}" for t in "2345"])
+        )
+        self.assertIn('aria-invalid="true"', str(form["score_2"]))
+        self.assertIn('aria-describedby="id_rationale_2_errors"', str(form["rationale_2"]))
+        self.assertFalse(audit.auditors.get(user=self.eva).ratings.exists())
+
+    def test_an_external_auditor_gets_no_link_to_the_organisation(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.eva)
+        response = self.client.get(self.url("audit", audit))
+        self.assertNotContains(response, f'href="{reverse("organisation", args=[self.org_a.pk])}"')
+        self.client.force_login(self.mia)
+        self.assertContains(
+            self.client.get(self.url("audit", audit)), f'href="{reverse("organisation", args=[self.org_a.pk])}"'
+        )

@@ -13,3 +13,11 @@ def tr(text):
         return ""
     get = getattr(text, "get", None)
     return get(get_language()) if callable(get) else text
+
+
+@register.filter
+def person(user):
+    """A user's full name, or their user name when no name is recorded."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
