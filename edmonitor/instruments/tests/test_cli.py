@@ -241,3 +241,21 @@ def test_an_unknown_format_exits_2_with_nothing_on_stdout(tmp_path):
     proc = run("score", "vie", str(write(tmp_path, EXAMPLE)), "--format", "xml", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    rows = "".join(f"Org {n},{n % 5 + 1}\n" for n in range(20000))
+    path = write(tmp_path, "organisation,item_1a\n" + rows)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "edmonitor", "score", "vie", str(path), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(20).startswith(b"[")
+    proc.stdout.close()  # like `| head`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in stderr
