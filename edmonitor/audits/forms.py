@@ -169,10 +169,11 @@ class ConsensusForm(_MergeForm):
         for theme_id in instrument.theme_ids:
             self.fields[f"consensus_{theme_id}"] = forms.TypedChoiceField(
                 label=_("Consensus score"),
-                choices=[("", "–"), *_score_choices(instrument, theme_id)],
+                choices=[("", _("no consensus yet")), *_score_choices(instrument, theme_id)],
                 coerce=int,
                 empty_value=None,
                 required=False,
+                widget=forms.RadioSelect,
             )
             self.fields[f"consensus_reason_{theme_id}"] = forms.CharField(
                 label=_("Reason (required when the consensus lies outside both scores)"),
@@ -255,6 +256,7 @@ class AmendmentForm(ReportForm):
                 choices=_score_choices(instrument, theme_id),
                 coerce=int,
                 empty_value=None,
+                widget=forms.RadioSelect,
             )
             self.fields[f"consensus_reason_{theme_id}"] = forms.CharField(
                 label=_("Reason (required when the consensus lies outside both scores)"),

@@ -49,7 +49,7 @@ class AuditRefused(Exception):
 # --- field labels (conflict messages, amendments, the audit trail) -----------------
 
 
-def field_label(instrument: AuditInstrument, key: str) -> str:
+def field_label(instrument: AuditInstrument, key: str, name: str | None = None) -> str:
     """A readable name for a form key such as ``consensus:2`` or ``strengths``."""
     names = {
         "notes": _("shared notes"),
@@ -67,7 +67,7 @@ def field_label(instrument: AuditInstrument, key: str) -> str:
         "auditors": _("auditors"),
     }
     attr, _sep, theme_id = key.partition(":")
-    name = str(names.get(attr, attr))
+    name = name or str(names.get(attr, attr))
     if theme_id:
         try:
             title = instrument.theme(theme_id).title.get(get_language())

@@ -84,8 +84,8 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
             return field_label(instrument, f"{field}:{record.theme_id}")
         if model is Rating:
             who = names.get(auditor_user.get(record.auditor_id), "?")
-            label = field_label(instrument, f"{field}:{record.theme_id}")
-            return _("%(auditor)s’s own %(what)s") % {"auditor": who, "what": label}
+            own = _("own %(what)s of %(auditor)s") % {"what": field_label(instrument, field), "auditor": who}
+            return field_label(instrument, f"{field}:{record.theme_id}", own)
         if model is Auditor:
             what = {
                 "user_id": _("auditor"),
@@ -127,7 +127,8 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
                     old="" if hidden else shown(field, old),
                     new="" if hidden else shown(field, new),
                     reason=record.history_change_reason or "",
-                    amendment=bool(finalised_at and record.history_date > finalised_at),
+                    # amendments, and only they, carry a reason
+                    amendment=bool(finalised_at and record.history_change_reason),
                     hidden=hidden,
                 )
             )

@@ -63,8 +63,10 @@ class TrailTests(BaseTestCase):
             reason="Taalfout",
             user=self.alice,
         )
-        entry = next(e for e in trail_entries(audit, self.alice) if e.new == "Beter verwoord.")
-        self.assertTrue(entry.amendment)
+        entries = trail_entries(audit, self.alice)
+        entry = next(e for e in entries if e.new == "Beter verwoord.")
+        self.assertEqual([e for e in entries if e.amendment], [entry])  # finalising itself is no amendment
+        self.assertTrue(any(e.subject == "afgerond" for e in entries))
         self.assertEqual((entry.user, entry.reason, entry.old), ("alice", "Taalfout", "Een gedeelde visie."))
 
     def test_who_may_read_the_trail(self):
