@@ -2,15 +2,18 @@
 
 Defaults give a working development set-up on SQLite; ``DATABASE_URL`` switches
 to PostgreSQL. With ``EDMONITOR_PRODUCTION=1`` the required values must be set or
-the application refuses to start.
+the application refuses to start, and the security settings are those of an HTTPS
+site (README, "Running in production", lists every variable).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +62,11 @@ def required(name: str, dev_default: str) -> str:
 
 SECRET_KEY = required("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 DEBUG = envbool("DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG cannot be on in production: it shows settings and data on error pages")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (the site's host name)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,10 +80,13 @@ INSTALLED_APPS = [
     "edmonitor.measurements",
     "edmonitor.audits",
     "simple_history",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "edmonitor.core.middleware.DutchByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "edmonitor.urls"
@@ -111,12 +122,17 @@ WSGI_APPLICATION = "edmonitor.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        required("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -143,21 +159,78 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# --- sessions, cookies and HTTPS ------------------------------------------------------------
+
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)  # a working day, then log in again
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # URLs name organisations and audits: never send them elsewhere
 X_FRAME_OPTIONS = "DENY"
+
+# Trust X-Forwarded-Proto only when a reverse proxy sets it (and drops what the client sent);
+# otherwise anyone could claim their plain-HTTP request was HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE_PROXY_SSL_HEADER", False) else None
+# How many reverse proxies append to X-Forwarded-For; 0 = use the connection's address. The
+# login throttling counts failures per client address (edmonitor.core.lockout.client_ip).
+EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+    # Preloading is a promise to browser vendors about the whole domain that is hard to take
+    # back; the domain's owner decides (SECURE_HSTS_PRELOAD=1). Without it Django's deployment
+    # check warns (security.W021), which is then a decision, not an oversight.
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- content security policy (django-csp) ---------------------------------------------------
+# Scripts and styles only from our own static files: nothing inline (enforced by
+# core/tests/test_content_security_policy.py). Charts are SVG images in data: URIs.
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- login throttling (django-axes) ---------------------------------------------------------
+# 5 failed logins lock the user name (from any address) and, separately, the client address
+# (for any user name) until 15 minutes after the last attempt. A successful login clears the
+# failures of that account only (edmonitor.core.lockout.AccountResetHandler).
+
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "edmonitor.core.lockout.AccountResetHandler"
+AXES_LOCKOUT_CALLABLE = "edmonitor.core.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "edmonitor.core.lockout.client_ip"
+AXES_VERBOSE = False
+
+# --- uploads and imports --------------------------------------------------------------------
+# Form posts are text; 2 MB is far above the largest audit report. Files larger than the
+# in-memory size are streamed to a temporary file by Django; check_upload
+# (edmonitor/core/uploads.py) refuses anything above EDMONITOR_MAX_IMPORT_BYTES. The reverse
+# proxy should also cap the request body (README).
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+EDMONITOR_MAX_IMPORT_BYTES = envint("EDMONITOR_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

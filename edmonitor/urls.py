@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("edmonitor.organisations.urls")),
     path("", include("edmonitor.measurements.urls")),
     path("", include("edmonitor.audits.urls")),
+    path("", include("edmonitor.core.urls")),
 ]

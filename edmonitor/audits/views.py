@@ -18,6 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.core.downloads import download_response
+from edmonitor.core.models import DownloadKind
 from edmonitor.instruments.audit import compare_theme, consensus_mean
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import (
@@ -417,9 +419,14 @@ def audit_export(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     """The audit as a JSON file: what the user may see of it, individual scores only once they are unblinded."""
     audit = audit_for(request.user, pk, audit_pk, AuditAction.VIEW)
     data = export_audit(audit, visible_ratings(request.user, audit))
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
-    )
     name = slugify(f"mie-{audit.organisation.name}-{audit.held_on:%Y-%m-%d}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    return response
+    return download_response(
+        request,
+        organisation=audit.organisation,
+        kind=DownloadKind.JSON,
+        filename=f"{name}.json",
+        content=json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+        description=_("MIE audit of %(date)s%(facility)s")
+        % {"date": f"{audit.held_on:%Y-%m-%d}", "facility": f" ({audit.facility.name})" if audit.facility else ""},
+    )

@@ -46,7 +46,8 @@ class DemoDataTests(TestCase):
         self.assertEqual(demo.measurements.count(), 2)
         self.assertEqual(Measurement.objects.filter(origin=Measurement.Origin.EXAMPLE).count(), 36)
         self.assertEqual(Organisation.objects.count(), 19)
-        self.assertTrue(self.client.login(username="projectleider", password="edmonitor-demo"))
+        response = self.client.post(reverse("login"), {"username": "projectleider", "password": "edmonitor-demo"})
+        self.assertRedirects(response, reverse("dashboard"), fetch_redirect_response=False)
         self.assertEqual(self.client.get(reverse("organisation", args=[demo.pk])).status_code, 200)
 
 

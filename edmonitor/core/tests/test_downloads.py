@@ -1,0 +1,190 @@
+"""Every export and download is logged (who, what, which organisation, when); CSV files are safe to open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.test import RequestFactory
+from django.urls import reverse
+
+from edmonitor.audits.tests.factories import plan
+from edmonitor.core.downloads import csv_bytes, csv_cell, download_response
+from edmonitor.core.models import DownloadKind, DownloadLog
+from edmonitor.testing import BaseTestCase, make_user
+
+
+class AuditExportLogTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.audit = plan(cls.org_a, cls.mia, make_user("eva"), on=dt.date(2026, 3, 2), by=cls.alice)
+
+    def url(self):
+        return reverse("audit_export", kwargs={"pk": self.org_a.pk, "audit_pk": self.audit.pk})
+
+    def test_downloading_an_audit_writes_who_what_which_organisation_and_when(self):
+        self.login(self.alice)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(json.loads(response.content)["format"], "edmonitor-mie-audit")
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="mie-ggz-alfa-2026-03-02.json"')
+        log = DownloadLog.objects.get()
+        self.assertEqual(log.user, self.alice)
+        self.assertEqual(log.username, "alice")
+        self.assertEqual(log.organisation, self.org_a)
+        self.assertEqual(log.kind, DownloadKind.JSON)
+        self.assertEqual(log.filename, "mie-ggz-alfa-2026-03-02.json")
+        self.assertIn("2026-03-02", log.description)
+        self.assertLess(abs((log.at - dt.datetime.now(dt.UTC)).total_seconds()), 60)
+
+    def test_a_refused_download_is_not_logged_and_not_served(self):
+        self.login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.assertFalse(DownloadLog.objects.exists())
+
+
+class DownloadResponseTests(BaseTestCase):
+    def request(self, user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return request
+
+    def download(self, filename: str, content: bytes | str = b"x", kind=DownloadKind.CSV):
+        return download_response(
+            self.request(self.lex),
+            organisation=self.org_a,
+            kind=kind,
+            filename=filename,
+            content=content,
+            content_type="text/csv; charset=utf-8",
+            description="Metingen",
+        )
+
+    def test_the_response_is_an_attachment_that_is_not_cached(self):
+        response = self.download("metingen.csv", "a;b\r\n")
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="metingen.csv"')
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn("no-store", response["Cache-Control"])
+        self.assertEqual(response.content, b"a;b\r\n")
+        self.assertEqual(DownloadLog.objects.get().user, self.lex)
+
+    def test_a_file_name_cannot_carry_paths_quotes_or_line_breaks(self):
+        response = self.download('../../etc/pass"wd\r\nSet-Cookie: x=1.csv')
+        header = response["Content-Disposition"]
+        self.assertTrue(header.startswith("attachment; filename="), header)
+        for bad in ("/", "\\", "\r", "\n", '"wd'):
+            self.assertNotIn(bad, header.removeprefix('attachment; filename="').removesuffix('"'))
+        self.assertTrue(DownloadLog.objects.get().filename.endswith(".csv"))
+
+    def test_a_dutch_file_name_keeps_its_letters(self):
+        response = self.download("zorg-één.csv")
+        self.assertEqual(response["Content-Disposition"], "attachment; filename*=utf-8''zorg-%C3%A9%C3%A9n.csv")
+
+    def test_an_empty_name_gets_a_plain_one_with_the_kind_as_extension(self):
+        self.assertEqual(
+            self.download("../", kind=DownloadKind.PDF)["Content-Disposition"], 'attachment; filename="download.pdf"'
+        )
+
+    def test_an_unknown_kind_is_a_programming_error(self):
+        with self.assertRaises(ValueError):
+            self.download("x.exe", kind="exe")
+        self.assertFalse(DownloadLog.objects.exists())
+
+
+class DownloadLogPageTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for user, organisation, description in [
+            (cls.lex, cls.org_a, "Metingen van Alfa"),
+            (cls.alice, cls.org_a, "MIE-audit van Alfa"),
+            (cls.bob, cls.org_b, "Metingen van Beta"),
+        ]:
+            DownloadLog.objects.create(
+                user=user,
+                username=user.username,
+                organisation=organisation,
+                kind=DownloadKind.CSV,
+                filename="x.csv",
+                description=description,
+            )
+
+    def url(self, organisation=None):
+        return reverse("download_log", args=[(organisation or self.org_a).pk])
+
+    def test_an_admin_reads_the_log_of_their_organisation_only(self):
+        self.login(self.alice)
+        # session, user, the organisation (organisation_for), the user's roles (can), the number of
+        # log rows (paginator), one page of rows with their users
+        with self.assertNumQueries(6):
+            response = self.client.get(self.url())
+        self.assertContains(response, "Metingen van Alfa")
+        self.assertContains(response, "MIE-audit van Alfa")
+        self.assertContains(response, "lex")
+        self.assertNotContains(response, "Metingen van Beta")
+        self.assertContains(response, "Downloadlogboek")
+
+    def test_staff_read_any_organisations_log(self):
+        self.login(self.carol)
+        self.assertContains(self.client.get(self.url(self.org_b)), "Metingen van Beta")
+
+    def test_a_viewer_and_a_project_member_cannot_read_the_log(self):
+        for user in (self.lex, self.mia):
+            self.login(user)
+            self.assertEqual(self.client.get(self.url()).status_code, 403)
+
+    def test_another_organisations_admin_does_not_even_see_it(self):
+        self.login(self.bob)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+
+    def test_the_organisation_page_links_to_the_log_for_admins_only(self):
+        self.login(self.alice)
+        self.assertContains(self.client.get(reverse("organisation", args=[self.org_a.pk])), self.url())
+        self.login(self.lex)
+        self.assertNotContains(self.client.get(reverse("organisation", args=[self.org_a.pk])), self.url())
+
+
+class CsvTests(BaseTestCase):
+    def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(self):
+        cases = {
+            "=1+1": "'=1+1",
+            "+31 6 12345678": "'+31 6 12345678",
+            "-2": "'-2",
+            "@SUM(A1:A9)": "'@SUM(A1:A9)",
+            "\t=1": "'\t=1",
+            "\r=1": "'\r=1",
+            "GGZ Alfa": "GGZ Alfa",
+            "2 = 2": "2 = 2",
+            "": "",
+        }
+        for value, expected in cases.items():
+            self.assertEqual(csv_cell(value), expected, repr(value))
+
+    def test_real_numbers_stay_numbers_also_when_negative(self):
+        for value in (-2, 0, 3, -2.5, Decimal("-2.5"), Decimal("3.0")):
+            self.assertEqual(csv_cell(value), value)
+            self.assertIs(type(csv_cell(value)), type(value))
+        self.assertEqual(csv_cell(None), "")
+
+    def test_a_file_for_dutch_excel(self):
+        data = csv_bytes(
+            [
+                ["organisatie", "score", "verschil"],
+                ['=HYPERLINK("http://x")', Decimal("3.5"), Decimal("-0.4")],
+                ["Jan; Piet", 2, -1],
+                ["Zorg één", 1.25, None],
+            ]
+        )
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark, so Excel reads UTF-8")
+        self.assertEqual(
+            data[3:].decode("utf-8").split("\r\n"),
+            [
+                "organisatie;score;verschil",
+                '"\'=HYPERLINK(""http://x"")";3,5;-0,4',
+                '"Jan; Piet";2;-1',
+                "Zorg één;1,25;",
+                "",
+            ],
+        )

@@ -1,0 +1,419 @@
+"""Who may open and change what: every named URL of the site, for every role, against an explicit table.
+
+The expected statuses are written down from the rules, not recorded from the code:
+
+- ``organisations/permissions.py``: every role of an organisation may VIEW it, project members
+  and admins RECORD measurements, admins MANAGE (edit it, facilities, members, plan audits,
+  delete measurements, read the download log); staff (coordinators) may do everything and alone
+  create organisations. An organisation the user may not see answers 404 (URLs cannot be
+  guessed); a page of a visible organisation the user may not use answers 403.
+- README, "How the MIE audit works" and "Access": an audit is visible to whoever may view its
+  organisation and to its two auditors (an external auditor needs no role and sees only that
+  audit, not the organisation). Planning it, and deleting a mistaken plan, is for admins until
+  an auditor has submitted. Notes, own scores, consensus, report text and finalising are for the
+  two auditors until it is finalised (own scores only until submitted, the consensus only once
+  both submitted). Amendments are for the auditors and the organisation's admins once it is
+  finalised; the trail for the auditors and the admins.
+- Every page requires login except the login and language pages.
+
+A POST by a role that may not use a page gets the same refusal as its GET and changes nothing in
+the database; a POST by a role that may use a state-changing page does change it (so the refusal
+checks are not passing merely because the submitted data was useless).
+
+The table must list every named URL pattern (the admin site excepted, it has its own staff check,
+tested below): a new page fails this test until someone decides who may open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
+from edmonitor.organisations.models import Membership, Role
+from edmonitor.testing import BaseTestCase, make_measurement, make_user
+
+ROLES = ("anonymous", "viewer", "member", "admin", "auditor", "other_auditor", "other_admin", "staff")
+
+L = "login"  # 302 to /login/?next=<the page>
+
+# url name → expected GET status per role, in the order of ROLES:
+#   anonymous · viewer of A · project member of A · admin of A · external auditor of the audit of A
+#   (no member of A) · auditor of an audit of B only · admin of B · staff (coordinator)
+# Every organisation parameter is organisation A; the audit is A's audit in its first phase
+# (independent scoring, nobody submitted yet).
+MATRIX: dict[str, tuple[object, ...]] = {
+    # --- site -----------------------------------------------------------------------------
+    #                       anon  viewer member admin auditor o.aud  o.adm  staff
+    "login":                (200, 302, 302, 302, 302, 302, 302, 302),  # logged in: on to the dashboard
+    "logout":               (L, 405, 405, 405, 405, 405, 405, 405),  # logging out is a POST
+    "set_language":         (302, 302, 302, 302, 302, 302, 302, 302),  # a GET only redirects back
+    "dashboard":            (L, 200, 200, 200, 200, 200, 200, 200),
+    "audit_agreement":      (L, 200, 200, 200, 200, 200, 200, 200),  # over the audits the user may see
+    # --- organisations (VIEW / RECORD / MANAGE; creating is for staff) -------------------------
+    "organisation_create":  (L, 403, 403, 403, 403, 403, 403, 200),
+    "organisation":         (L, 200, 200, 200, 404, 404, 404, 200),
+    "organisation_edit":    (L, 403, 403, 200, 404, 404, 404, 200),
+    "facility_create":      (L, 403, 403, 200, 404, 404, 404, 200),
+    "facility_edit":        (L, 403, 403, 200, 404, 404, 404, 200),
+    "members":              (L, 403, 403, 200, 404, 404, 404, 200),
+    "member_remove":        (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
+    "download_log":         (L, 403, 403, 200, 404, 404, 404, 200),
+    # --- measurements ------------------------------------------------------------------------
+    "measurement":          (L, 200, 200, 200, 404, 404, 404, 200),
+    "measurement_create":   (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_edit":     (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_delete":   (L, 403, 403, 200, 404, 404, 404, 200),
+    # --- MIE audits, phase 1: independent scoring, nobody has submitted ------------------------
+    "audit_create":         (L, 403, 403, 200, 404, 404, 404, 200),
+    "audit":                (L, 200, 200, 200, 200, 404, 404, 200),
+    "audit_export":         (L, 200, 200, 200, 200, 404, 404, 200),
+    "audit_plan":           (L, 403, 403, 200, 403, 404, 404, 200),
+    "audit_delete":         (L, 403, 403, 200, 403, 404, 404, 200),
+    "audit_notes":          (L, 403, 403, 403, 200, 404, 404, 403),
+    "audit_scores":         (L, 403, 403, 403, 200, 404, 404, 403),
+    "audit_consensus":      (L, 403, 403, 403, 302, 404, 404, 403),  # auditor: not before both submitted
+    "audit_report":         (L, 403, 403, 403, 200, 404, 404, 403),
+    "audit_finalise":       (L, 403, 403, 403, 405, 404, 404, 403),  # POST only
+    "audit_amend":          (L, 403, 403, 403, 403, 404, 404, 403),  # not finalised yet
+    "audit_trail":          (L, 403, 403, 200, 200, 404, 404, 200),
+}  # fmt: skip
+
+# The same audit pages in the later phases (another audit of A, same two auditors).
+PHASES: dict[str, dict[str, tuple[object, ...]]] = {
+    # Both auditors submitted: no more planning or own scores; consensus and report are open.
+    "consensus": {
+        #                    anon  viewer member admin auditor o.aud  o.adm  staff
+        "audit":            (L, 200, 200, 200, 200, 404, 404, 200),
+        "audit_export":     (L, 200, 200, 200, 200, 404, 404, 200),
+        "audit_plan":       (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_delete":     (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_notes":      (L, 403, 403, 403, 200, 404, 404, 403),
+        "audit_scores":     (L, 403, 403, 403, 302, 404, 404, 403),  # auditor: submitted, back to the audit
+        "audit_consensus":  (L, 403, 403, 403, 200, 404, 404, 403),
+        "audit_report":     (L, 403, 403, 403, 200, 404, 404, 403),
+        "audit_finalise":   (L, 403, 403, 403, 405, 404, 404, 403),
+        "audit_amend":      (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_trail":      (L, 403, 403, 200, 200, 404, 404, 200),
+    },
+    # Finalised: read-only; corrections are amendments by the auditors and the admins.
+    "finalised": {
+        "audit":            (L, 200, 200, 200, 200, 404, 404, 200),
+        "audit_export":     (L, 200, 200, 200, 200, 404, 404, 200),
+        "audit_plan":       (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_delete":     (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_notes":      (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_scores":     (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_consensus":  (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_report":     (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_finalise":   (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_amend":      (L, 403, 403, 200, 200, 404, 404, 200),
+        "audit_trail":      (L, 403, 403, 200, 200, 404, 404, 200),
+    },
+}  # fmt: skip
+
+# Pages whose POST changes data. A role allowed to use them (GET 200, or 405 for POST-only
+# pages) must change the database with a POST; every other role must change nothing.
+STATE_CHANGING = {
+    "organisation_create",
+    "organisation_edit",
+    "facility_create",
+    "facility_edit",
+    "members",
+    "member_remove",
+    "measurement_create",
+    "measurement_edit",
+    "measurement_delete",
+    "audit_create",
+    "audit_plan",
+    "audit_delete",
+    "audit_notes",
+    "audit_scores",
+    "audit_consensus",
+    "audit_report",
+    "audit_finalise",
+    "audit_amend",
+}
+# Allowed, but with these fixtures the rules refuse the change itself (nothing to finalise:
+# no consensus yet), so only the "refused roles change nothing" half is checked.
+ALLOWED_BUT_NOTHING_TO_CHANGE = {"audit_finalise"}
+# Not checked with a POST: credentials (see test_login_throttling) and session/cookie only.
+NOT_POSTED = {"login", "logout", "set_language"}
+
+# What a user would change on each form (on top of the form as the page shows it).
+CHANGES: dict[str, dict[str, str]] = {
+    "organisation_create": {"name": "Nieuwe organisatie"},
+    "organisation_edit": {"name": "Overgenomen"},
+    "facility_create": {"name": "Nieuwe voorziening"},
+    "facility_edit": {"name": "Hernoemde voorziening"},
+    "members": {"username": "otto", "role": "admin"},
+    "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3"},
+    "measurement_edit": {"label": "Gewijzigd"},
+    "audit_create": {
+        "held_on": "2026-09-01",
+        "auditor_1": "mia",
+        "position_1": "internal",
+        "auditor_2": "otto",
+        "position_2": "external",
+    },
+    "audit_plan": {"participants": "Gewijzigd"},
+    "audit_notes": {"notes_1": "Gewijzigd"},
+    "audit_scores": {"score_1": "1", "rationale_1": "Gewijzigd"},
+    "audit_consensus": {"consensus_1": "3"},
+    "audit_report": {"strengths": "Gewijzigd"},
+    "audit_amend": {"explanation_1": "Gewijzigd", "reason": "Correctie"},
+}
+
+# Tables that are bookkeeping of logging in, not organisation data.
+NOT_FINGERPRINTED = {"sessions", "axes", "admin", "contenttypes"}
+
+
+def url_patterns(resolvers=None, prefix: str = "", params: frozenset[str] = frozenset()):
+    """(name, route, parameter names) of every named pattern, recursively, except the admin site."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        own = frozenset(getattr(entry.pattern, "converters", {}) or entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            if route == "beheer/":
+                continue
+            yield from url_patterns(entry.url_patterns, route, params | own)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry.name, route, params | own
+
+
+def fingerprint() -> str:
+    """A hash of every row of every table that holds data (not sessions or login bookkeeping)."""
+    digest = hashlib.sha256()
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in NOT_FINGERPRINTED:
+            continue
+        digest.update(model._meta.label.encode())
+        for row in model._base_manager.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+class _FormReader(HTMLParser):
+    """The values of the page's own POST form (no action attribute), as a browser would submit them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.found = False
+        self._inside = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            own = (a.get("method") or "").lower() == "post" and not a.get("action") and not self.found
+            self._inside = own
+            self.found = self.found or own
+            return
+        if not self._inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.values[name] = a.get("value", "on")
+            else:
+                self.values[name] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and ("selected" in a or self._select not in self.values):
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def form_values(html: str) -> dict[str, str]:
+    reader = _FormReader()
+    reader.feed(html)
+    reader.values.pop("csrfmiddlewaretoken", None)
+    return reader.values
+
+
+class PermissionMatrixTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.ina = make_user("ina")  # internal auditor of A's audits (a project member of A)
+        cls.eva = make_user("eva")  # external auditor of A's audits, no role in A
+        cls.otto = make_user("otto")  # external auditor of B's audit only
+        cls.bea = make_user("bea")  # internal auditor of B's audit
+        Membership.objects.create(user=cls.ina, organisation=cls.org_a, role=Role.MEMBER)
+        Membership.objects.create(user=cls.bea, organisation=cls.org_b, role=Role.MEMBER)
+        cls.measurement_a = make_measurement(cls.org_a, {"1a": 2, "2a": 3}, label="A1")
+        cls.membership_a = Membership.objects.get(user=cls.lex, organisation=cls.org_a)
+        cls.audit_scoring = plan(cls.org_a, cls.ina, cls.eva, on=dt.date(2026, 3, 2), by=cls.alice)
+        cls.audit_consensus = plan(cls.org_a, cls.ina, cls.eva, on=dt.date(2026, 4, 6), by=cls.alice)
+        rate(cls.audit_consensus, cls.ina, {t: 2 for t in THEMES})
+        rate(cls.audit_consensus, cls.eva, {t: 4 for t in THEMES})
+        same = {t: 3 for t in THEMES}
+        cls.audit_finalised = finalised(cls.org_a, cls.ina, cls.eva, same, same, same, on=dt.date(2026, 1, 12))
+        cls.audit_b = plan(cls.org_b, cls.bea, cls.otto, on=dt.date(2026, 3, 3), by=cls.bob)
+        cls.users = {
+            "anonymous": None,
+            "viewer": cls.lex,
+            "member": cls.mia,
+            "admin": cls.alice,
+            "auditor": cls.eva,
+            "other_auditor": cls.otto,
+            "other_admin": cls.bob,
+            "staff": cls.carol,
+        }
+
+    def setUp(self):
+        self.clients = {}
+        for role, user in self.users.items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            self.clients[role] = client
+
+    # --- the table is complete -----------------------------------------------------------------
+
+    def test_the_table_lists_exactly_the_named_urls_of_the_url_conf(self):
+        names = {name for name, _route, _params in url_patterns()}
+        self.assertEqual(sorted(names - MATRIX.keys()), [], "URL names without expected statuses: add them to MATRIX")
+        self.assertEqual(sorted(MATRIX.keys() - names), [], "MATRIX lists URL names that no longer exist")
+        audit_pages = {name for name, _route, params in url_patterns() if "audit_pk" in params}
+        for phase, table in PHASES.items():
+            self.assertEqual(set(table), audit_pages, f"PHASES[{phase!r}] must list every audit page")
+        for name, row in [*MATRIX.items(), *(i for t in PHASES.values() for i in t.items())]:
+            self.assertEqual(len(row), len(ROLES), name)
+
+    # --- every url, every role --------------------------------------------------------------------
+
+    def kwargs(self, route: str, params: frozenset[str], audit) -> dict[str, object]:
+        values = {
+            "pk": self.org_a.pk,
+            "measurement_pk": self.measurement_a.pk,
+            "facility_pk": self.facility_a.pk,
+            "membership_pk": self.membership_a.pk,
+            "audit_pk": audit.pk,
+        }
+        missing = params - values.keys()
+        self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
+        return {p: values[p] for p in params}
+
+    def changes(self, name: str) -> dict[str, str]:
+        """What a user would change on the form of page ``name``."""
+        return dict(CHANGES.get(name, {}))
+
+    def request(self, role: str, method: str, url: str, data=None, *, compare: bool = False):
+        """One request in a savepoint that is rolled back; with ``compare``, also whether it changed data.
+
+        Every request is rolled back, so each one starts from the same data: the fixtures'.
+        """
+        if compare and not hasattr(self, "initial"):
+            self.initial = fingerprint()
+        data = {
+            key: SimpleUploadedFile(value.name, value.file.getvalue())
+            if isinstance(value, SimpleUploadedFile)
+            else value
+            for key, value in (data or {}).items()
+        }  # a fresh copy of every file: a file posted once has been read to its end
+        with transaction.atomic():
+            response = getattr(self.clients[role], method)(url, data)
+            changed = compare and fingerprint() != self.initial
+            transaction.set_rollback(True)
+        return response, changed
+
+    def assert_status(self, response, expected, url: str, label: str) -> None:
+        if expected == L:
+            self.assertEqual(response.status_code, 302, label)
+            location = urlsplit(response["Location"])
+            self.assertEqual(location.path, reverse("login"), label)
+            self.assertEqual(parse_qs(location.query).get("next"), [url], label)
+        else:
+            self.assertEqual(response.status_code, expected, label)
+
+    def check_table(self, table: dict[str, tuple[object, ...]], audit, phase: str) -> int:
+        routes = {name: (route, params) for name, route, params in url_patterns()}
+        checked = 0
+        for name, row in table.items():
+            url = reverse(name, kwargs=self.kwargs(*routes[name], audit))
+            expected = dict(zip(ROLES, row, strict=True))
+            payload: dict[str, str] = self.changes(name)
+            # Roles that may use the page first: their form, as shown, becomes the POST data.
+            for role in sorted(ROLES, key=lambda r: expected[r] not in (200, 405)):
+                label = f"{phase}: GET {name} as {role}"
+                response, _changed = self.request(role, "get", url)
+                self.assert_status(response, expected[role], url, label)
+                checked += 1
+                if name in NOT_POSTED:
+                    continue
+                allowed = expected[role] in (200, 405)
+                if allowed and name in STATE_CHANGING:
+                    data = form_values(response.content.decode()) if expected[role] == 200 else {}
+                    data.update(self.changes(name))
+                    payload = data
+                    response, changed = self.request(role, "post", url, data, compare=True)
+                    self.assertNotIn(response.status_code, (403, 404), f"{phase}: POST {name} as {role}")
+                    if name not in ALLOWED_BUT_NOTHING_TO_CHANGE:
+                        self.assertTrue(changed, f"{phase}: POST {name} as {role} should have saved something")
+                elif not allowed:
+                    label = f"{phase}: POST {name} as {role}"
+                    response, changed = self.request(role, "post", url, payload, compare=True)
+                    self.assert_status(response, expected[role], url, label)
+                    self.assertFalse(changed, f"{label} changed the database")
+                    checked += 1
+        return checked
+
+    def test_every_page_answers_every_role_as_the_rules_say(self):
+        checked = self.check_table(MATRIX, self.audit_scoring, "scoring")
+        self.assertGreater(checked, len(MATRIX) * len(ROLES))
+
+    def test_audit_pages_in_the_consensus_phase(self):
+        self.check_table(PHASES["consensus"], self.audit_consensus, "consensus")
+
+    def test_audit_pages_of_a_finalised_audit(self):
+        self.check_table(PHASES["finalised"], self.audit_finalised, "finalised")
+
+    # --- cross-organisation guesses -----------------------------------------------------------------
+
+    def test_an_audit_of_b_cannot_be_reached_through_a_url_of_a(self):
+        for name in PHASES["finalised"]:
+            url = reverse(name, kwargs={"pk": self.org_a.pk, "audit_pk": self.audit_b.pk})
+            for role in ("admin", "staff", "other_auditor"):
+                response, _changed = self.request(role, "get", url)
+                self.assertEqual(response.status_code, 404, f"{name} as {role}")
+
+    # --- the admin site ---------------------------------------------------------------------------
+
+    def test_only_staff_open_the_admin_site(self):
+        pages = ["/beheer/", "/beheer/organisations/organisation/", "/beheer/auth/user/"]
+        for role in ROLES:
+            for page in pages:
+                response, _changed = self.request(role, "get", page)
+                if role == "staff":
+                    self.assertEqual(response.status_code, 200, f"{page} as {role}")
+                    continue
+                # to a login page: the admin's (which refuses non-staff accounts) or, anonymous, the site's
+                self.assertEqual(response.status_code, 302, f"{page} as {role}")
+                login = "/beheer/login/" if role != "anonymous" or page == "/beheer/" else reverse("login")
+                self.assertEqual(urlsplit(response["Location"]).path, login, f"{page} as {role}")

@@ -1,0 +1,63 @@
+"""Checks for uploaded and imported files: a size limit and UTF-8 text.
+
+Every import (web forms, ``load_live`` and the command line) reads its file through
+:func:`check_upload`, so a huge or binary file is refused with a clear message before
+anything parses it. The limit is the setting ``EDMONITOR_MAX_IMPORT_BYTES`` (5 MB by
+default, environment variable of the same name).
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+CHUNK = 64 * 1024
+
+
+def check_upload(file: IO[bytes] | Any, *, max_bytes: int | None = None) -> bytes:
+    """The file's content, if it is at most ``max_bytes`` (default: the setting) and UTF-8 text.
+
+    ``file`` is a Django ``UploadedFile`` or any binary file object (an open file from the
+    command line). Reads no more than the limit plus one byte. Raises ``ValidationError``
+    with code ``too_large`` or ``not_text``.
+    """
+    limit = settings.EDMONITOR_MAX_IMPORT_BYTES if max_bytes is None else max_bytes
+    name = getattr(file, "name", None) or _("the file")
+    too_large = ValidationError(
+        _("%(name)s is too large: at most %(limit)s can be imported."),
+        code="too_large",
+        params={"name": name, "limit": filesizeformat(limit)},
+    )
+    size = getattr(file, "size", None)
+    if isinstance(size, int) and size > limit:
+        raise too_large
+    if hasattr(file, "seek"):
+        file.seek(0)
+    parts: list[bytes] = []
+    read = 0
+    while read <= limit:
+        chunk = file.read(min(CHUNK, limit + 1 - read))
+        if not chunk:
+            break
+        parts.append(chunk)
+        read += len(chunk)
+    if read > limit:  # the reported size was missing or wrong
+        raise too_large
+    content = b"".join(parts)
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        valid = False
+    else:
+        valid = b"\x00" not in content  # text never holds NUL bytes; binary files (Excel, zip) do
+    if not valid:
+        raise ValidationError(
+            _("%(name)s is not a text file in UTF-8. Save it as “CSV UTF-8” (or JSON) and try again."),
+            code="not_text",
+            params={"name": name},
+        )
+    return content
