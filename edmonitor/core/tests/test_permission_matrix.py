@@ -67,6 +67,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "members":              (L, 403, 403, 200, 404, 404, 404, 200),
     "member_remove":        (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
     "download_log":         (L, 403, 403, 200, 404, 404, 404, 200),
+    "organisation_export":  (L, 403, 403, 200, 404, 404, 404, 200),  # everything of A as JSON: MANAGE
     # --- measurements ------------------------------------------------------------------------
     "measurement":          (L, 200, 200, 200, 404, 404, 404, 200),
     "measurement_create":   (L, 403, 200, 200, 404, 404, 404, 200),
