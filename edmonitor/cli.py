@@ -2,8 +2,9 @@
 
 ``edmonitor score vie INPUT.csv [--format json|table]`` scores a CSV file and
 ``edmonitor score mie INPUT.json [--format json|table]`` compares the auditors'
-scores of MIE audits, both without any database or Django settings (the pure core
-does the work). Every other
+scores of MIE audits, and ``edmonitor cohort BASELINE.csv FOLLOWUP.csv [--goals
+GOALS.csv] [--format json|table]`` compares a cohort's baseline with its follow-up,
+all without any database or Django settings (the pure core does the work). Every other
 subcommand is handed to Django's management commands, so ``edmonitor migrate`` or
 ``edmonitor load_live`` work like ``python manage.py ...``.
 
@@ -28,6 +29,15 @@ from edmonitor.instruments.audit import (
     audits_json,
     compare_audit,
     read_audits,
+)
+from edmonitor.instruments.cohort import (
+    CohortError,
+    CohortResult,
+    cohort_json,
+    compare_cohort,
+    read_cohort_file,
+    read_goals,
+    rows_from_scored,
 )
 from edmonitor.instruments.csvio import InvalidFile, ScoredRow, read_measurements
 from edmonitor.instruments.definition import AuditInstrument, Instrument, latest_audit_version, latest_version
@@ -157,6 +167,124 @@ def score_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _signed(value: object) -> str:
+    text = str(value)
+    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+
+
+def _cohort_table(instrument: Instrument, result: CohortResult) -> str:
+    def show(value: object) -> str:
+        return "-" if value is None else str(value)
+
+    lines = [f"Organisations at both moments: {len(result.organisations)}", ""]
+    header = ["organisation", "baseline", "level", "follow-up", "level", "change"]
+    body = [
+        [
+            o.organisation,
+            str(o.baseline),
+            show(o.baseline_level),
+            str(o.followup),
+            show(o.followup_level),
+            _signed(o.change),
+        ]
+        for o in result.organisations
+    ]
+    overall = result.overall
+    body.append(
+        [
+            "mean of the organisations",
+            show(overall.baseline),
+            show(overall.baseline_level),
+            show(overall.followup),
+            show(overall.followup_level),
+            "-" if overall.change is None else _signed(overall.change),
+        ]
+    )
+    lines += _columns(header, body)
+    lines += ["", "Item means over the organisations that scored the item at both moments:"]
+    header = ["item", "n", "baseline", "follow-up", "change", "title"]
+    body = [
+        [
+            item_id,
+            str(c.n),
+            show(c.baseline),
+            show(c.followup),
+            "-" if c.change is None else _signed(c.change),
+            instrument.item(item_id).title.get("en"),
+        ]
+        for item_id, c in result.items.items()
+    ]
+    lines += _columns(header, body)
+    lines += ["", "Organisations per level:"]
+    header = ["level", "baseline", "follow-up"]
+    body = [
+        [code, str(counts), str(result.levels["followup"][code])] for code, counts in result.levels["baseline"].items()
+    ]
+    lines += _columns(header, body)
+    source = "the goals file" if result.goals_source == "goals" else "the follow-up file"
+    lines += ["", f"Goal codes (from {source}; organisations per code):"]
+    codes = [g.code for g in instrument.goal_codes]
+    header = ["goal", *codes]
+    body = [[goal_id, *(str(counts[c]) for c in codes)] for goal_id, counts in result.goals.items()]
+    lines += _columns(header, body)
+    lines.append("  " + "; ".join(f"{g.code} = {g.label.get('en')}" for g in instrument.goal_codes))
+    test = result.wilcoxon
+    lines += ["", "Wilcoxon signed-rank test on the organisations' totals (two-sided):"]
+    if test.statistic is None:
+        lines.append(f"  n = {test.n}: no test")
+    else:
+        lines.append(f"  n = {test.n}, statistic = {test.statistic}, p = {test.p_value} ({test.method})")
+    if result.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"- {w.text()}" for w in result.warnings]
+    return "\n".join(lines)
+
+
+def cohort_command(args: argparse.Namespace) -> int:
+    instrument = latest_version("vie")
+    failed = False
+    rows: dict[str, list[ScoredRow]] = {}
+    for moment, path in (("baseline", args.baseline), ("followup", args.followup)):
+        data = _read_input(path)
+        if data is None:
+            failed = True
+            continue
+        try:
+            rows[moment] = read_cohort_file(instrument, data)
+        except InvalidFile as exc:
+            failed = True
+            for problem in exc.problems:
+                print(f"{path}: {problem.text()}", file=sys.stderr)
+    goals = None
+    if args.goals is not None:
+        data = _read_input(args.goals)
+        if data is None:
+            failed = True
+        else:
+            try:
+                goals = read_goals(instrument, data)
+            except InvalidFile as exc:
+                failed = True
+                for problem in exc.problems:
+                    print(f"{args.goals}: {problem.text()}", file=sys.stderr)
+    if failed:
+        return EXIT_BAD_INPUT
+    try:
+        result = compare_cohort(
+            instrument, rows_from_scored(rows["baseline"]), rows_from_scored(rows["followup"]), goals
+        )
+    except CohortError as exc:
+        for cohort_problem in exc.problems:
+            print(cohort_problem.text(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        json.dump(cohort_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(_cohort_table(instrument, result))
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse exits with 2 too; keep stdout empty
         self.print_usage(sys.stderr)
@@ -173,12 +301,22 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("input", help="CSV file in the 'score vie' format or JSON file in the 'score mie' format")
     score.add_argument("--format", choices=["json", "table"], default="table")
     score.set_defaults(func=score_command)
+    cohort = sub.add_parser(
+        "cohort", help="compare the baseline and follow-up VIE measurements of a cohort of organisations (no database)"
+    )
+    cohort.add_argument("baseline", help="CSV file of the baseline in the 'score vie' format")
+    cohort.add_argument("followup", help="CSV file of the follow-up in the 'score vie' format")
+    cohort.add_argument(
+        "--goals", help="CSV file with organisation and goal_1b ... goal_10b (default: the follow-up's goal codes)"
+    )
+    cohort.add_argument("--format", choices=["json", "table"], default="table")
+    cohort.set_defaults(func=cohort_command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("score", "-h", "--help"):
+    if argv and argv[0] not in ("score", "cohort", "-h", "--help"):
         # Everything else is a Django management command.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edmonitor.settings")
         from django.core.management import execute_from_command_line  # type: ignore[import-untyped]

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "edmonitor.organisations",
     "edmonitor.measurements",
     "edmonitor.audits",
+    "edmonitor.programmes",
+    "edmonitor.reports",
     "simple_history",
     "csp",
     "axes",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages edmonitor needs when they are missing:
 #   always     – WeasyPrint's libraries (Pango, HarfBuzz) and a font, for the PDF reports;
-#   --browser  – Debian's chromium, for the browser tests (Playwright drives it; no browser download).
+#   --browser  – the test tools: Debian's chromium for the browser tests (Playwright drives it; no
+#                browser download) and poppler-utils (pdftoppm, pdftotext) to look inside generated PDFs.
 # Does nothing (and needs no network) when everything is present.
 set -euo pipefail
 want=()
@@ -10,8 +11,9 @@ have_lib "libpango-1.0.so.0" || want+=(libpango-1.0-0)
 have_lib "libpangoft2-1.0.so.0" || want+=(libpangoft2-1.0-0)
 have_lib "libharfbuzz-subset.so.0" || want+=(libharfbuzz-subset0)
 [ -d /usr/share/fonts/truetype/dejavu ] || want+=(fonts-dejavu-core)
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
-  want+=(chromium)
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || want+=(chromium)
+  command -v pdftoppm >/dev/null 2>&1 || want+=(poppler-utils)
 fi
 if [ ${#want[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${want[*]}" >&2

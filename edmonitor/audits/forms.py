@@ -68,6 +68,26 @@ def _score_choices(instrument: AuditInstrument, theme_id: str) -> list[tuple[str
     return [(str(point), f"{point} – {text.get(get_language())}") for point, text in sorted(theme.scale.items())]
 
 
+def _consensus_fields(instrument: AuditInstrument, theme_id: str, *, required: bool) -> dict[str, forms.Field]:
+    """The consensus score (radio buttons with each point's description) and its reason, for one theme."""
+    blank = [] if required else [("", _("no consensus yet"))]
+    return {
+        f"consensus_{theme_id}": forms.TypedChoiceField(
+            label=_("Consensus score"),
+            choices=[*blank, *_score_choices(instrument, theme_id)],
+            coerce=int,
+            empty_value=None,
+            required=required,
+            widget=forms.RadioSelect,
+        ),
+        f"consensus_reason_{theme_id}": forms.CharField(
+            label=_("Reason (required when the consensus lies outside both scores)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+    }
+
+
 class PlanForm(AccessibleFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"}))
     facility = forms.ModelChoiceField(
@@ -167,19 +187,7 @@ class ConsensusForm(_MergeForm):
     def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for theme_id in instrument.theme_ids:
-            self.fields[f"consensus_{theme_id}"] = forms.TypedChoiceField(
-                label=_("Consensus score"),
-                choices=[("", _("no consensus yet")), *_score_choices(instrument, theme_id)],
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-            self.fields[f"consensus_reason_{theme_id}"] = forms.CharField(
-                label=_("Reason (required when the consensus lies outside both scores)"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+            self.fields.update(_consensus_fields(instrument, theme_id, required=False))
         for key, value in self.shown.items():
             if field_name(key) in self.fields:
                 self.fields[field_name(key)].initial = value
@@ -251,18 +259,7 @@ class AmendmentForm(ReportForm):
     def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
         super().__init__(*args, instrument=instrument, **kwargs)
         for theme_id in instrument.theme_ids:
-            self.fields[f"consensus_{theme_id}"] = forms.TypedChoiceField(
-                label=_("Consensus score"),
-                choices=_score_choices(instrument, theme_id),
-                coerce=int,
-                empty_value=None,
-                widget=forms.RadioSelect,
-            )
-            self.fields[f"consensus_reason_{theme_id}"] = forms.CharField(
-                label=_("Reason (required when the consensus lies outside both scores)"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+            self.fields.update(_consensus_fields(instrument, theme_id, required=True))
             self.fields[f"explanation_{theme_id}"] = forms.CharField(
                 label=_("Explanation for the report"), widget=forms.Textarea(attrs={"rows": 3})
             )

@@ -76,25 +76,26 @@ def _save_merge_form(
     request: HttpRequest,
     audit: Audit,
     form: Any,
-    save: Callable[[], None],
-    current: Callable[[], Mapping[str, Any]],
+    save: Callable[..., Any],
+    read: Callable[[Audit], Mapping[str, Any]],
     success: str,
 ) -> HttpResponse | None:
-    """Run ``save`` for a valid POST; on a refusal or conflict put the messages on the form and return None."""
+    """For a valid POST, call the service ``save(audit, values=, original=, user=)``; on a refusal or a
+    conflict put the messages on the form (showing what ``read`` finds stored now) and return None."""
     if request.method != "POST":
         return None
     if not form.is_valid():
         messages.error(request, _("Nothing has been saved: please correct the marked fields."))
         return None
     try:
-        save()
+        save(audit, values=form.values(), original=form.original_fingerprints(), user=request.user)
     except AuditRefused as refused:
         _refusal_on_form(form, refused)
         messages.error(request, _("Nothing has been saved."))
         return None
     except Conflict as conflict:
         stored = Audit.objects.get(pk=audit.pk)
-        form.rebase(current_values := current())
+        form.rebase(current_values := read(stored))
         for key in conflict.fields:
             value = current_values.get(key)
             shown = services._display(value) or "–"
@@ -236,14 +237,7 @@ def audit_notes(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
     form = NotesForm(request.POST or None, instrument=audit.instrument, shown=services.note_values(audit))
     done = _save_merge_form(
-        request,
-        audit,
-        form,
-        lambda: services.save_notes(
-            audit, values=form.values(), original=form.original_fingerprints(), user=request.user
-        ),
-        lambda: services.note_values(Audit.objects.get(pk=audit.pk)),
-        _("The notes have been saved."),
+        request, audit, form, services.save_notes, services.note_values, _("The notes have been saved.")
     )
     if done:
         return done
@@ -265,15 +259,8 @@ def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
         request,
         audit,
         form,
-        lambda: services.save_ratings(
-            audit,
-            me,  # type: ignore[arg-type]
-            values=form.values(),
-            original=form.original_fingerprints(),
-            submit=submit,
-            user=request.user,
-        ),
-        lambda: services.rating_values(audit.auditors.get(pk=me.pk)),  # type: ignore[attr-defined]
+        lambda audit, **kw: services.save_ratings(audit, me, submit=submit, **kw),
+        lambda stored: services.rating_values(stored.auditors.get(pk=me.pk)),  # type: ignore[attr-defined]
         _("Your scores have been submitted.") if submit else _("Your draft scores have been saved."),
     )
     if done:
@@ -292,14 +279,7 @@ def audit_consensus(request: HttpRequest, pk: int, audit_pk: int) -> HttpRespons
         return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
     form = ConsensusForm(request.POST or None, instrument=audit.instrument, shown=services.consensus_values(audit))
     done = _save_merge_form(
-        request,
-        audit,
-        form,
-        lambda: services.save_consensus(
-            audit, values=form.values(), original=form.original_fingerprints(), user=request.user
-        ),
-        lambda: services.consensus_values(Audit.objects.get(pk=audit.pk)),
-        _("The consensus has been saved."),
+        request, audit, form, services.save_consensus, services.consensus_values, _("The consensus has been saved.")
     )
     if done:
         return done
@@ -322,14 +302,7 @@ def audit_report(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
     form = ReportForm(request.POST or None, instrument=audit.instrument, shown=services.report_values(audit))
     done = _save_merge_form(
-        request,
-        audit,
-        form,
-        lambda: services.save_report(
-            audit, values=form.values(), original=form.original_fingerprints(), user=request.user
-        ),
-        lambda: services.report_values(Audit.objects.get(pk=audit.pk)),
-        _("The report text has been saved."),
+        request, audit, form, services.save_report, services.report_values, _("The report text has been saved.")
     )
     return done or render(request, "audits/report_form.html", _audit_context(request, audit, form=form))
 
@@ -357,14 +330,8 @@ def audit_amend(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
         request,
         audit,
         form,
-        lambda: services.amend(
-            audit,
-            values=form.values(),
-            original=form.original_fingerprints(),
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-        ),
-        lambda: services.amendable_values(Audit.objects.get(pk=audit.pk)),
+        lambda audit, **kw: services.amend(audit, reason=form.cleaned_data["reason"], **kw),
+        services.amendable_values,
         _("The amendment has been recorded."),
     )
     if done:

@@ -60,8 +60,14 @@ def allowed_columns(instrument: Instrument) -> list[str]:
     return list(META_COLUMNS) + record_fields(instrument)
 
 
-def read_measurements(instrument: Instrument, data: bytes) -> list[ScoredRow]:
-    """Parse and score a whole CSV file; raise :class:`InvalidFile` with every problem."""
+def read_measurements(
+    instrument: Instrument, data: bytes, *, organisation: str | None = None, require_date: bool = False
+) -> list[ScoredRow]:
+    """Parse and score a whole CSV file; raise :class:`InvalidFile` with every problem.
+
+    ``organisation``: every row must be about this organisation (names compared without
+    regard to case or surrounding spaces). ``require_date``: every row needs ``measured_on``.
+    """
     problems: list[RowProblem] = []
 
     def fail(row: int, field: str | None, message: str, **params: object) -> None:
@@ -119,7 +125,7 @@ def read_measurements(instrument: Instrument, data: bytes) -> list[ScoredRow]:
                 )
                 continue
             record = dict(zip(header, cells, strict=True))
-            scored = _read_row(instrument, row, record, problems)
+            scored = _read_row(instrument, row, record, problems, organisation, require_date)
             if scored is not None:
                 rows.append(scored)
     except csv.Error as exc:
@@ -131,13 +137,27 @@ def read_measurements(instrument: Instrument, data: bytes) -> list[ScoredRow]:
     return rows
 
 
-def _read_row(instrument: Instrument, row: int, record: dict[str, str], problems: list[RowProblem]) -> ScoredRow | None:
+def _read_row(
+    instrument: Instrument,
+    row: int,
+    record: dict[str, str],
+    problems: list[RowProblem],
+    expected_organisation: str | None = None,
+    require_date: bool = False,
+) -> ScoredRow | None:
     before = len(problems)
     organisation = record.get("organisation", "").strip()
     if not organisation:
         problems.append(RowProblem(row, Problem.of("organisation", gettext_noop("The organisation is missing."))))
+    elif expected_organisation is not None and organisation.casefold() != expected_organisation.strip().casefold():
+        message = gettext_noop("The organisation is '%(found)s', not '%(expected)s'.")
+        problems.append(
+            RowProblem(row, Problem.of("organisation", message, found=organisation, expected=expected_organisation))
+        )
     measured_on = None
     date_text = record.get("measured_on", "").strip()
+    if require_date and not date_text:
+        problems.append(RowProblem(row, Problem.of("measured_on", gettext_noop("The date is missing."))))
     if date_text:
         try:
             measured_on = dt.date.fromisoformat(date_text)

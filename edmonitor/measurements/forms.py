@@ -16,6 +16,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.uploads import check_upload
+from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements
 from edmonitor.instruments.definition import Instrument, Item
 from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, parse_record, score
 from edmonitor.organisations.models import Organisation
@@ -252,3 +254,44 @@ def initial_from(measurement: Measurement) -> dict[str, Any]:
             initial[f"goal_{item.goal_id}"] = response.goal_code
         initial[f"note_{item.id}"] = response.note
     return initial
+
+
+class MeasurementImportForm(AccessibleFormMixin, forms.Form):
+    """A CSV file of VIE measurements of one organisation, in the format of ``edmonitor score vie``.
+
+    Everything is checked before anything is stored: size and encoding, every row and
+    column (through the same engine as the form), a date on every row, and that every row
+    is about this organisation. ``rows`` holds the scored rows of a valid file.
+    """
+
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "One measurement per row, with the columns of the VIE form (see the README: organisation, "
+            "measured_on, label, item_1a … item_10a, goal_1b … goal_10b and the facts). "
+            "Semicolon or comma separated, UTF-8."
+        ),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instrument = instrument
+        self.rows: list[ScoredRow] = []
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        content = check_upload(upload)
+        try:
+            rows = read_measurements(self.instrument, content, organisation=self.organisation.name, require_date=True)
+        except InvalidFile as invalid:
+            raise forms.ValidationError([_row_problem(p, self.instrument) for p in invalid.problems]) from None
+        self.rows = rows
+        return upload
+
+
+def _row_problem(problem: RowProblem, instrument: Instrument) -> str:
+    where = _("row %(row)s") % {"row": problem.row}
+    if problem.problem.field:
+        where = _("row %(row)s, column %(column)s") % {"row": problem.row, "column": problem.problem.field}
+    return f"{where}: {problem_message(problem.problem, instrument)}"

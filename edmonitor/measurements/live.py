@@ -184,6 +184,34 @@ def check_live(instrument: Instrument | None = None) -> list[Discrepancy]:
     return found
 
 
+LIVE_PROGRAMME = "LIVE 2011–2012"
+
+
+def _live_programme(organisations: dict[str, Organisation], taken: dict[tuple[str, str], Measurement]) -> None:
+    """The LIVE study as a programme: each institution with its baseline and follow-up measurement."""
+    from edmonitor.programmes.models import Participation, Programme
+
+    dates = sorted(m.measured_on for m in taken.values())
+    programme, _created = Programme.objects.get_or_create(
+        name=LIVE_PROGRAMME,
+        defaults={
+            "description": (
+                "Landelijke Implementatie Versterking Ervaringsdeskundigheid: 18 ggz-instellingen, "
+                "beginmeting voorjaar 2011 en eindmeting voorjaar 2012 met de VIE "
+                "(bron: 003_a8d87148f8c5ac85.txt, hoofdstuk 4 en bijlagen 2–4)."
+            ),
+            "starts_on": dates[0] if dates else None,
+            "ends_on": dates[-1] if dates else None,
+        },
+    )
+    for name, organisation in organisations.items():
+        Participation.objects.update_or_create(
+            programme=programme,
+            organisation=organisation,
+            defaults={"baseline": taken.get(("baseline", name)), "followup": taken.get(("followup", name))},
+        )
+
+
 def load_live(*, dry_run: bool = False) -> LiveReport:
     """Create the 18 LIVE institutions and their measurements; report every printed discrepancy."""
     report = LiveReport(dry_run=dry_run)
@@ -201,6 +229,7 @@ def load_live(*, dry_run: bool = False) -> LiveReport:
                 report.organisations_reused += 1
 
         means = printed_means()
+        taken: dict[tuple[str, str], Measurement] = {}  # (moment, organisation name) -> measurement
         for moment in MOMENTS:
             rows = scored_rows(instrument, moment)
             unknown = sorted({row.organisation for row in rows} - known.keys())
@@ -210,15 +239,17 @@ def load_live(*, dry_run: bool = False) -> LiveReport:
                 if row.measured_on is None:
                     raise ValueError(f"{MOMENTS[moment]}, row {row.row}: measured_on is missing")
                 organisation = organisations[row.organisation]
-                if Measurement.objects.filter(
+                existing = Measurement.objects.filter(
                     organisation=organisation,
                     measured_on=row.measured_on,
                     label=row.label,
                     origin=Measurement.Origin.EXAMPLE,
-                ).exists():
+                ).first()
+                if existing is not None:
                     report.measurements_skipped += 1
+                    taken[(moment, row.organisation)] = existing
                     continue
-                record_measurement(
+                taken[(moment, row.organisation)], _result = record_measurement(
                     organisation=organisation,
                     instrument_version=version,
                     measured_on=row.measured_on,
@@ -229,6 +260,7 @@ def load_live(*, dry_run: bool = False) -> LiveReport:
                 report.measurements_created += 1
             report.discrepancies += row_discrepancies(moment, rows)
             report.discrepancies += mean_discrepancies(instrument, moment, rows, means[moment])
+        _live_programme(organisations, taken)
         if dry_run:
             transaction.set_rollback(True)
     return report

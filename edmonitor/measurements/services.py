@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
 
+from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
 from edmonitor.organisations.models import Facility, Organisation
 
@@ -106,3 +107,22 @@ def record_measurement(
 @transaction.atomic
 def delete_measurement(measurement: Measurement) -> None:
     measurement.delete()
+
+
+@transaction.atomic
+def import_measurements(
+    *, organisation: Organisation, instrument_version: InstrumentVersion, rows: Sequence[ScoredRow], user=None
+) -> list[Measurement]:
+    """Store checked rows of a CSV file as measurements of one organisation: all of them or none."""
+    return [
+        record_measurement(
+            organisation=organisation,
+            instrument_version=instrument_version,
+            measured_on=row.measured_on,
+            label=row.label,
+            inp=row.input,
+            user=user,
+            origin=Measurement.Origin.IMPORT,
+        )[0]
+        for row in rows
+    ]

@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
-from .forms import MeasurementForm, problem_message
+from .forms import MeasurementForm, MeasurementImportForm, problem_message
 from .instruments import current_version
 from .models import InstrumentVersion, Measurement
-from .services import delete_measurement, record_measurement, rescore
+from .services import delete_measurement, import_measurements, record_measurement, rescore
 
 
 def _measurement(
@@ -129,3 +130,26 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
         "measurements/measurement_confirm_delete.html",
         {"organisation": organisation, "measurement": measurement},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import VIE measurements from a CSV file: every row is checked first; one bad row stores nothing."""
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    version = current_version("vie")
+    form = MeasurementImportForm(
+        request.POST or None, request.FILES or None, organisation=organisation, instrument=version.instrument
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = import_measurements(
+            organisation=organisation, instrument_version=version, rows=form.rows, user=request.user
+        )
+        messages.success(
+            request,
+            ngettext("%(n)s measurement has been imported.", "%(n)s measurements have been imported.", len(saved))
+            % {"n": len(saved)},
+        )
+        return redirect("organisation", pk=organisation.pk)
+    if request.method == "POST":
+        messages.error(request, _("Nothing has been imported: please correct the file and try again."))
+    return render(request, "measurements/measurement_import.html", {"form": form, "organisation": organisation})

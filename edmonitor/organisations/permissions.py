@@ -174,3 +174,40 @@ def visible_ratings(user: User, audit):  # noqa: ANN001, ANN201 - QuerySet[Ratin
     if scores_unblinded(audit):
         return ratings
     return ratings.filter(auditor__user_id=user.pk)
+
+
+# --- programmes (cohorts) and peer comparisons ---------------------------------------
+#
+# Coordinators see and manage every programme. Anyone else sees a programme in which
+# an organisation they may view takes part; in it, every other organisation is shown
+# anonymously ("participant 3"), so a programme report never reveals the name of an
+# organisation the user may not see.
+
+
+def visible_programmes(user: User):  # noqa: ANN201 - QuerySet[Programme], imported late
+    from edmonitor.programmes.models import Programme
+
+    if is_coordinator(user):
+        return Programme.objects.all()
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    return Programme.objects.filter(participations__organisation__in=visible_organisations(user)).distinct()
+
+
+def programme_for(user: User, pk: int, *, manage: bool = False):  # noqa: ANN201
+    """The programme if visible (else 404); ``manage`` (change it) is for coordinators only (else 403)."""
+    programme = visible_programmes(user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404("No such programme")
+    if manage and not is_coordinator(user):
+        raise PermissionDenied
+    return programme
+
+
+def can_manage_programmes(user: User) -> bool:
+    return is_coordinator(user)
+
+
+def may_name(user: User, organisation: Organisation) -> bool:
+    """Whether a comparison may show this organisation's name to the user (else it is anonymous)."""
+    return can(user, Action.VIEW, organisation)

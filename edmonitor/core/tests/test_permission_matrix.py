@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.organisations.models import Membership, Role
+from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 
 ROLES = ("anonymous", "viewer", "member", "admin", "auditor", "other_auditor", "other_admin", "staff")
@@ -68,10 +69,27 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "member_remove":        (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
     "download_log":         (L, 403, 403, 200, 404, 404, 404, 200),
     "organisation_export":  (L, 403, 403, 200, 404, 404, 404, 200),  # everything of A as JSON: MANAGE
+    # --- reports of an organisation (VIEW) ----------------------------------------------------
+    "organisation_report":  (L, 200, 200, 200, 404, 404, 404, 200),
+    "organisation_report_pdf": (L, 200, 200, 200, 404, 404, 404, 200),
+    "organisation_report_table": (L, 200, 200, 200, 404, 404, 404, 200),
+    "organisation_benchmark": (L, 200, 200, 200, 404, 404, 404, 200),
+    "organisation_benchmark_table": (L, 200, 200, 200, 404, 404, 404, 200),
+    # --- programmes: visible through an organisation the user may view that takes part (here
+    # only A), managed by staff alone -----------------------------------------------------------
+    "programmes":           (L, 200, 200, 200, 200, 200, 200, 200),  # the list of the visible ones
+    "programme_create":     (L, 403, 403, 403, 403, 403, 403, 200),
+    "programme":            (L, 200, 200, 200, 404, 404, 404, 200),
+    "programme_table":      (L, 200, 200, 200, 404, 404, 404, 200),
+    "programme_edit":       (L, 403, 403, 403, 404, 404, 404, 200),
+    "participation_create": (L, 403, 403, 403, 404, 404, 404, 200),
+    "participation_edit":   (L, 403, 403, 403, 404, 404, 404, 200),
+    "participation_remove": (L, 403, 403, 403, 404, 404, 404, 405),  # POST only
     # --- measurements ------------------------------------------------------------------------
     "measurement":          (L, 200, 200, 200, 404, 404, 404, 200),
     "measurement_create":   (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_edit":     (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_import":   (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_delete":   (L, 403, 403, 200, 404, 404, 404, 200),
     # --- MIE audits, phase 1: independent scoring, nobody has submitted ------------------------
     "audit_create":         (L, 403, 403, 200, 404, 404, 404, 200),
@@ -133,6 +151,7 @@ STATE_CHANGING = {
     "measurement_create",
     "measurement_edit",
     "measurement_delete",
+    "measurement_import",
     "audit_create",
     "audit_plan",
     "audit_delete",
@@ -142,6 +161,11 @@ STATE_CHANGING = {
     "audit_report",
     "audit_finalise",
     "audit_amend",
+    "programme_create",
+    "programme_edit",
+    "participation_create",
+    "participation_edit",
+    "participation_remove",
 }
 # Allowed, but with these fixtures the rules refuse the change itself (nothing to finalise:
 # no consensus yet), so only the "refused roles change nothing" half is checked.
@@ -171,6 +195,8 @@ CHANGES: dict[str, dict[str, str]] = {
     "audit_consensus": {"consensus_1": "3"},
     "audit_report": {"strengths": "Gewijzigd"},
     "audit_amend": {"explanation_1": "Gewijzigd", "reason": "Correctie"},
+    "programme_create": {"name": "Nieuw programma"},
+    "programme_edit": {"name": "Hernoemd programma"},
 }
 
 # Tables that are bookkeeping of logging in, not organisation data.
@@ -276,6 +302,8 @@ class PermissionMatrixTests(BaseTestCase):
         same = {t: 3 for t in THEMES}
         cls.audit_finalised = finalised(cls.org_a, cls.ina, cls.eva, same, same, same, on=dt.date(2026, 1, 12))
         cls.audit_b = plan(cls.org_b, cls.bea, cls.otto, on=dt.date(2026, 3, 3), by=cls.bob)
+        cls.programme = Programme.objects.create(name="Proeftuin Alfa")  # A takes part, B does not
+        cls.participation = Participation.objects.create(programme=cls.programme, organisation=cls.org_a)
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -311,11 +339,14 @@ class PermissionMatrixTests(BaseTestCase):
 
     def kwargs(self, route: str, params: frozenset[str], audit) -> dict[str, object]:
         values = {
-            "pk": self.org_a.pk,
+            "pk": self.programme.pk if route.startswith("programmas/") else self.org_a.pk,
             "measurement_pk": self.measurement_a.pk,
             "facility_pk": self.facility_a.pk,
             "membership_pk": self.membership_a.pk,
             "audit_pk": audit.pk,
+            "participation_pk": self.participation.pk,
+            "name": "alle",  # report tables: all of them,
+            "fmt": "xlsx",  # as one workbook
         }
         missing = params - values.keys()
         self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
@@ -323,6 +354,13 @@ class PermissionMatrixTests(BaseTestCase):
 
     def changes(self, name: str) -> dict[str, str]:
         """What a user would change on the form of page ``name``."""
+        if name == "participation_create":
+            return {"organisation": str(self.org_b.pk)}
+        if name == "participation_edit":
+            return {"baseline": str(self.measurement_a.pk)}
+        if name == "measurement_import":
+            csv = "organisation;measured_on;label;item_1a\nGGZ Alfa;2025-07-01;Import;3\n"
+            return {"file": SimpleUploadedFile("metingen.csv", csv.encode())}
         return dict(CHANGES.get(name, {}))
 
     def request(self, role: str, method: str, url: str, data=None, *, compare: bool = False):

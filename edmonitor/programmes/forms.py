@@ -1,0 +1,56 @@
+"""Programme forms: the programme itself, and one participating organisation with its two measurements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.measurements.models import Measurement
+from edmonitor.organisations.models import Organisation
+
+from .models import Participation, Programme
+
+
+class ProgrammeForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "description", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MeasurementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Measurement) -> str:
+        label = f" – {obj.label}" if obj.label else ""
+        total = f" (totaal {obj.total})" if obj.total is not None else ""
+        return f"{obj.measured_on:%d-%m-%Y}{label}{total}"
+
+
+class ParticipationForm(AccessibleFormMixin, forms.ModelForm):
+    """Add or change one organisation's participation; the measurements are that organisation's VIE measurements."""
+
+    class Meta:
+        model = Participation
+        fields = ["organisation", "baseline", "followup"]
+        field_classes = {"baseline": MeasurementChoiceField, "followup": MeasurementChoiceField}
+
+    def __init__(self, *args: Any, programme: Programme, organisation: Organisation | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        taken = programme.participations.exclude(pk=self.instance.pk).values("organisation")
+        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=taken)
+        if self.is_bound:
+            chosen = str(self.data.get("organisation") or "")
+            organisation = self.fields["organisation"].queryset.filter(pk=chosen).first() if chosen.isdigit() else None
+        organisation = organisation or (self.instance.organisation if self.instance.organisation_id else None)
+        measurements = Measurement.objects.filter(organisation=organisation, instrument_version__code="vie")
+        for name in ("baseline", "followup"):
+            self.fields[name].queryset = measurements.order_by("measured_on", "id")
+            self.fields[name].required = False
+        if organisation is not None:
+            self.fields["organisation"].initial = organisation.pk

@@ -1,0 +1,185 @@
+"""The programme report: the LIVE evaluation's comparison (seed 003, ch. 4 and appendices 2–4) for any
+programme, computed from the stored measurements by :mod:`edmonitor.instruments.cohort`.
+
+Organisations the user may not view are anonymous ("Deelnemer 3", numbered by the order in which
+they joined the programme, which says nothing about their scores). Where a measurement carries a
+printed total from its source that its item scores do not give, the report shows the computed value
+and notes the difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from edmonitor.instruments.cohort import CohortError, CohortResult, CohortRow, compare_cohort
+from edmonitor.instruments.definition import Instrument
+from edmonitor.measurements.live import LIVE_PROGRAMME, check_live
+from edmonitor.measurements.models import Measurement
+from edmonitor.organisations.permissions import may_name
+from edmonitor.reports import charts
+
+from .models import Participation, Programme
+
+
+@dataclass
+class Participant:
+    label: str
+    named: bool
+    participation: Participation
+    own: bool  # an organisation the user belongs to (highlighted)
+
+
+@dataclass
+class ProgrammeReport:
+    programme: Programme
+    participants: list[Participant]
+    instrument: Instrument | None = None
+    result: CohortResult | None = None
+    labels: dict[str, Participant] = field(default_factory=dict)
+    incomplete: list[Participant] = field(default_factory=list)
+    charts: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _row(instrument: Instrument, label: str, measurement: Measurement) -> CohortRow:
+    responses = list(measurement.responses.all())
+    items = {r.item_id: r.score for r in responses if r.score is not None}
+    goal_ids = {item.id: item.goal_id for item in instrument.items}
+    goals = {goal_ids[r.item_id]: r.goal_code for r in responses if r.goal_code and r.item_id in goal_ids}
+    return CohortRow.from_items(instrument, label, items, goals)
+
+
+def programme_report(programme: Programme, user: Any) -> ProgrammeReport:
+    participations = list(
+        programme.participations.select_related("organisation")
+        .prefetch_related("baseline__responses", "followup__responses")
+        .select_related("baseline__instrument_version", "followup__instrument_version")
+        .order_by("pk")
+    )
+    member_of = set()
+    if user.is_authenticated:
+        member_of = set(user.memberships.values_list("organisation_id", flat=True))
+    participants = []
+    for number, participation in enumerate(participations, start=1):
+        organisation = participation.organisation
+        named = may_name(user, organisation)
+        label = organisation.name if named else _("Participant %(n)s") % {"n": number}
+        participants.append(Participant(label, named, participation, organisation.pk in member_of))
+    report = ProgrammeReport(programme=programme, participants=participants, labels={p.label: p for p in participants})
+
+    complete = [p for p in participants if p.participation.baseline and p.participation.followup]
+    report.incomplete = [p for p in participants if p not in complete]
+    if not complete:
+        return report
+    instrument = complete[0].participation.baseline.instrument  # type: ignore[union-attr]
+    report.instrument = instrument
+    baseline = [_row(instrument, p.label, p.participation.baseline) for p in complete]  # type: ignore[arg-type]
+    followup = [_row(instrument, p.label, p.participation.followup) for p in complete]  # type: ignore[arg-type]
+    try:
+        result = compare_cohort(instrument, baseline, followup)
+    except CohortError as error:
+        report.problems = [problem.text(_) for problem in error.problems]
+        return report
+    report.result = result
+    report.notes = _printed_notes(programme, complete)
+    _draw(report, result)
+    return report
+
+
+def _printed_notes(programme: Programme, participants: list[Participant]) -> list[str]:
+    notes = []
+    for p in participants:
+        moments = ((_("baseline"), p.participation.baseline), (_("follow-up"), p.participation.followup))
+        for moment, measurement in moments:
+            if measurement and measurement.printed_total is not None and measurement.printed_total != measurement.total:
+                notes.append(
+                    _(
+                        "%(who)s, %(moment)s: the source prints the total %(printed)s; "
+                        "the item scores give %(computed)s."
+                    )
+                    % {
+                        "who": p.label,
+                        "moment": moment,
+                        "printed": str(measurement.printed_total).replace(".", ","),
+                        "computed": str(measurement.total).replace(".", ","),
+                    }
+                )
+            if (
+                measurement
+                and measurement.printed_level
+                and measurement.printed_level.strip().lower() != measurement.level
+            ):
+                notes.append(
+                    _(
+                        "%(who)s, %(moment)s: the source prints the level “%(printed)s”; "
+                        "the item scores give “%(computed)s”."
+                    )
+                    % {
+                        "who": p.label,
+                        "moment": moment,
+                        "printed": measurement.printed_level,
+                        "computed": measurement.level or "–",
+                    }
+                )
+    if programme.name == LIVE_PROGRAMME:
+        for d in check_live():
+            if d.organisation is None:
+                what = d.field.removeprefix("mean_")
+                notes.append(
+                    _(
+                        "Average of all institutions (%(moment)s), %(what)s: the report prints %(printed)s; "
+                        "its item scores give %(computed)s."
+                    )
+                    % {
+                        "moment": _("baseline") if d.moment == "baseline" else _("follow-up"),
+                        "what": _("item %(item)s") % {"item": what} if d.field.startswith("mean_") else d.field,
+                        "printed": d.printed.replace(".", ","),
+                        "computed": d.computed.replace(".", ","),
+                    }
+                )
+    return notes
+
+
+def _draw(report: ProgrammeReport, result: CohortResult) -> None:
+    own = next((p.label for p in report.participants if p.own), None)
+    organisations = result.organisations
+    report.charts["baseline"] = charts.ranked_bars(
+        [o.organisation for o in organisations],
+        [o.baseline for o in organisations],
+        title=_("Total per organisation at the baseline"),
+        x_label=_("total (1–5)"),
+        highlight=own,
+    )
+    report.charts["followup"] = charts.ranked_bars(
+        [o.organisation for o in organisations],
+        [o.followup for o in organisations],
+        title=_("Total per organisation at the follow-up"),
+        x_label=_("total (1–5)"),
+        highlight=own,
+    )
+    report.charts["change"] = charts.change_bars(
+        [o.organisation for o in organisations],
+        [o.change for o in organisations],
+        title=_("Change of the total per organisation"),
+        x_label=_("change (points)"),
+        sort=True,
+    )
+    report.charts["items"] = charts.change_bars(
+        list(result.items),
+        [i.change for i in result.items.values()],
+        title=_("Change of the mean per item"),
+        x_label=_("change (points)"),
+    )
+    report.charts["item_means"] = charts.item_bars(
+        list(result.items),
+        [
+            (_("baseline"), [i.baseline for i in result.items.values()]),
+            (_("follow-up"), [i.followup for i in result.items.values()]),
+        ],
+        title=_("Mean per item"),
+        y_label=_("mean (1–5)"),
+    )

@@ -1,0 +1,167 @@
+"""Programmes: the LIVE study as a programme, its report from the data, anonymity, and management."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from django.urls import reverse
+
+from edmonitor.instruments.scoring import round_half_up
+from edmonitor.measurements.live import LIVE_PROGRAMME, load_live
+from edmonitor.organisations.models import Membership, Organisation, Role
+from edmonitor.programmes.models import Participation, Programme
+from edmonitor.testing import BaseTestCase, make_measurement, make_user
+
+
+class LiveProgrammeTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        load_live()
+        cls.programme = Programme.objects.get(name=LIVE_PROGRAMME)
+        cls.member = make_user("kim")
+        cls.first = cls.programme.participations.order_by("pk").first().organisation
+        Membership.objects.create(user=cls.member, organisation=cls.first, role=Role.VIEWER)
+
+    def test_loading_live_makes_a_programme_of_18_paired_institutions_and_can_run_twice(self):
+        self.assertEqual(self.programme.participations.count(), 18)
+        self.assertFalse(self.programme.participations.filter(baseline=None).exists())
+        self.assertFalse(self.programme.participations.filter(followup=None).exists())
+        for p in self.programme.participations.select_related("baseline", "followup"):
+            self.assertLess(p.baseline.measured_on, p.followup.measured_on)
+        load_live()
+        self.assertEqual(Programme.objects.filter(name=LIVE_PROGRAMME).count(), 1)
+        self.assertEqual(self.programme.participations.count(), 18)
+
+    def test_the_report_is_computed_from_the_stored_item_scores(self):
+        self.client.force_login(self.carol)
+        report = self.client.get(reverse("programme", args=[self.programme.pk])).context["report"]
+        result = report.result
+        pairs = [
+            (p.baseline, p.followup)
+            for p in self.programme.participations.select_related("baseline", "followup").prefetch_related(
+                "baseline__responses", "followup__responses"
+            )
+        ]
+
+        def mean_total(measurements):
+            totals = [Fraction(sum(r.score for r in m.responses.all()), m.responses.count()) for m in measurements]
+            return round_half_up(sum(totals) / len(totals), 1)
+
+        self.assertEqual(result.overall.n, 18)
+        self.assertEqual(result.overall.baseline, mean_total([b for b, _f in pairs]))
+        self.assertEqual(result.overall.followup, mean_total([f for _b, f in pairs]))
+        levels = {"laag": 0, "midden": 0, "hoog": 0}
+        for _b, f in pairs:
+            levels[f.level] += 1
+        self.assertEqual(dict(result.levels["followup"]), levels)
+        item = result.items["9a"]
+        scores = [
+            (
+                next(r.score for r in b.responses.all() if r.item_id == "9a"),
+                next(r.score for r in f.responses.all() if r.item_id == "9a"),
+            )
+            for b, f in pairs
+        ]
+        self.assertEqual(item.baseline, round_half_up(Fraction(sum(s for s, _ in scores), 18), 1))
+        self.assertEqual(item.followup, round_half_up(Fraction(sum(s for _, s in scores), 18), 1))
+        self.assertIsNotNone(result.wilcoxon.p_value)
+        self.assertEqual(len(report.charts), 5)  # figures 1–4 and the item means
+
+    def test_the_report_notes_printed_figures_that_do_not_follow_from_the_data(self):
+        self.client.force_login(self.carol)
+        response = self.client.get(reverse("programme", args=[self.programme.pk]))
+        notes = response.context["report"].notes
+        self.assertEqual(len(notes), 3)  # the three known discrepancies of the LIVE appendices
+        self.assertContains(response, "2,3")  # the printed baseline average …
+        self.assertContains(response, "2,2")  # … and what the item scores give
+
+    def test_a_member_sees_only_the_names_of_organisations_they_may_see(self):
+        self.client.force_login(self.member)
+        response = self.client.get(reverse("programme", args=[self.programme.pk]))
+        self.assertEqual(response.status_code, 200)
+        named = [p.label for p in response.context["report"].participants if p.named]
+        self.assertEqual(named, [self.first.name])
+        for participation in self.programme.participations.exclude(organisation=self.first):
+            self.assertNotContains(response, participation.organisation.name)
+        self.assertEqual(self.client.get(reverse("programmes")).status_code, 200)
+
+    def test_outsiders_do_not_see_the_programme(self):
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(reverse("programme", args=[self.programme.pk])).status_code, 404)
+        self.assertNotContains(self.client.get(reverse("programmes")), LIVE_PROGRAMME)
+
+
+class ProgrammeManagementTests(BaseTestCase):
+    def test_a_coordinator_builds_a_programme_from_measurements(self):
+        before = make_measurement(self.org_a, {"1a": 2}, on=dt.date(2024, 1, 1))
+        after = make_measurement(self.org_a, {"1a": 4}, on=dt.date(2025, 1, 1))
+        self.client.force_login(self.carol)
+        response = self.client.post(reverse("programme_create"), {"name": "Regio Noord 2024–2025"})
+        programme = Programme.objects.get(name="Regio Noord 2024–2025")
+        self.assertRedirects(response, reverse("programme", args=[programme.pk]))
+        url = reverse("participation_create", args=[programme.pk])
+        self.assertContains(
+            self.client.get(url, {"organisatie": self.org_a.pk}), before.measured_on.strftime("%d-%m-%Y")
+        )
+        self.client.post(url, {"organisation": self.org_a.pk, "baseline": before.pk, "followup": after.pk})
+        participation = Participation.objects.get(programme=programme)
+        self.assertEqual((participation.baseline, participation.followup), (before, after))
+
+    def test_a_measurement_of_another_organisation_or_the_wrong_order_is_refused(self):
+        programme = Programme.objects.create(name="P")
+        mine = make_measurement(self.org_a, {"1a": 2}, on=dt.date(2025, 1, 1))
+        earlier = make_measurement(self.org_a, {"1a": 2}, on=dt.date(2024, 1, 1))
+        theirs = make_measurement(self.org_b, {"1a": 2}, on=dt.date(2026, 1, 1))
+        self.client.force_login(self.carol)
+        url = reverse("participation_create", args=[programme.pk])
+        for baseline, followup in ((mine, theirs), (mine, earlier), (mine, mine)):
+            response = self.client.post(
+                url, {"organisation": self.org_a.pk, "baseline": baseline.pk, "followup": followup.pk}
+            )
+            self.assertEqual(response.status_code, 200)
+        self.assertFalse(Participation.objects.exists())
+
+    def test_only_coordinators_manage_programmes(self):
+        programme = Programme.objects.create(name="P")
+        Participation.objects.create(programme=programme, organisation=self.org_a)
+        self.client.force_login(self.alice)  # admin of a participating organisation
+        self.assertEqual(self.client.get(reverse("programme", args=[programme.pk])).status_code, 200)
+        self.assertEqual(self.client.get(reverse("programme_create")).status_code, 403)
+        self.assertEqual(self.client.get(reverse("programme_edit", args=[programme.pk])).status_code, 403)
+        self.assertEqual(
+            self.client.post(
+                reverse("participation_create", args=[programme.pk]), {"organisation": self.org_b.pk}
+            ).status_code,
+            403,
+        )
+        self.assertEqual(Participation.objects.count(), 1)
+
+
+class ProgrammeQueryCountTests(BaseTestCase):
+    def add(self, programme, n):
+        start = programme.participations.count()
+        for i in range(start, start + n):
+            organisation = Organisation.objects.create(name=f"Deelnemer {programme.pk}-{i}")
+            Participation.objects.create(
+                programme=programme,
+                organisation=organisation,
+                baseline=make_measurement(organisation, {"1a": 1 + i % 5, "2a": 2}, on=dt.date(2024, 1, 1)),
+                followup=make_measurement(organisation, {"1a": 2 + i % 4, "2a": 3}, on=dt.date(2025, 1, 1)),
+            )
+
+    def test_the_report_needs_the_same_number_of_queries_however_many_organisations(self):
+        programme = Programme.objects.create(name="Groei")
+        self.add(programme, 3)
+        self.client.force_login(self.carol)
+        url = reverse("programme", args=[programme.pk])
+        self.client.get(url)
+        # session, user, programme, memberships, participations with both measurements, and
+        # the two measurements' responses: 7, whatever the number of organisations
+        with self.assertNumQueries(7) as small:
+            self.client.get(url)
+        self.add(programme, 12)
+        with self.assertNumQueries(len(small.captured_queries)):
+            response = self.client.get(url)
+        self.assertEqual(response.context["report"].result.overall.n, 15)

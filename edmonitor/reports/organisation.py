@@ -1,0 +1,212 @@
+"""The organisation report: the latest VIE measurement and the latest finalised MIE audit, with their
+history, as one structure that the web page and the PDF both render.
+
+Everything is read in a fixed number of queries whatever the history length:
+measurements with their responses (2), finalised audits with themes and
+recommendations (3).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from edmonitor.audits.models import Audit
+from edmonitor.instruments.audit import consensus_mean
+from edmonitor.measurements.models import Measurement
+from edmonitor.organisations.models import Organisation
+
+from . import charts
+
+
+def _decimal(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass
+class VieSection:
+    latest: Measurement
+    previous: Measurement | None
+    series: list[Measurement]
+    rows: list[dict[str, Any]]
+    goals: list[dict[str, Any]]
+    level: Any
+    total_change: Decimal | None
+    item_chart: str
+    trend_chart: str | None
+
+
+@dataclass
+class MieSection:
+    latest: Audit
+    previous: Audit | None
+    series: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    mean: Decimal | None
+    mean_change: Decimal | None
+    recommendations: list[Any]
+    theme_chart: str
+    trend_chart: str | None
+
+
+@dataclass
+class OrganisationReport:
+    organisation: Organisation
+    vie: VieSection | None = None
+    mie: MieSection | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _same_scope(items: list[Any], facility_id: int | None) -> list[Any]:
+    return [x for x in items if x.facility_id == facility_id]
+
+
+def _vie_section(organisation: Organisation) -> VieSection | None:
+    measurements = list(
+        Measurement.objects.filter(organisation=organisation, instrument_version__code="vie")
+        .with_responses()
+        .order_by("measured_on", "id")
+    )
+    if not measurements:
+        return None
+    latest = measurements[-1]
+    series = _same_scope(measurements, latest.facility_id)
+    previous = series[-2] if len(series) >= 2 else None
+    instrument = latest.instrument
+    now = {r.item_id: r for r in latest.responses.all()}
+    before = {r.item_id: r for r in previous.responses.all()} if previous else {}
+    goal_labels = {g.code: g.label for g in instrument.goal_codes}
+    rows = []
+    for item in instrument.items:
+        score = now[item.id].score if item.id in now else None
+        old = before[item.id].score if item.id in before else None
+        goal = now[item.id].goal_code if item.id in now else ""
+        rows.append(
+            {
+                "item": item,
+                "score": score,
+                "anchor": item.anchors.get(score) if score else None,
+                "previous": old,
+                "change": score - old if score is not None and old is not None else None,
+                "goal": goal,
+                "goal_label": goal_labels.get(goal),
+            }
+        )
+    counts = Counter(r["goal"] for r in rows if r["goal"])
+    goals = [{"code": g.code, "label": g.label, "count": counts.get(g.code, 0)} for g in instrument.goal_codes]
+    categories = [r["item"].id for r in rows]
+    series_values = []
+    if previous:
+        series_values.append((f"{previous.measured_on:%d-%m-%Y}", [r["previous"] for r in rows]))
+    series_values.append((f"{latest.measured_on:%d-%m-%Y}", [r["score"] for r in rows]))
+    item_chart = charts.item_bars(
+        categories,
+        series_values,
+        title=_("Score per item"),
+        y_label=_("score (1–5)"),
+    )
+    trend_chart = None
+    if len(series) >= 2:
+        trend_chart = charts.trend_lines(
+            [f"{m.measured_on:%d-%m-%Y}" for m in series],
+            [(_("total"), [_decimal(m.total) for m in series])],
+            title=_("Total over time"),
+            y_label=_("total (1–5)"),
+            bands=charts.LEVEL_BANDS,
+        )
+    return VieSection(
+        latest=latest,
+        previous=previous,
+        series=series,
+        rows=rows,
+        goals=goals,
+        level=instrument.level(latest.level) if latest.level else None,
+        total_change=(
+            latest.total - previous.total
+            if previous is not None and latest.total is not None and previous.total is not None
+            else None
+        ),
+        item_chart=item_chart,
+        trend_chart=trend_chart,
+    )
+
+
+def _mie_section(organisation: Organisation) -> MieSection | None:
+    audits = list(
+        Audit.objects.filter(organisation=organisation)
+        .finalised()
+        .select_related("instrument_version", "facility")
+        .prefetch_related("themes", "recommendations")
+        .order_by("held_on", "id")
+    )
+    if not audits:
+        return None
+    latest = audits[-1]
+    scope = _same_scope(audits, latest.facility_id)
+    previous = scope[-2] if len(scope) >= 2 else None
+    instrument = latest.instrument
+    now = {t.theme_id: t for t in latest.themes.all()}
+    before = {t.theme_id: t for t in previous.themes.all()} if previous else {}
+    rows = []
+    for theme in instrument.themes:
+        record = now.get(theme.id)
+        score = record.consensus if record else None
+        old = before[theme.id].consensus if theme.id in before else None
+        rows.append(
+            {
+                "theme": theme,
+                "score": score,
+                "scale_text": theme.scale.get(score) if score else None,
+                "previous": old,
+                "change": score - old if score is not None and old is not None else None,
+                "explanation": record.explanation if record else "",
+                "recommendations": [r for r in latest.recommendations.all() if r.theme_id == theme.id],
+            }
+        )
+    series = [
+        {
+            "audit": audit,
+            "mean": consensus_mean([t.consensus for t in sorted(audit.themes.all(), key=lambda t: t.theme_id)]),
+        }
+        for audit in scope
+    ]
+    mean = series[-1]["mean"]
+    previous_mean = series[-2]["mean"] if len(series) >= 2 else None
+    categories = [theme.id for theme in instrument.themes]
+    values = []
+    if previous:
+        values.append((f"{previous.held_on:%d-%m-%Y}", [r["previous"] for r in rows]))
+    values.append((f"{latest.held_on:%d-%m-%Y}", [r["score"] for r in rows]))
+    theme_chart = charts.item_bars(
+        [_("theme %(n)s") % {"n": c} for c in categories],
+        values,
+        title=_("Consensus score per theme"),
+        y_label=_("score (1–5)"),
+    )
+    trend_chart = None
+    if len(series) >= 2:
+        trend_chart = charts.trend_lines(
+            [f"{s['audit'].held_on:%d-%m-%Y}" for s in series],
+            [(_("mean"), [_decimal(s["mean"]) for s in series])],
+            title=_("Mean consensus score over time"),
+            y_label=_("mean (1–5)"),
+        )
+    return MieSection(
+        latest=latest,
+        previous=previous,
+        series=series,
+        rows=rows,
+        mean=mean,
+        mean_change=mean - previous_mean if mean is not None and previous_mean is not None else None,
+        recommendations=list(latest.recommendations.all()),
+        theme_chart=theme_chart,
+        trend_chart=trend_chart,
+    )
+
+
+def organisation_report(organisation: Organisation) -> OrganisationReport:
+    return OrganisationReport(organisation=organisation, vie=_vie_section(organisation), mie=_mie_section(organisation))

@@ -1,0 +1,63 @@
+"""Template helpers for reports: embed an SVG chart as an image."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def svg_uri(svg: str) -> str:
+    from edmonitor.reports.charts import svg_data_uri
+
+    return svg_data_uri(svg) if svg else ""
+
+
+@register.filter
+def signed(value):  # noqa: ANN001, ANN201 - a number or None
+    """'+1', '0', '−0,4' style: the sign always shown for a change."""
+    if value is None:
+        return "–"
+    text = str(value).replace(".", ",")
+    return f"+{text}" if value > 0 else text
+
+
+@register.filter
+def sub(value, arg):  # noqa: ANN001, ANN201 - numbers
+    """value − arg (for a change between two stored totals)."""
+    return value - arg
+
+
+@register.filter
+def get(mapping, key):  # noqa: ANN001, ANN201
+    """mapping[key], or None: dictionary lookup with a key from a variable."""
+    return mapping.get(key) if mapping is not None else None
+
+
+@register.filter
+def problem(value):  # noqa: ANN001, ANN201 - an instruments.scoring.Problem
+    """A message of the pure core in the user's language."""
+    from django.utils.translation import gettext
+
+    return value.text(gettext)
+
+
+@register.simple_tag(takes_context=True)
+def table_links(context, url_name, *args, name, keep_query=False):  # noqa: ANN001, ANN201
+    """'Download: CSV · Excel' links for one report table."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    query = ""
+    if keep_query:
+        request = context.get("request")
+        if request is not None and request.GET:
+            query = "?" + request.GET.urlencode()
+    csv_url = reverse(url_name, args=[*args, name, "csv"]) + query
+    xlsx_url = reverse(url_name, args=[*args, name, "xlsx"]) + query
+    return format_html(
+        '<p class="downloads">{} <a href="{}" download>CSV</a> · <a href="{}" download>Excel</a></p>',
+        gettext("Download this table:"),
+        csv_url,
+        xlsx_url,
+    )

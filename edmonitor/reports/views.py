@@ -1,0 +1,140 @@
+"""Report pages: the organisation report as a web page and as a PDF, and the peer benchmark."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from edmonitor.core.downloads import download_response
+from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.permissions import Action, organisation_for
+from edmonitor.programmes.models import Programme
+
+from . import charts
+from .benchmark import MIN_PEERS, Benchmark, benchmark
+from .organisation import organisation_report
+from .pdf import render_pdf
+from .tables import XLSX_CONTENT_TYPE, Table, as_csv, as_workbook, benchmark_tables, find, organisation_tables
+
+
+def _context(request: HttpRequest, pk: int) -> dict:
+    organisation = organisation_for(request.user, pk, Action.VIEW)
+    return {"organisation": organisation, "report": organisation_report(organisation), "generated": timezone.now()}
+
+
+def organisation_report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/organisation_report.html", _context(request, pk))
+
+
+def organisation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _context(request, pk)
+    organisation = context["organisation"]
+    return download_response(
+        request,
+        organisation=organisation,
+        kind="pdf",
+        filename=slugify(f"edmonitor-rapport-{organisation.name}-{context['generated']:%Y-%m-%d}") + ".pdf",
+        content=render_pdf("reports/organisation_report_pdf.html", context, request),
+        content_type="application/pdf",
+        description=_("organisation report (PDF)"),
+    )
+
+
+def table_download(
+    request: HttpRequest, organisation: Organisation | None, tables: list[Table], name: str, fmt: str, title: str
+) -> HttpResponse:
+    """One report table as CSV or as a one-sheet workbook, or (``name`` == "alle") all tables as a workbook."""
+    if name == "alle" and fmt == "xlsx":
+        chosen = tables
+    else:
+        table = find(tables, name)
+        if table is None or fmt not in ("csv", "xlsx"):
+            raise Http404("No such table")
+        chosen = [table]
+    if fmt == "csv":
+        content, content_type = as_csv(chosen[0]), "text/csv; charset=utf-8"
+    else:
+        content, content_type = as_workbook(chosen, title), XLSX_CONTENT_TYPE
+    return download_response(
+        request,
+        organisation=organisation,
+        kind=fmt,
+        filename=f"{slugify(title)}-{name}.{fmt}",
+        content=content,
+        content_type=content_type,
+        description=f"{title}: {name}",
+    )
+
+
+def organisation_report_table(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
+    context = _context(request, pk)
+    organisation = context["organisation"]
+    title = _("report %(name)s") % {"name": organisation.name}
+    return table_download(request, organisation, organisation_tables(context["report"]), name, fmt, title)
+
+
+def _benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Programme], str, str, Benchmark]:
+    organisation = organisation_for(request.user, pk, Action.VIEW)
+    programmes = list(Programme.objects.filter(participations__organisation=organisation).order_by("name"))
+    group = request.GET.get("groep", "sector")
+    chosen = next((p for p in programmes if group == f"programma-{p.pk}"), None)
+    if chosen is not None:
+        peers = Organisation.objects.filter(participations__programme=chosen)
+        group_label = chosen.name
+    else:
+        group = "sector"
+        peers = Organisation.objects.filter(sector=organisation.sector)
+        group_label = organisation.get_sector_display()
+    return organisation, programmes, group, group_label, benchmark(organisation, peers)
+
+
+def organisation_benchmark_table(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
+    organisation, _programmes, _group, group_label, result = _benchmark(request, pk)
+    title = _("%(name)s compared with %(group)s") % {"name": organisation.name, "group": group_label}
+    return table_download(request, organisation, benchmark_tables(result), name, fmt, title)
+
+
+def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation beside the anonymous median and spread of its peers (a programme or its sector)."""
+    organisation, programmes, group, group_label, result = _benchmark(request, pk)
+    charts_ = {}
+    for name, rows in (("vie", result.vie), ("mie", result.mie)):
+        if any(r.peers.median is not None for r in rows):
+            charts_[name] = charts.benchmark_ranges(
+                [r.key for r in rows],
+                own=[r.own for r in rows],
+                median=[_float(r.peers.median) for r in rows],
+                q1=[_float(r.peers.q1) for r in rows],
+                q3=[_float(r.peers.q3) for r in rows],
+                title=_("%(name)s beside its peers") % {"name": organisation.name},
+                own_label=organisation.name,
+                peer_label=_("peers: median and middle half"),
+            )
+    return render(
+        request,
+        "reports/benchmark.html",
+        {
+            "organisation": organisation,
+            "result": result,
+            "options": [
+                (
+                    "sector",
+                    _("all organisations in the sector %(sector)s") % {"sector": organisation.get_sector_display()},
+                )
+            ]
+            + [(f"programma-{p.pk}", _("the programme %(name)s") % {"name": p.name}) for p in programmes],
+            "group": group,
+            "group_label": group_label,
+            "charts": charts_,
+            "min_peers": MIN_PEERS,
+        },
+    )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
