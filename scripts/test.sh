@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: lint, migrations check, then every test on SQLite
-# and the database tests again on PostgreSQL (started here if none is running).
+# and the database tests again on PostgreSQL (started here if none is running); after each,
+# the browser tests (e2e/, headless Debian chromium) against a real server on that database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 unset DATABASE_URL
 
 echo "== lint (ruff)"
-.venv/bin/ruff check edmonitor
-.venv/bin/ruff format --check edmonitor scripts
+.venv/bin/ruff check edmonitor e2e
+.venv/bin/ruff format --check edmonitor scripts e2e
 echo "== types of the pure core (mypy --strict)"
 .venv/bin/mypy
 echo "== migrations are complete"
@@ -18,7 +19,12 @@ scripts/messages.sh --check
 
 echo "== tests on SQLite"
 .venv/bin/pytest "$@"
+echo "== browser tests on SQLite"
+scripts/ensure-system-packages.sh --browser
+.venv/bin/pytest e2e
 
 echo "== database tests on PostgreSQL"
 PG_URL=$(scripts/ensure-postgres.sh)
 DATABASE_URL="$PG_URL" .venv/bin/pytest --ignore=edmonitor/instruments "$@"
+echo "== browser tests on PostgreSQL"
+E2E_DATABASE_URL="${PG_URL%/*}/edmonitor_e2e" .venv/bin/pytest e2e

@@ -1,0 +1,86 @@
+"""The database of the browser tests: migrated, `seed_demo`, then the tests' own objects.
+
+Run once per test run as `python -m e2e.data` with DATABASE_URL set (one process, so
+Django starts once); prints one JSON object with the primary keys the tests need.
+
+The demo data stays as `seed_demo` made it except where a journey changes it on purpose
+(the 2026 demo audit). Pages that the accessibility tests must see in a given phase get
+their own audits here, in their own organisation, so the order of the tests does not
+matter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edmonitor.settings")
+    import django
+
+    django.setup()
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from edmonitor.audits.models import Position
+    from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.organisations.models import Membership, Organisation, Role, Sector
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    demo = Organisation.objects.get(name="GGZ Voorbeeldstad")
+    themes = ["1", "2", "3", "4", "5"]
+
+    def submit(audit, username, scores, rationale):
+        me = audit.auditors.get(user=users[username])
+        values = {f"score:{t}": s for t, s in zip(themes, scores, strict=True)}
+        values |= {f"rationale:{t}": rationale for t in themes}
+        save_ratings(audit, me, values=values, original=as_shown(rating_values(me)), submit=True, user=users[username])
+
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            name="Zorggroep Testland", sector=Sector.MENTAL_HEALTH, clients=2500, staff_fte=400
+        )
+        Membership.objects.create(user=users["projectleider"], organisation=organisation, role=Role.ADMIN)
+        Membership.objects.create(user=users["medewerker"], organisation=organisation, role=Role.MEMBER)
+        auditors = [(users["medewerker"], Position.INTERNAL), (users["auditor"], Position.EXTERNAL)]
+        # Blind phase: the internal auditor has submitted, the external one has not.
+        blind = plan_audit(organisation=organisation, held_on=dt.date(2026, 5, 12), auditors=auditors, user=None)
+        submit(blind, "medewerker", [3, 2, 4, 3, 2], "Testland: rationale van de interne auditor.")
+        # Consensus phase: both have submitted; theme 3 differs by 2 points (to discuss).
+        agreeing = plan_audit(organisation=organisation, held_on=dt.date(2026, 5, 19), auditors=auditors, user=None)
+        submit(agreeing, "medewerker", [3, 2, 4, 3, 2], "Zo besproken.")
+        submit(agreeing, "auditor", [2, 2, 2, 3, 3], "Mijn indruk.")
+        notes = note_values(agreeing)
+        save_notes(
+            agreeing,
+            values={**notes, "notes:1": "Gesprek met het projectteam.", "explanation:1": "Visie is vastgesteld."},
+            original=as_shown(notes),
+            user=users["medewerker"],
+        )
+
+    demo_audits = {a.held_on.isoformat(): a.pk for a in demo.audits.all()}
+    demo_measurements = {m.measured_on.isoformat(): m.pk for m in demo.measurements.all()}
+    print(
+        json.dumps(
+            {
+                "demo_organisation": demo.pk,
+                "demo_audit_finalised": demo_audits["2025-04-10"],
+                "demo_audit_scoring": demo_audits["2026-04-08"],
+                "demo_measurement": demo_measurements["2026-03-20"],
+                "test_organisation": organisation.pk,
+                "blind_audit": blind.pk,
+                "consensus_audit": agreeing.pk,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""axe-core (WCAG 2.1 A and AA) on every main page, also with form errors shown, and contrast at 200% zoom.
+
+Each page is opened as a user who may see it, in the phase it is about; a full-page
+screenshot goes to e2e-artifacts/pages/<name>.png. Pages that change data are shown with
+their errors by a submit the application refuses, so nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .a11y import axe_violations, describe, save_screenshot
+from .conftest import Server
+
+
+def submit_empty_login(page: Page) -> None:
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def submit(button: str) -> Callable[[Page], None]:
+    def action(page: Page) -> None:
+        page.get_by_role("button", name=button, exact=True).click()
+
+    return action
+
+
+def bad_measurement(page: Page) -> None:
+    page.get_by_label("Datum van de meting").fill("")
+    item = page.get_by_role("group", name="1a. Aantal ervaringsdeskundigen in betaalde dienst")
+    item.get_by_role("radio", name="Leid de score af uit de gegevens").check()
+    page.get_by_label("Ervaringsdeskundigen in betaalde dienst (fte)").fill("-2")
+    page.get_by_role("button", name="Meting opslaan").click()
+
+
+def show_facts(page: Page) -> None:
+    item = page.get_by_role("group", name="1a. Aantal ervaringsdeskundigen in betaalde dienst")
+    item.get_by_role("radio", name="Leid de score af uit de gegevens").check()
+    expect(page.get_by_label("Ervaringsdeskundigen in betaalde dienst (fte)")).to_be_visible()
+
+
+def consensus_outside_both_scores(page: Page) -> None:
+    # Theme 3 was scored 4 and 2; a 5 without a reason is refused.
+    theme = page.get_by_role("group", name="3. Toerusten en ondersteunen", exact=False)
+    theme.get_by_role("radio", name="5 –", exact=False).check()
+    page.get_by_role("button", name="Opslaan").click()
+
+
+def recommendation_without_theme(page: Page) -> None:
+    page.get_by_role("group", name="Concrete aanbevelingen").get_by_label("Aanbeveling").first.fill("Meer scholing.")
+    page.get_by_role("button", name="Opslaan").click()
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    user: str | None
+    path: str  # formatted with Server.ids
+    action: Callable[[Page], None] | None = None
+    errors: bool = False  # the action must leave visible form errors
+
+    def url(self, server: Server) -> str:
+        return self.path.format(**server.ids)
+
+
+ORG = "/organisaties/{demo_organisation}"
+FINAL = ORG + "/audits/{demo_audit_finalised}"
+BLIND = "/organisaties/{test_organisation}/audits/{blind_audit}"
+AGREEING = "/organisaties/{test_organisation}/audits/{consensus_audit}"
+
+PAGES = [
+    Spec("login", None, "/login/"),
+    Spec("login-errors", None, "/login/", submit_empty_login, errors=True),
+    Spec("dashboard", "projectleider", "/"),
+    Spec("dashboard-auditor", "auditor", "/"),
+    Spec("organisation", "projectleider", ORG + "/"),
+    Spec("organisation-compare", "projectleider", ORG + "/?a={demo_measurement}&b={demo_measurement}#compare"),
+    Spec("organisation-form", "coordinator", "/organisaties/nieuw/"),
+    Spec("organisation-form-errors", "coordinator", "/organisaties/nieuw/", submit("Opslaan"), errors=True),
+    Spec("members", "projectleider", ORG + "/leden/"),
+    Spec("facility-form", "projectleider", ORG + "/voorzieningen/nieuw/"),
+    Spec("measurement-form", "projectleider", ORG + "/metingen/nieuw/"),
+    Spec("measurement-form-facts", "projectleider", ORG + "/metingen/nieuw/", show_facts),
+    Spec("measurement-form-errors", "projectleider", ORG + "/metingen/nieuw/", bad_measurement, errors=True),
+    Spec("measurement", "projectleider", ORG + "/metingen/{demo_measurement}/"),
+    Spec("audit-scoring", "auditor", BLIND + "/"),
+    Spec("audit-consensus", "medewerker", AGREEING + "/"),
+    Spec("audit-finalised", "projectleider", FINAL + "/"),
+    Spec("my-scores-form", "auditor", BLIND + "/mijn-scores/"),
+    Spec("my-scores-form-errors", "auditor", BLIND + "/mijn-scores/", submit("Mijn scores indienen"), errors=True),
+    Spec("consensus-form", "medewerker", AGREEING + "/consensus/"),
+    Spec("consensus-form-errors", "medewerker", AGREEING + "/consensus/", consensus_outside_both_scores, errors=True),
+    Spec("notes-form", "medewerker", AGREEING + "/aantekeningen/"),
+    Spec("report-form", "medewerker", AGREEING + "/verslag/"),
+    Spec("report-form-errors", "medewerker", AGREEING + "/verslag/", recommendation_without_theme, errors=True),
+    Spec("amend-form", "medewerker", FINAL + "/wijzigen/"),
+    Spec("audit-trail", "projectleider", FINAL + "/logboek/"),
+    Spec("agreement", "projectleider", "/audits/overeenstemming/"),
+    Spec("plan-form", "projectleider", ORG + "/audits/nieuw/"),
+    Spec("plan-form-errors", "projectleider", ORG + "/audits/nieuw/", submit("Opslaan"), errors=True),
+]
+
+
+def open_page(open_as: Callable[..., Page], server: Server, spec: Spec) -> Page:
+    page = open_as(spec.user)
+    response = page.goto(spec.url(server))
+    assert response is not None and response.status == 200, (
+        f"{spec.url(server)} answered {response and response.status}"
+    )
+    if spec.action:
+        spec.action(page)
+    if spec.errors:
+        expect(page.get_by_role("alert")).to_be_visible()
+        expect(page.locator(".errorlist").first).to_be_visible()
+    return page
+
+
+def broken_error_links(page: Page) -> list[str]:
+    """Links of the error summary whose target is not a field that can take the focus."""
+    return (
+        page.get_by_role("alert")
+        .get_by_role("link")
+        .evaluate_all(
+            """links => links.filter(a => {
+             const target = document.getElementById(a.hash.slice(1));
+             return !target || target.disabled || target.tabIndex < 0;
+           }).map(a => a.hash + " (" + a.textContent.trim() + ")")"""
+        )
+    )
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[s.name for s in PAGES])
+def test_page_meets_wcag_21_aa_also_at_200_percent_zoom(
+    open_as: Callable[..., Page], server: Server, spec: Spec
+) -> None:
+    page = open_page(open_as, server, spec)
+    save_screenshot(page, spec.name)
+    problems = []
+    if spec.errors and (broken := broken_error_links(page)):
+        problems.append("error summary links that lead to no field: " + ", ".join(broken))
+    if violations := axe_violations(page):
+        problems.append(f"at 100%:\n{describe(violations)}")
+    # Browser zoom 200% of a 1280-pixel-wide window leaves 640 CSS pixels: text wraps and
+    # boxes move, so the contrast of text against what is now behind it is checked again.
+    page.set_viewport_size({"width": 640, "height": 400})
+    if violations := axe_violations(page, rules=["color-contrast"]):
+        problems.append(f"at 200% zoom (640 CSS pixels wide):\n{describe(violations)}")
+    assert not problems, f"accessibility problems on {page.url}\n" + "\n".join(problems)

@@ -1,0 +1,77 @@
+"""Journey 6: keyboard only. Log in and reach an organisation and a measurement with Tab and Enter.
+
+Each page is entered through the skip link; every element the Tab key reaches must show
+where the focus is (an outline or a box shadow).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from .conftest import Server
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim(),
+    label: el.labels && el.labels.length ? el.labels[0].innerText.trim() : "",
+    visible: outline || style.boxShadow !== "none",
+  };
+}"""
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(FOCUSED)
+
+
+def tab(page: Page) -> dict:
+    page.keyboard.press("Tab")
+    now = focused(page)
+    assert now["visible"], f"the focus on {now} is not visible on {page.url}"
+    return now
+
+
+def tab_to(page: Page, text: str, limit: int = 60) -> None:
+    """Press Tab until the element with this text (or label) has the focus."""
+    seen = []
+    for _ in range(limit):
+        now = tab(page)
+        if text in (now["text"], now["label"]):
+            return
+        seen.append(now["text"] or now["label"] or now["tag"])
+    raise AssertionError(f"Tab never reached {text!r} on {page.url}; it went through {seen}")
+
+
+def skip_to_content(page: Page) -> None:
+    now = tab(page)
+    assert now["text"] == "Direct naar de inhoud", f"the first Tab stop is {now}, not the skip link"
+    expect(page.get_by_role("link", name="Direct naar de inhoud")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_keyboard_only_log_in_and_reach_a_measurement(page: Page, server: Server) -> None:
+    page.goto(server.path("/login/"))
+    # Django's login form puts the focus in the user name field (autofocus), before the skip link.
+    assert focused(page)["label"] == "Gebruikersnaam"
+    page.keyboard.type("projectleider")
+    assert tab(page)["label"] == "Wachtwoord"
+    page.keyboard.type("edmonitor-demo")
+    assert tab(page)["text"] == "Inloggen"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
+
+    skip_to_content(page)
+    tab_to(page, "GGZ Voorbeeldstad")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("GGZ Voorbeeldstad")
+
+    skip_to_content(page)
+    tab_to(page, "20 maart 2026")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Vragenlijst Implementatie Ervaringsdeskundigheid (VIE): meting 2026, 20 maart 2026"
+    )
