@@ -17,10 +17,12 @@ echo "== migrations are complete"
 echo "== translations compile"
 scripts/messages.sh --check
 
+echo "== test tools (Debian chromium, poppler-utils for the PDF checks)"
+scripts/ensure-system-packages.sh --browser
+
 echo "== tests on SQLite"
 .venv/bin/pytest "$@"
 echo "== browser tests on SQLite"
-scripts/ensure-system-packages.sh --browser
 .venv/bin/pytest e2e
 
 echo "== database tests on PostgreSQL"
