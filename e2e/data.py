@@ -29,7 +29,9 @@ def main() -> None:
 
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.measurements.live import LIVE_PROGRAMME
     from edmonitor.organisations.models import Membership, Organisation, Role, Sector
+    from edmonitor.programmes.models import Programme
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
@@ -77,6 +79,7 @@ def main() -> None:
                 "test_organisation": organisation.pk,
                 "blind_audit": blind.pk,
                 "consensus_audit": agreeing.pk,
+                "live_programme": Programme.objects.get(name=LIVE_PROGRAMME).pk,
             }
         )
     )

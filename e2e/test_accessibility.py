@@ -101,6 +101,12 @@ PAGES = [
     Spec("agreement", "projectleider", "/audits/overeenstemming/"),
     Spec("plan-form", "projectleider", ORG + "/audits/nieuw/"),
     Spec("plan-form-errors", "projectleider", ORG + "/audits/nieuw/", submit("Opslaan"), errors=True),
+    Spec("organisation-report", "projectleider", ORG + "/rapport/"),
+    Spec("benchmark", "projectleider", ORG + "/vergelijking/"),
+    Spec("measurement-import", "projectleider", ORG + "/metingen/importeren/"),
+    Spec("download-log", "projectleider", ORG + "/downloads/"),
+    Spec("programmes", "coordinator", "/programmas/"),
+    Spec("programme-live", "coordinator", "/programmas/{live_programme}/"),
 ]
 
 
