@@ -112,7 +112,7 @@ def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
                 q1=[_float(r.peers.q1) for r in rows],
                 q3=[_float(r.peers.q3) for r in rows],
                 title=_("%(name)s beside its peers") % {"name": organisation.name},
-                own_label=organisation.name,
+                own_label=_("your organisation"),
                 peer_label=_("peers: median and middle half"),
             )
     return render(
