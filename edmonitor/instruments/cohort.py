@@ -67,8 +67,6 @@ order (:attr:`CohortResult.item_changes`). :func:`cohort_json` gives the contrac
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,7 +74,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .csvio import InvalidFile, RowProblem, ScoredRow, read_measurements
+from .csvio import InvalidFile, RowProblem, ScoredRow, open_csv, read_measurements, records
 from .definition import Instrument
 from .scoring import Problem, gettext_noop, level_for, parse_record, total_of
 
@@ -699,75 +697,29 @@ def read_goals(instrument: Instrument, data: bytes) -> dict[str, dict[str, str]]
     def fail(row: int, field_name: str | None, message: str, **params: object) -> None:
         problems.append(RowProblem(row, Problem.of(field_name, message, **params)))
 
-    if not data.strip():
-        fail(1, None, gettext_noop("The file is empty."))
-        raise InvalidFile(problems)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        fail(1, None, gettext_noop("The file is not UTF-8 text; save it as 'CSV UTF-8'."))
-        raise InvalidFile(problems) from None
-    if "\x00" in text:
-        fail(1, None, gettext_noop("The file is not a CSV text file."))
-        raise InvalidFile(problems)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        fail(1, None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
-        raise InvalidFile(problems) from None
     goal_columns = [f"goal_{item.goal_id}" for item in instrument.items if item.goal_id]
-    allowed = {"organisation", *goal_columns}
-    seen: set[str] = set()
-    for name in header:
-        if name not in allowed:
-            fail(1, name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
-        elif name in seen:
-            fail(1, name, gettext_noop("Column '%(column)s' appears twice."), column=name)
-        seen.add(name)
-    if "organisation" not in header:
-        fail(1, "organisation", gettext_noop("The required column 'organisation' is missing."))
-    if problems:
-        raise InvalidFile(problems)
+    reader, header = open_csv(data, ["organisation", *goal_columns], problems)
 
     goals: dict[str, dict[str, str]] = {}
     first: dict[str, int] = {}
-    try:
-        for cells in reader:
-            row = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                fail(
-                    row,
-                    None,
-                    gettext_noop("This row has %(found)s fields; the header has %(expected)s."),
-                    found=len(cells),
-                    expected=len(header),
-                )
-                continue
-            record = dict(zip(header, cells, strict=True))
-            organisation = record["organisation"].strip()
-            inp, cell_problems = parse_record(instrument, {k: v for k, v in record.items() if k in goal_columns})
-            problems.extend(RowProblem(row, p) for p in cell_problems)
-            if not organisation:
-                fail(row, "organisation", gettext_noop("The organisation is missing."))
-                continue
-            if organisation in first:
-                fail(
-                    row,
-                    "organisation",
-                    gettext_noop("'%(organisation)s' appears more than once (first in row %(first)s)."),
-                    organisation=organisation,
-                    first=first[organisation],
-                )
-                continue
-            first[organisation] = row
-            goals[organisation] = dict(inp.goals)
-    except csv.Error as exc:
-        fail(reader.line_num, None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
+    for row, record in records(reader, header, problems):
+        organisation = record["organisation"].strip()
+        inp, cell_problems = parse_record(instrument, {k: v for k, v in record.items() if k in goal_columns})
+        problems.extend(RowProblem(row, p) for p in cell_problems)
+        if not organisation:
+            fail(row, "organisation", gettext_noop("The organisation is missing."))
+            continue
+        if organisation in first:
+            fail(
+                row,
+                "organisation",
+                gettext_noop("'%(organisation)s' appears more than once (first in row %(first)s)."),
+                organisation=organisation,
+                first=first[organisation],
+            )
+            continue
+        first[organisation] = row
+        goals[organisation] = dict(inp.goals)
     if not goals and not problems:
         fail(2, None, gettext_noop("The file has a header but no data rows."))
     if problems:

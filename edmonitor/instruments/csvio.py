@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .definition import Instrument
 from .scoring import (
@@ -60,6 +62,67 @@ def allowed_columns(instrument: Instrument) -> list[str]:
     return list(META_COLUMNS) + record_fields(instrument)
 
 
+def open_csv(data: bytes, allowed: Iterable[str], problems: list[RowProblem]) -> tuple[Any, list[str]]:
+    """Decode a CSV upload and check its header; raise :class:`InvalidFile` with every header problem.
+
+    UTF-8 (with or without BOM), comma or semicolon separated (Dutch spreadsheets export with
+    semicolons), only ``allowed`` columns, each once, and an ``organisation`` column.
+    """
+
+    def fail(field: str | None, message: str, **params: object) -> None:
+        problems.append(RowProblem(1, Problem.of(field, message, **params)))
+
+    if not data.strip():
+        fail(None, gettext_noop("The file is empty."))
+        raise InvalidFile(problems)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail(None, gettext_noop("The file is not UTF-8 text; save it as 'CSV UTF-8'."))
+        raise InvalidFile(problems) from None
+    if "\x00" in text:
+        fail(None, gettext_noop("The file is not a CSV text file."))
+        raise InvalidFile(problems)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        fail(None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
+        raise InvalidFile(problems) from None
+    permitted = set(allowed)
+    seen: set[str] = set()
+    for name in header:
+        if name not in permitted:
+            fail(name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
+        elif name in seen:
+            fail(name, gettext_noop("Column '%(column)s' appears twice."), column=name)
+        seen.add(name)
+    if "organisation" not in header:
+        fail("organisation", gettext_noop("The required column 'organisation' is missing."))
+    if problems:
+        raise InvalidFile(problems)
+    return reader, header
+
+
+def records(reader: Any, header: list[str], problems: list[RowProblem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, column -> cell) for every non-empty data row; ragged rows and CSV errors become problems."""
+    try:
+        for cells in reader:
+            row = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                message = gettext_noop("This row has %(found)s fields; the header has %(expected)s.")
+                problems.append(RowProblem(row, Problem.of(None, message, found=len(cells), expected=len(header))))
+                continue
+            yield row, dict(zip(header, cells, strict=True))
+    except csv.Error as exc:
+        message = gettext_noop("The file is not valid CSV: %(error)s")
+        problems.append(RowProblem(reader.line_num, Problem.of(None, message, error=str(exc))))
+
+
 def read_measurements(
     instrument: Instrument, data: bytes, *, organisation: str | None = None, require_date: bool = False
 ) -> list[ScoredRow]:
@@ -73,63 +136,12 @@ def read_measurements(
     def fail(row: int, field: str | None, message: str, **params: object) -> None:
         problems.append(RowProblem(row, Problem.of(field, message, **params)))
 
-    if not data.strip():
-        fail(1, None, gettext_noop("The file is empty."))
-        raise InvalidFile(problems)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        fail(1, None, gettext_noop("The file is not UTF-8 text; save it as 'CSV UTF-8'."))
-        raise InvalidFile(problems) from None
-    if "\x00" in text:
-        fail(1, None, gettext_noop("The file is not a CSV text file."))
-        raise InvalidFile(problems)
-
-    # Dutch spreadsheet programs export with semicolons; accept those too.
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        fail(1, None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
-        raise InvalidFile(problems) from None
-
-    allowed = set(allowed_columns(instrument))
-    for name in header:
-        if name not in allowed:
-            fail(1, name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            fail(1, name, gettext_noop("Column '%(column)s' appears twice."), column=name)
-        seen.add(name)
-    if "organisation" not in header:
-        fail(1, "organisation", gettext_noop("The required column 'organisation' is missing."))
-    if problems:
-        raise InvalidFile(problems)
-
+    reader, header = open_csv(data, allowed_columns(instrument), problems)
     rows: list[ScoredRow] = []
-    try:
-        for cells in reader:
-            row = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                fail(
-                    row,
-                    None,
-                    gettext_noop("This row has %(found)s fields; the header has %(expected)s."),
-                    found=len(cells),
-                    expected=len(header),
-                )
-                continue
-            record = dict(zip(header, cells, strict=True))
-            scored = _read_row(instrument, row, record, problems, organisation, require_date)
-            if scored is not None:
-                rows.append(scored)
-    except csv.Error as exc:
-        fail(reader.line_num, None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
+    for row, record in records(reader, header, problems):
+        scored = _read_row(instrument, row, record, problems, organisation, require_date)
+        if scored is not None:
+            rows.append(scored)
     if not rows and not problems:
         fail(2, None, gettext_noop("The file has a header but no data rows."))
     if problems:
