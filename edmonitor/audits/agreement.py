@@ -61,9 +61,12 @@ def report(audits: QuerySet[Audit]) -> AgreementReport:
     )
 
 
-def agreement_for(user: Any, organisation: Organisation | None = None) -> AgreementReport:
-    """Agreement over the finalised audits of one organisation, or of every organisation the user may see."""
+def agreement_for(user: Any, organisation: Organisation | None = None, programme: Any = None) -> AgreementReport:
+    """Agreement over the finalised audits of one organisation, of a programme's organisations, or of every
+    organisation the user may see (always limited to the organisations the user may see)."""
     audits = Audit.objects.filter(organisation__in=visible_organisations(user))
     if organisation is not None:
         audits = audits.filter(organisation=organisation)
+    if programme is not None:
+        audits = audits.filter(organisation__participations__programme=programme)
     return report(audits)

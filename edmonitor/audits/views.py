@@ -353,21 +353,34 @@ def audit_trail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
 
 
 def agreement(request: HttpRequest) -> HttpResponse:
-    """Inter-rater agreement over the finalised audits the user may see, optionally of one organisation."""
-    from edmonitor.organisations.permissions import visible_organisations
+    """Inter-rater agreement over the finalised audits the user may see: all, one organisation's or a programme's."""
+    from edmonitor.organisations.permissions import visible_organisations, visible_programmes
 
     organisations = visible_organisations(request.user).order_by("name")
+    programmes = visible_programmes(request.user).order_by("name")
     chosen: Organisation | None = None
+    chosen_programme = None
     raw = request.GET.get("organisatie")
     if raw:
         chosen = organisations.filter(pk=raw).first() if raw.isdigit() else None
         if chosen is None:
             messages.error(request, _("Choose one of your organisations."))
-    result = agreement_for(request.user, organisation=chosen)
+    raw = request.GET.get("programma")
+    if raw:
+        chosen_programme = programmes.filter(pk=raw).first() if raw.isdigit() else None
+        if chosen_programme is None:
+            messages.error(request, _("Choose one of the programmes."))
+    result = agreement_for(request.user, organisation=chosen, programme=chosen_programme)
     return render(
         request,
         "audits/agreement.html",
-        {"organisations": organisations, "chosen": chosen, "result": result},
+        {
+            "organisations": organisations,
+            "chosen": chosen,
+            "programmes": programmes,
+            "chosen_programme": chosen_programme,
+            "result": result,
+        },
     )
 
 

@@ -169,6 +169,22 @@ class AuditPagesTests(BaseTestCase):
         self.assertEqual(data["agreement"]["exact"], 50.0)
         self.assertAlmostEqual(data["agreement"]["weighted_kappa"], float(kappa), delta=0.0005)
 
+    def test_agreement_over_a_programmes_audits(self):
+        from edmonitor.programmes.models import Participation, Programme
+
+        same, apart = {t: 3 for t in THEMES}, {t: 1 for t in THEMES}
+        finalised(self.org_a, self.mia, self.eva, same, same, same)  # 5 exact pairs, in the programme
+        finalised(self.org_b, self.bob, self.otto, same, apart, same)  # 5 pairs 2 apart, not in it
+        programme = Programme.objects.create(name="Pilot MIE")
+        Participation.objects.create(programme=programme, organisation=self.org_a)
+        self.client.force_login(self.carol)
+        result = self.client.get(reverse("audit_agreement"), {"programma": programme.pk}).context["result"]
+        self.assertEqual((result.overall.n, float(result.overall.exact)), (5, 100.0))
+        out = io.StringIO()
+        call_command("agreement", "--programme", "pilot mie", "--format", "json", stdout=out)
+        self.assertEqual(json.loads(out.getvalue())["agreement"]["n"], 5)
+        self.assertEqual(self.client.get(reverse("audit_agreement")).context["result"].overall.n, 10)
+
     def test_agreement_only_counts_organisations_the_user_may_see(self):
         scores = {t: 3 for t in THEMES}
         finalised(self.org_b, self.bob, self.otto, scores, {t: 1 for t in THEMES}, scores)

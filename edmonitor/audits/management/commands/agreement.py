@@ -11,6 +11,7 @@ from edmonitor.audits.agreement import AgreementReport, report
 from edmonitor.audits.models import Audit
 from edmonitor.instruments.audit import Agreement
 from edmonitor.organisations.models import Organisation
+from edmonitor.programmes.models import Programme
 
 
 def _json(a: Agreement) -> dict[str, Any]:
@@ -23,10 +24,11 @@ def _json(a: Agreement) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Agreement between the two auditors over finalised MIE audits (all, or one organisation's)."
+    help = "Agreement between the two auditors over finalised MIE audits (all, one organisation's or a programme's)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organisation", help="name of one organisation (default: all organisations)")
+        parser.add_argument("--programme", help="name of one programme: the audits of its organisations")
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +38,11 @@ class Command(BaseCommand):
             if organisation is None:
                 raise CommandError(f"No organisation named {options['organisation']!r}.")
             audits = audits.filter(organisation=organisation)
+        if options["programme"]:
+            programme = Programme.objects.filter(name__iexact=options["programme"]).first()
+            if programme is None:
+                raise CommandError(f"No programme named {options['programme']!r}.")
+            audits = audits.filter(organisation__participations__programme=programme)
         result = report(audits)
         if options["format"] == "json":
             data = {
