@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
+
+from .test_cli import run
 
 BASELINE = """organisation,item_1a,item_2a,item_3a,item_4a
 Alfa,2,2,2,3
@@ -24,24 +23,6 @@ Epsilon,2,2,2,2,B,
 """
 
 ONLY_FOUR = "Only 4 of the 10 items are scored; the total is their mean."
-
-
-def clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "edmonitor", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=clean_env(),
-        cwd=cwd,
-        timeout=60,
-    )
 
 
 def write(tmp_path: Path, name: str, content: str) -> str:
