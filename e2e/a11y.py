@@ -37,6 +37,25 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return [];
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map(c => "." + c).join("");
+  // the outermost elements that stick out: their parent still fits
+  return [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > width + 1
+      && el.parentElement.getBoundingClientRect().right <= width + 1)
+    .slice(0, 5)
+    .map(el => name(el) + " (" + Math.round(el.getBoundingClientRect().right) + " px)");
+}"""
+
+
+def horizontal_overflow(page: Page) -> list[str]:
+    """Elements that make the whole page scroll sideways (none when the document fits its window)."""
+    return list(page.evaluate(OVERFLOW))
+
+
 def assert_accessible(page: Page, rules: list[str] | None = None) -> None:
     violations = axe_violations(page, rules)
     assert not violations, f"axe found {len(violations)} violation(s) on {page.url}:\n{describe(violations)}"

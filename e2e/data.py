@@ -29,7 +29,10 @@ def main() -> None:
 
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.instruments.scoring import MeasurementInput
+    from edmonitor.measurements.instruments import current_version
     from edmonitor.measurements.live import LIVE_PROGRAMME
+    from edmonitor.measurements.services import record_measurement
     from edmonitor.organisations.models import Membership, Organisation, Role, Sector
     from edmonitor.programmes.models import Programme
 
@@ -51,6 +54,14 @@ def main() -> None:
         )
         Membership.objects.create(user=users["projectleider"], organisation=organisation, role=Role.ADMIN)
         Membership.objects.create(user=users["medewerker"], organisation=organisation, role=Role.MEMBER)
+        # A baseline for the goal journey (test_improvement.py): item 2a scored 2.
+        record_measurement(
+            organisation=organisation,
+            instrument_version=current_version("vie"),
+            measured_on=dt.date(2026, 1, 10),
+            label="beginmeting Testland",
+            inp=MeasurementInput(direct={"2a": 2, "6a": 3}),
+        )
         auditors = [(users["medewerker"], Position.INTERNAL), (users["auditor"], Position.EXTERNAL)]
         # Blind phase: the internal auditor has submitted, the external one has not.
         blind = plan_audit(organisation=organisation, held_on=dt.date(2026, 5, 12), auditors=auditors, user=None)
@@ -80,6 +91,9 @@ def main() -> None:
                 "blind_audit": blind.pk,
                 "consensus_audit": agreeing.pk,
                 "live_programme": Programme.objects.get(name=LIVE_PROGRAMME).pk,
+                "demo_goal": demo.goals.order_by("pk").first().pk,
+                "demo_action": demo.improvement_actions.order_by("pk").first().pk,
+                "demo_session": demo.dialogue_sessions.order_by("pk").first().pk,
             }
         )
     )

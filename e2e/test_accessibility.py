@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from .a11y import axe_violations, describe, save_screenshot
+from .a11y import axe_violations, describe, horizontal_overflow, save_screenshot
 from .conftest import Server
 
 
@@ -107,7 +107,27 @@ PAGES = [
     Spec("download-log", "projectleider", ORG + "/downloads/"),
     Spec("programmes", "coordinator", "/programmas/"),
     Spec("programme-live", "coordinator", "/programmas/{live_programme}/"),
+    Spec("knowledge", "lezer", "/kennisbank/"),
+    Spec("knowledge-search", "lezer", "/kennisbank/zoeken/?q=ervaringsdeskundigen"),
+    Spec("knowledge-entry", "lezer", "/kennisbank/kritische-situatie-2/"),
+    Spec("knowledge-module", "lezer", "/kennisbank/basismodule-1-herstel/"),
+    Spec("knowledge-methods", "lezer", "/kennisbank/werkvormen/?present=clients&group_size=9&aim=decision"),
+    Spec("knowledge-methods-errors", "lezer", "/kennisbank/werkvormen/?group_size=veel", errors=True),
+    Spec("knowledge-method", "medewerker", "/kennisbank/werkvormen/moreel-beraad/"),
+    Spec("improvement-plan", "projectleider", ORG + "/verbeterplan/"),
+    Spec("goal-form", "medewerker", ORG + "/verbeterplan/doelen/nieuw/"),
+    Spec("goal-form-errors", "medewerker", ORG + "/verbeterplan/doelen/nieuw/", submit("Opslaan"), errors=True),
+    Spec("goal", "lezer", ORG + "/verbeterplan/doelen/{demo_goal}/"),
+    Spec("goal-judging", "medewerker", ORG + "/metingen/{demo_measurement}/doelen/"),
+    Spec("action-form", "medewerker", ORG + "/verbeterplan/acties/{demo_action}/"),
+    Spec("session-form", "medewerker", ORG + "/verbeterplan/gesprekken/nieuw/?methode=kampvuurgesprek"),
+    Spec("session-form-errors", "medewerker", ORG + "/verbeterplan/gesprekken/nieuw/", submit("Opslaan"), errors=True),
+    Spec("session", "lezer", ORG + "/verbeterplan/gesprekken/{demo_session}/"),
 ]
+
+# Pages whose wide tables are not yet wrapped in a .table-scroll region (templates being
+# reworked: dashboard, organisation page, measurement page, audit page): at 200% zoom they
+# still make the page scroll sideways. Take a page out of this set once it is done.
 
 
 def open_page(open_as: Callable[..., Page], server: Server, spec: Spec) -> Page:
@@ -149,9 +169,13 @@ def test_page_meets_wcag_21_aa_also_at_200_percent_zoom(
         problems.append("error summary links that lead to no field: " + ", ".join(broken))
     if violations := axe_violations(page):
         problems.append(f"at 100%:\n{describe(violations)}")
-    # Browser zoom 200% of a 1280-pixel-wide window leaves 640 CSS pixels: text wraps and
-    # boxes move, so the contrast of text against what is now behind it is checked again.
+    # Browser zoom 200% of a 1280-pixel-wide window leaves 640 CSS pixels: text wraps, boxes
+    # move and wide tables scroll inside their own region (.table-scroll), which must then be
+    # reachable by keyboard (axe: scrollable-region-focusable); the page itself must not
+    # scroll sideways (WCAG 1.4.10, reflow).
     page.set_viewport_size({"width": 640, "height": 400})
-    if violations := axe_violations(page, rules=["color-contrast"]):
+    if violations := axe_violations(page):
         problems.append(f"at 200% zoom (640 CSS pixels wide):\n{describe(violations)}")
+    if overflow := horizontal_overflow(page):
+        problems.append("at 200% zoom the page scrolls sideways, because of: " + ", ".join(overflow))
     assert not problems, f"accessibility problems on {page.url}\n" + "\n".join(problems)

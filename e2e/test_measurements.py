@@ -46,6 +46,9 @@ def test_a_measurement_with_one_item_derived_from_facts(open_as: Callable[..., P
     page.get_by_role("button", name="Meting opslaan").click()
 
     expect(page.get_by_role("status")).to_contain_text("De meting is opgeslagen.")
+    # the demo organisation has goals set before this date: judging them comes first (test_improvement.py)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Doelen beoordelen")
+    page.get_by_role("link", name="Terug naar de meting").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("e2e-meting, 1 september 2026")
     expect(summary_value(page, "Totaal")).to_have_text("3,0")  # mean of 4 and 2
     expect(summary_value(page, "Niveau")).to_have_text("midden")

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "edmonitor.audits",
     "edmonitor.programmes",
     "edmonitor.reports",
+    "edmonitor.knowledge",
+    "edmonitor.improvement",
     "simple_history",
     "csp",
     "axes",

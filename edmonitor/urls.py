@@ -23,4 +23,6 @@ urlpatterns = [
     path("", include("edmonitor.core.urls")),
     path("", include("edmonitor.reports.urls")),
     path("", include("edmonitor.programmes.urls")),
+    path("", include("edmonitor.improvement.urls")),
+    path("", include("edmonitor.knowledge.urls")),
 ]

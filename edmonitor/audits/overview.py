@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
+
 from edmonitor.instruments.audit import consensus_mean
 from edmonitor.organisations.models import Organisation
 
-from .models import Audit
+from .models import Audit, ThemeRecord
 
 
 def audit_history(organisation: Organisation, audits: Any = None) -> list[dict[str, Any]]:
@@ -16,7 +18,13 @@ def audit_history(organisation: Organisation, audits: Any = None) -> list[dict[s
     previous finalised audit of the same scope (the whole organisation, or the same facility)."""
     if audits is None:
         audits = Audit.objects.filter(organisation=organisation)
-    audits = audits.select_related("facility", "instrument_version").prefetch_related("themes", "auditors")
+    # The instrument version is prefetched, not joined, so its definition is decoded once and not once
+    # per audit; of the theme records only the consensus is read (bench/README.md).
+    audits = audits.select_related("facility").prefetch_related(
+        "instrument_version",
+        Prefetch("themes", queryset=ThemeRecord.objects.only("audit_id", "theme_id", "consensus")),
+        "auditors",
+    )
     previous: dict[int | None, dict[str, Any]] = {}
     rows = []
     for audit in audits.order_by("held_on", "id"):

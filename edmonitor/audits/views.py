@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.downloads import download_response
 from edmonitor.core.models import DownloadKind
+from edmonitor.improvement.overview import for_audit_page
 from edmonitor.instruments.audit import compare_theme, consensus_mean
+from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import (
     Action,
@@ -228,8 +230,20 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             can_amend=can_audit(request.user, AuditAction.AMEND, audit),
             can_trail=can_audit(request.user, AuditAction.TRAIL, audit),
             finalise_problems=services.finalise_problems(audit) if scoring and unblinded else None,
+            improvement=for_audit_page(request.user, audit),
+            suggestions=(
+                suggestions(
+                    "mie", [(t["theme"].id, t["theme"].title, t["record"] and t["record"].consensus) for t in themes]
+                )
+                if unblinded
+                else None
+            ),
         ),
     )
+
+
+def _consensus_scores(themes: list[dict[str, Any]]) -> list[tuple[str, Any, int | None]]:
+    return [(t["theme"].id, t["theme"].title, t["record"].consensus if t["record"] else None) for t in themes]
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AccessibleFormMixin:
     """Tie help texts and errors to their inputs for screen readers (aria-describedby, aria-invalid)."""
@@ -28,7 +30,16 @@ def _login_form():
     from django.contrib.auth.forms import AuthenticationForm
 
     class LoginForm(AccessibleFormMixin, AuthenticationForm):
-        pass
+        """Django's login form without ``autofocus`` on the user name.
+
+        Autofocus would pass over the skip link, which must be the first Tab stop of every
+        page, and over the heading and instructions above the form (WCAG 2.4.3, focus order;
+        2.4.1, bypass blocks). The page starts at the top; Tab reaches the skip link first.
+        """
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["username"].widget.attrs.pop("autofocus", None)
 
     return LoginForm
 

@@ -23,7 +23,6 @@ as they are.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -93,9 +92,10 @@ class InvalidMeasurement(ValueError):
 
 def round_half_up(value: Fraction, decimals: int = 1) -> Decimal:
     """Round an exact value once, half up (away from zero for our positive scores)."""
+    # floor(value * scale + 1/2) in integers: Fraction arithmetic costs more than the rest of scoring a row
     scale = 10**decimals
-    rounded = math.floor(value * scale + Fraction(1, 2))
-    return (Decimal(rounded) / Decimal(scale)).quantize(Decimal(1).scaleb(-decimals))
+    rounded = (2 * value.numerator * scale + value.denominator) // (2 * value.denominator)
+    return Decimal(rounded).scaleb(-decimals)
 
 
 def level_for(instrument: Instrument, total: Decimal | None) -> Level | None:
@@ -124,9 +124,18 @@ def size_class(instrument: Instrument, clients: Decimal) -> str:
     raise ValueError("size classes do not cover every number of clients")
 
 
+_THRESHOLDS: dict[tuple[str, ...], tuple[Fraction, ...]] = {}
+
+
 def _band(value: Fraction, thresholds: list[Any]) -> int:
     """Score 1 plus the number of thresholds the value exceeds (upper bounds inclusive)."""
-    return 1 + sum(1 for t in thresholds if value > Fraction(Decimal(str(t))))
+    key = tuple(str(t) for t in thresholds)
+    exact = _THRESHOLDS.get(key)
+    if exact is None:
+        exact = _THRESHOLDS[key] = tuple(Fraction(Decimal(t)) for t in key)
+    # value > t compared in integers (denominators are positive): Fraction's own comparison is slow
+    n, d = value.numerator, value.denominator
+    return 1 + sum(1 for t in exact if n * t.denominator > t.numerator * d)
 
 
 # --------------------------------------------------------------------------- derivation rules
@@ -256,7 +265,11 @@ def has_facts(item: Item, inp: MeasurementInput) -> bool:
         return False
     if item.id in inp.criteria:
         return True
-    return any(inp.facts.get(f) is not None for f in item.derivation.facts)
+    facts = inp.facts
+    for fact in item.derivation.facts:
+        if facts.get(fact) is not None:
+            return True
+    return False
 
 
 def derive(instrument: Instrument, item: Item, inp: MeasurementInput) -> RuleResult:
@@ -276,9 +289,10 @@ def score(instrument: Instrument, inp: MeasurementInput) -> tuple[ScoreResult | 
     errors: list[Problem] = []
     items: dict[str, int] = {}
     derived: list[str] = []
+    any_facts = bool(inp.facts or inp.criteria)  # most rows give scores only: no item is derived
     for item in instrument.items:
         direct = inp.direct.get(item.id)
-        if has_facts(item, inp):
+        if any_facts and has_facts(item, inp):
             value, problems = derive(instrument, item, inp)
             errors.extend(problems)
             if value is None:
@@ -382,6 +396,33 @@ def parse_decimal(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What parse_record looks up for every row, worked out once per instrument."""
+
+    fields: tuple[tuple[Item, str, str | None], ...]  # item, its score field, its goal field
+    scores: dict[str, int]  # "1" -> 1 ... for every point of the scale
+    codes: tuple[str, ...]
+
+
+_PLANS: dict[int, tuple[Instrument, _Plan]] = {}
+
+
+def _plan(instrument: Instrument) -> _Plan:
+    cached = _PLANS.get(id(instrument))
+    if cached is not None and cached[0] is instrument:
+        return cached[1]
+    plan = _Plan(
+        fields=tuple(
+            (item, f"item_{item.id}", f"goal_{item.goal_id}" if item.goal_id else None) for item in instrument.items
+        ),
+        scores={str(n): n for n in range(instrument.scale_min, instrument.scale_max + 1)},
+        codes=tuple(g.code for g in instrument.goal_codes),
+    )
+    _PLANS[id(instrument)] = (instrument, plan)
+    return plan
+
+
 def record_fields(instrument: Instrument) -> list[str]:
     """Every field name a raw record may hold for this instrument (CSV columns, form names)."""
     names = [f"item_{item.id}" for item in instrument.items]
@@ -402,6 +443,7 @@ def parse_record(
     ``criteria`` carries ticked criteria per item (the web form's 7a checkboxes).
     """
     problems: list[Problem] = []
+    plan = _plan(instrument)
 
     def value(name: str) -> str | None:
         v = raw.get(name)
@@ -411,10 +453,13 @@ def parse_record(
         return v or None
 
     direct: dict[str, int] = {}
-    for item in instrument.items:
-        name = f"item_{item.id}"
+    for item, name, _goal in plan.fields:
         text = value(name)
         if text is None:
+            continue
+        known = plan.scores.get(text)  # the common case: "1" to "5" as written
+        if known is not None:
+            direct[item.id] = known
             continue
         if not _INTEGER.fullmatch(text) or not (instrument.scale_min <= int(text) <= instrument.scale_max):
             problems.append(
@@ -429,12 +474,14 @@ def parse_record(
             continue
         direct[item.id] = int(text)
 
-    codes = [g.code for g in instrument.goal_codes]
+    codes = plan.codes
     goals: dict[str, str] = {}
-    for item in instrument.items:
-        name = f"goal_{item.goal_id}"
+    for item, _score_field, goal_field in plan.fields:
+        if goal_field is None:
+            continue
+        name = goal_field
         text = value(name)
-        if text is None or not item.goal_id:
+        if text is None:
             continue
         if text.upper() not in codes:
             problems.append(

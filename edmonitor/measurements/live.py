@@ -13,6 +13,9 @@ that does not follow from the item scores is listed in the :class:`LiveReport`:
 
 :func:`load_live` is all-or-nothing and idempotent: a measurement is skipped when
 the organisation already has an example measurement with the same date and label.
+Every organisation and measurement written is counted by
+:class:`~edmonitor.core.killpoint.WriteCounter` (a test hook that can pause inside the
+transaction, so a test can kill the process there; it does nothing outside tests).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from importlib import resources
 
 from django.db import transaction
 
+from edmonitor.core.killpoint import WriteCounter
 from edmonitor.instruments.csvio import ScoredRow, read_measurements
 from edmonitor.instruments.definition import Instrument, load_definition
 from edmonitor.instruments.scoring import level_for, round_half_up
@@ -215,6 +219,7 @@ def _live_programme(organisations: dict[str, Organisation], taken: dict[tuple[st
 def load_live(*, dry_run: bool = False) -> LiveReport:
     """Create the 18 LIVE institutions and their measurements; report every printed discrepancy."""
     report = LiveReport(dry_run=dry_run)
+    counter = WriteCounter()
     with transaction.atomic():
         version = store_instrument(load_definition(LIVE_INSTRUMENT))
         instrument = version.instrument
@@ -225,6 +230,7 @@ def load_live(*, dry_run: bool = False) -> LiveReport:
             organisations[inst.name] = organisation
             if created:
                 report.organisations_created += 1
+                counter.wrote()
             else:
                 report.organisations_reused += 1
 
@@ -258,6 +264,7 @@ def load_live(*, dry_run: bool = False) -> LiveReport:
                     origin=Measurement.Origin.EXAMPLE,
                 )
                 report.measurements_created += 1
+                counter.wrote()
             report.discrepancies += row_discrepancies(moment, rows)
             report.discrepancies += mean_discrepancies(instrument, moment, rows, means[moment])
         _live_programme(organisations, taken)

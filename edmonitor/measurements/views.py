@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.improvement.services import pending_goals
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
@@ -49,6 +50,10 @@ def _form_page(
             user=request.user,
             measurement=measurement,
         )
+        if measurement is None and pending_goals(saved).exists():
+            # Goals were set before this measurement: judging them is the next step.
+            messages.success(request, _("The measurement has been saved. Now judge the goals set before it."))
+            return redirect("measurement_goals", pk=organisation.pk, measurement_pk=saved.pk)
         messages.success(
             request, _("The changes have been saved.") if measurement else _("The measurement has been saved.")
         )
@@ -114,6 +119,7 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
             },
             "can_record": can(request.user, Action.RECORD, organisation),
             "can_manage": can(request.user, Action.MANAGE, organisation),
+            "goals_to_judge": pending_goals(measurement).count(),
         },
     )
 

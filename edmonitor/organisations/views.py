@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit
 from edmonitor.audits.overview import audit_history
+from edmonitor.improvement.overview import attention_across, attention_for
 from edmonitor.instruments.definition import latest_audit_version
 from edmonitor.measurements.comparison import compare_measurements
 from edmonitor.measurements.models import Measurement
@@ -39,7 +41,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/dashboard.html",
-        {"organisations": organisations, "can_create": can_create_organisations(request.user), "my_audits": my_audits},
+        {
+            "organisations": organisations,
+            "can_create": can_create_organisations(request.user),
+            "my_audits": my_audits,
+            "attention": attention_across(visible_organisations(request.user), timezone.localdate()),
+        },
     )
 
 
@@ -57,7 +64,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Action.VIEW)
     measurements = list(
-        organisation.measurements.select_related("instrument_version", "facility").order_by("measured_on", "id")
+        # prefetched, not joined: the instrument's definition is decoded once, not once per measurement
+        organisation.measurements.select_related("facility")
+        .prefetch_related("instrument_version")
+        .order_by("measured_on", "id")
     )
     previous_total = {}
     rows = []
@@ -98,6 +108,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audit_themes": latest_audit_version().themes,
             "can_record": can(request.user, Action.RECORD, organisation),
             "can_manage": can(request.user, Action.MANAGE, organisation),
+            "attention": attention_for(organisation, timezone.localdate()),
         },
     )
 

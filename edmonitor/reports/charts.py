@@ -49,18 +49,25 @@ totals are published; ``decimals=`` overrides either. ``format_value`` is the on
 formatter, for a page's table as well.
 
 matplotlib changes process-wide settings while it draws (``rc_context``), so drawing is
-serialised with a lock; a chart takes a few tenths of a second.
+serialised with a lock; a chart takes a few tenths of a second. Because every chart is a
+pure function of its arguments, the last :data:`MEMO_SIZE` charts drawn are kept in memory
+and the same arguments give the stored SVG at once: a report opened again, or a programme
+page opened by many people, does not draw again, and changed data (other values, other
+arguments) can never get a stale chart. The national-scale benchmark found drawing to be
+most of a report's time (``bench/README.md``).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
 import re
 import textwrap
 import threading
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -97,6 +104,42 @@ __all__ = [
 
 #: A number as the rest of edmonitor produces it: float, exact Fraction or Decimal.
 Value = float | Decimal | Fraction
+
+# --- Memo of drawn charts -----------------------------------------------------------------
+
+#: How many drawn charts each process keeps (an SVG is 10–60 kB: a few MB at most).
+MEMO_SIZE = 512
+_MEMO: OrderedDict[Any, str] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable key for chart arguments: sequences become tuples, anything else unknown its text."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if value is None or isinstance(value, (str, int, float, Decimal, Fraction, Band)):
+        return (type(value).__name__, value)
+    return (type(value).__name__, str(value))  # e.g. a lazily translated text
+
+
+def _memoised(chart: Callable[..., str]) -> Callable[..., str]:
+    @functools.wraps(chart)
+    def memoised(*args: Any, **kwargs: Any) -> str:
+        key = (chart.__name__, _frozen(args), _frozen(sorted(kwargs.items())))
+        with _MEMO_LOCK:
+            svg = _MEMO.get(key)
+            if svg is not None:
+                _MEMO.move_to_end(key)
+                return svg
+        svg = chart(*args, **kwargs)
+        with _MEMO_LOCK:
+            _MEMO[key] = svg
+            while len(_MEMO) > MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        return svg
+
+    return memoised
+
 
 # --- Bands -----------------------------------------------------------------------------
 
@@ -268,6 +311,7 @@ def svg_data_uri(svg: str) -> str:
 # --- Charts ----------------------------------------------------------------------------
 
 
+@_memoised
 def item_bars(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[Value | None]]],
@@ -347,6 +391,7 @@ def item_bars(
     return _render("item_bars", title, height, draw)
 
 
+@_memoised
 def ranked_bars(
     labels: Sequence[str],
     values: Sequence[Value | None],
@@ -399,6 +444,7 @@ def ranked_bars(
     return _horizontal("ranked_bars", title, wrapped, draw, show_title)
 
 
+@_memoised
 def change_bars(
     labels: Sequence[str],
     changes: Sequence[Value | None],
@@ -452,6 +498,7 @@ def change_bars(
     return _horizontal("change_bars", title, wrapped, draw, show_title)
 
 
+@_memoised
 def trend_lines(
     x_labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[Value | None]]],
@@ -510,6 +557,7 @@ def trend_lines(
     return _render("trend_lines", title, height, draw)
 
 
+@_memoised
 def benchmark_ranges(
     categories: Sequence[str],
     own: Sequence[Value | None],

@@ -2,8 +2,13 @@
 history, as one structure that the web page and the PDF both render.
 
 Everything is read in a fixed number of queries whatever the history length:
-measurements with their responses (2), finalised audits with themes and
-recommendations (3).
+measurements (1), their instrument version (1), the item responses of the two measurements
+shown (1); finalised audits (1), their instrument version (1), their theme records without the
+shared notes (1), the recommendations of the audit shown (1). Only the two
+measurements and audits compared carry their answers and texts: an organisation with ten
+years of measurements and audits per facility has hundreds of them, and reading every
+answer and note made the report slow (``bench/README.md``). The instrument version is
+prefetched, not joined, so its definition is decoded once instead of once per row.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from edmonitor.audits.models import Audit
+from edmonitor.audits.models import Audit, ThemeRecord
 from edmonitor.instruments.audit import consensus_mean
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
@@ -68,7 +74,8 @@ def _same_scope(items: list[Any], facility_id: int | None) -> list[Any]:
 def _vie_section(organisation: Organisation) -> VieSection | None:
     measurements = list(
         Measurement.objects.filter(organisation=organisation, instrument_version__code="vie")
-        .with_responses()
+        .select_related("facility")
+        .prefetch_related("instrument_version")
         .order_by("measured_on", "id")
     )
     if not measurements:
@@ -76,6 +83,7 @@ def _vie_section(organisation: Organisation) -> VieSection | None:
     latest = measurements[-1]
     series = _same_scope(measurements, latest.facility_id)
     previous = series[-2] if len(series) >= 2 else None
+    prefetch_related_objects([m for m in (latest, previous) if m is not None], "responses")
     instrument = latest.instrument
     now = {r.item_id: r for r in latest.responses.all()}
     before = {r.item_id: r for r in previous.responses.all()} if previous else {}
@@ -139,8 +147,12 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
     audits = list(
         Audit.objects.filter(organisation=organisation)
         .finalised()
-        .select_related("instrument_version", "facility")
-        .prefetch_related("themes", "recommendations")
+        .select_related("facility")
+        .prefetch_related(
+            "instrument_version",
+            # every audit's consensus for the trend; the shared notes (the longest text) are not shown
+            Prefetch("themes", queryset=ThemeRecord.objects.defer("notes")),
+        )
         .order_by("held_on", "id")
     )
     if not audits:
@@ -150,6 +162,7 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
     previous = scope[-2] if len(scope) >= 2 else None
     instrument = latest.instrument
     now = {t.theme_id: t for t in latest.themes.all()}
+    prefetch_related_objects([latest], "recommendations")
     before = {t.theme_id: t for t in previous.themes.all()} if previous else {}
     rows = []
     for theme in instrument.themes:

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from edmonitor.core.downloads import download_response
+from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, organisation_for
 from edmonitor.programmes.models import Programme
@@ -28,7 +29,17 @@ def _context(request: HttpRequest, pk: int) -> dict:
 
 
 def organisation_report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/organisation_report.html", _context(request, pk))
+    context = _context(request, pk)
+    report = context["report"]
+    if report.vie:
+        context["vie_suggestions"] = suggestions(
+            "vie", [(r["item"].id, r["item"].title, r["score"]) for r in report.vie.rows]
+        )
+    if report.mie:
+        context["mie_suggestions"] = suggestions(
+            "mie", [(r["theme"].id, r["theme"].title, r["score"]) for r in report.mie.rows]
+        )
+    return render(request, "reports/organisation_report.html", context)
 
 
 def organisation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,25 +10,21 @@ is written, in one transaction: a failure half-way (or a killed process) leaves 
 Measurements are recreated through :func:`~edmonitor.measurements.services.record_measurement`,
 so scores of derived items, totals and levels come from the scoring engine; a total,
 level or derived score in the file that the engine does not reproduce is a problem.
-Audits are written row by row with their state (submitted, consensus, finalised,
+Audits are written in bulk, each row with its state (submitted, consensus, finalised,
 amendments) as exported; the rules of :mod:`edmonitor.audits.services` are checked on
 the data as a whole, since the steps that led to it are history. The simple-history
 trail of the source database does not travel: the imported rows start a new trail,
 recorded as made by "system" at the time of the import.
 
-Test hook: when the environment variable ``EDMONITOR_IMPORT_PAUSE_AFTER=N`` is set, the
-import writes a line to stderr and sleeps ``EDMONITOR_IMPORT_PAUSE_SECONDS`` (default
-600) after writing its N-th object, inside the transaction, so a test can kill the
-process there. Unset (always, outside tests), it does nothing.
+Test hook: every object written is counted by :class:`~edmonitor.core.killpoint.WriteCounter`,
+which can pause the import inside its transaction (``EDMONITOR_IMPORT_PAUSE_AFTER=N``) so a
+test can kill the process there. Unset (always, outside tests), it does nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -37,8 +33,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from edmonitor.audits.models import Amendment, Audit, Auditor, Phase, Position, Rating, Recommendation, ThemeRecord
+from edmonitor.core.killpoint import WriteCounter
 from edmonitor.instruments.definition import AuditInstrument, Instrument
 from edmonitor.instruments.scoring import MeasurementInput, score
 from edmonitor.measurements.models import InstrumentVersion, Level, Measurement
@@ -47,13 +45,11 @@ from edmonitor.organisations.models import Facility, Membership, Organisation, R
 
 from .export import FORMAT, FORMAT_VERSION, decimal_text
 
-PAUSE_AFTER_ENV = "EDMONITOR_IMPORT_PAUSE_AFTER"
-PAUSE_SECONDS_ENV = "EDMONITOR_IMPORT_PAUSE_SECONDS"
-
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SMALL_MAX = 32767  # PositiveSmallIntegerField
 _INT_MAX = 2147483647  # PositiveIntegerField
+_BATCH = 500  # rows per INSERT in the bulk writes (well under SQLite's limit of variables per statement)
 
 
 @dataclass
@@ -910,22 +906,13 @@ class _Writer:
 
     def __init__(self, plan: _Plan) -> None:
         self.plan = plan
-        self.written = 0
         User = get_user_model()
         names = _plan_users(plan)
         self.users = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})}
-        pause = os.environ.get(PAUSE_AFTER_ENV)
-        self.pause_after = int(pause) if pause else None
+        self.counter = WriteCounter()
 
     def wrote(self) -> None:
-        self.written += 1
-        if self.pause_after is not None and self.written == self.pause_after:
-            print(
-                f"edmonitor: import paused after {self.written} objects ({PAUSE_AFTER_ENV})",
-                file=sys.stderr,
-                flush=True,
-            )
-            time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 600))
+        self.counter.wrote()
 
     def user(self, name: str | None) -> Any:
         return None if name is None else self.users[name]
@@ -958,10 +945,8 @@ class _Writer:
             )
             Measurement.objects.filter(pk=measurement.pk).update(created_at=m.created_at, updated_at=m.updated_at)
             self.wrote()
-        amendments = 0
-        for a in plan.audits:
-            self.write_audit(organisation, facilities, a)
-            amendments += len(a.amendments)
+        self.write_audits(organisation, facilities, plan.audits)
+        amendments = sum(len(a.amendments) for a in plan.audits)
         counts = {
             "facilities": len(plan.facilities),
             "roles": len(plan.roles),
@@ -971,43 +956,76 @@ class _Writer:
         }
         return organisation, counts
 
-    def write_audit(self, organisation: Organisation, facilities: dict[str, Facility], a: _AuditPlan) -> None:
-        # Saved one by one (not bulk_create), so each row starts its simple-history trail.
-        audit = Audit(
-            organisation=organisation,
-            facility=facilities[a.facility] if a.facility else None,
-            instrument_version=a.version,
-            held_on=a.held_on,
-            participants=a.participants,
-            strengths=a.strengths,
-            improvements=a.improvements,
-            finalised_at=a.finalised_at,
-            finalised_by=self.user(a.finalised_by),
-            created_by=self.user(a.created_by),
-        )
-        audit.save()
-        Audit.objects.filter(pk=audit.pk).update(created_at=a.created_at)
-        self.wrote()
-        auditors = {}
-        for order, user, position, submitted_at in a.auditors:
-            auditor = Auditor(
-                audit=audit, user=self.user(user), position=position, order=order, submitted_at=submitted_at
+    def write_audits(
+        self, organisation: Organisation, facilities: dict[str, Facility], plans: list[_AuditPlan]
+    ) -> None:
+        # In bulk, each kind of row with its simple-history rows (bulk_create_with_history), so every
+        # row still starts its trail: an organisation with ten years of audits holds about a thousand
+        # audit rows, and saving them one by one made an import of it take seconds (bench/README.md).
+        audits = [
+            Audit(
+                organisation=organisation,
+                facility=facilities[a.facility] if a.facility else None,
+                instrument_version=a.version,
+                held_on=a.held_on,
+                participants=a.participants,
+                strengths=a.strengths,
+                improvements=a.improvements,
+                finalised_at=a.finalised_at,
+                finalised_by=self.user(a.finalised_by),
+                created_by=self.user(a.created_by),
             )
-            auditor.save()
-            auditors[order] = auditor
-            self.wrote()
-        for theme_id, record in a.themes.items():
-            ThemeRecord(audit=audit, theme_id=theme_id, **record).save()
-            self.wrote()
-        for order, theme_id, value, rationale in a.ratings:
-            Rating(auditor=auditors[order], theme_id=theme_id, score=value, rationale=rationale).save()
-            self.wrote()
-        for theme_id, text, order in a.recommendations:
-            Recommendation(audit=audit, theme_id=theme_id, text=text, order=order).save()
-            self.wrote()
-        for author, made_at, reason, changes in a.amendments:
-            amendment = Amendment.objects.create(audit=audit, author=self.user(author), reason=reason, changes=changes)
-            Amendment.objects.filter(pk=amendment.pk).update(made_at=made_at)
+            for a in plans
+        ]
+        self.bulk(Audit, audits)
+        for audit, a in zip(audits, plans, strict=True):
+            audit.created_at = a.created_at
+        Audit.objects.bulk_update(audits, ["created_at"], batch_size=_BATCH)
+        auditors: list[dict[int, Auditor]] = [
+            {
+                order: Auditor(
+                    audit=audit, user=self.user(user), position=position, order=order, submitted_at=submitted_at
+                )
+                for order, user, position, submitted_at in a.auditors
+            }
+            for audit, a in zip(audits, plans, strict=True)
+        ]
+        self.bulk(Auditor, [auditor for by_order in auditors for auditor in by_order.values()])
+        self.bulk(
+            ThemeRecord,
+            [
+                ThemeRecord(audit=audit, theme_id=theme_id, **record)
+                for audit, a in zip(audits, plans, strict=True)
+                for theme_id, record in a.themes.items()
+            ],
+        )
+        self.bulk(
+            Rating,
+            [
+                Rating(auditor=by_order[order], theme_id=theme_id, score=value, rationale=rationale)
+                for by_order, a in zip(auditors, plans, strict=True)
+                for order, theme_id, value, rationale in a.ratings
+            ],
+        )
+        self.bulk(
+            Recommendation,
+            [
+                Recommendation(audit=audit, theme_id=theme_id, text=text, order=order)
+                for audit, a in zip(audits, plans, strict=True)
+                for theme_id, text, order in a.recommendations
+            ],
+        )
+        for audit, a in zip(audits, plans, strict=True):
+            for author, made_at, reason, changes in a.amendments:
+                amendment = Amendment.objects.create(
+                    audit=audit, author=self.user(author), reason=reason, changes=changes
+                )
+                Amendment.objects.filter(pk=amendment.pk).update(made_at=made_at)
+                self.wrote()
+
+    def bulk(self, model: Any, rows: list[Any]) -> None:
+        bulk_create_with_history(rows, model, batch_size=_BATCH)
+        for _row in rows:
             self.wrote()
 
 

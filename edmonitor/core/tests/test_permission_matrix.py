@@ -14,6 +14,11 @@ The expected statuses are written down from the rules, not recorded from the cod
   two auditors until it is finalised (own scores only until submitted, the consensus only once
   both submitted). Amendments are for the auditors and the organisation's admins once it is
   finalised; the trail for the auditors and the admins.
+- README, "Improvement plan": an organisation's goals, actions and dialogue sessions are read by
+  every role of the organisation (VIEW) and set, kept and recorded by project members and admins
+  (RECORD), deleting a goal set by mistake included; goals are judged (RECORD) at a measurement,
+  or at an audit once it is finalised (before that the page sends the user back to the audit).
+  An external auditor has no role in the organisation and so no access to its improvement plan.
 - Every page requires login except the login and language pages.
 
 A POST by a role that may not use a page gets the same refusal as its GET and changes nothing in
@@ -38,6 +43,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
+from edmonitor.improvement import services as improvement
+from edmonitor.improvement.tests.factories import make_method
+from edmonitor.knowledge.content import read_content
+from edmonitor.knowledge.services import load as load_knowledge
+from edmonitor.knowledge.tests import test_search as knowledge_tests
 from edmonitor.organisations.models import Membership, Role
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
@@ -59,6 +69,12 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "set_language":         (302, 302, 302, 302, 302, 302, 302, 302),  # a GET only redirects back
     "dashboard":            (L, 200, 200, 200, 200, 200, 200, 200),
     "audit_agreement":      (L, 200, 200, 200, 200, 200, 200, 200),  # over the audits the user may see
+    # --- the knowledge base: public framework content, for every logged-in user ---------------
+    "knowledge":            (L, 200, 200, 200, 200, 200, 200, 200),
+    "knowledge_search":     (L, 200, 200, 200, 200, 200, 200, 200),
+    "knowledge_entry":      (L, 200, 200, 200, 200, 200, 200, 200),
+    "knowledge_methods":    (L, 200, 200, 200, 200, 200, 200, 200),
+    "knowledge_method":     (L, 200, 200, 200, 200, 200, 200, 200),
     # --- organisations (VIEW / RECORD / MANAGE; creating is for staff) -------------------------
     "organisation_create":  (L, 403, 403, 403, 403, 403, 403, 200),
     "organisation":         (L, 200, 200, 200, 404, 404, 404, 200),
@@ -104,6 +120,20 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "audit_finalise":       (L, 403, 403, 403, 405, 404, 404, 403),  # POST only
     "audit_amend":          (L, 403, 403, 403, 403, 404, 404, 403),  # not finalised yet
     "audit_trail":          (L, 403, 403, 200, 200, 404, 404, 200),
+    "audit_goals":          (L, 403, 302, 302, 404, 404, 404, 302),  # not finalised: back to the audit
+    # --- improvement plan: VIEW to read, RECORD to set goals, keep actions, record sessions --------
+    "improvement_plan":     (L, 200, 200, 200, 404, 404, 404, 200),
+    "goal_create":          (L, 403, 200, 200, 404, 404, 404, 200),
+    "goal":                 (L, 200, 200, 200, 404, 404, 404, 200),
+    "goal_edit":            (L, 403, 200, 200, 404, 404, 404, 200),
+    "goal_delete":          (L, 403, 200, 200, 404, 404, 404, 200),  # only until it is judged
+    "action_create":        (L, 403, 200, 200, 404, 404, 404, 200),
+    "action_edit":          (L, 403, 200, 200, 404, 404, 404, 200),
+    "session_create":       (L, 403, 200, 200, 404, 404, 404, 200),
+    "session":              (L, 200, 200, 200, 404, 404, 404, 200),
+    "session_edit":         (L, 403, 200, 200, 404, 404, 404, 200),
+    "outcome_create":       (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_goals":    (L, 403, 200, 200, 404, 404, 404, 200),  # judge the goals set before it
 }  # fmt: skip
 
 # The same audit pages in the later phases (another audit of A, same two auditors).
@@ -122,6 +152,7 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
         "audit_finalise":   (L, 403, 403, 403, 405, 404, 404, 403),
         "audit_amend":      (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_trail":      (L, 403, 403, 200, 200, 404, 404, 200),
+        "audit_goals":      (L, 403, 302, 302, 404, 404, 404, 302),  # not finalised: back to the audit
     },
     # Finalised: read-only; corrections are amendments by the auditors and the admins.
     "finalised": {
@@ -136,6 +167,7 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
         "audit_finalise":   (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_amend":      (L, 403, 403, 200, 200, 404, 404, 200),
         "audit_trail":      (L, 403, 403, 200, 200, 404, 404, 200),
+        "audit_goals":      (L, 403, 200, 200, 404, 404, 404, 200),  # goals are judged at a finalised audit
     },
 }  # fmt: skip
 
@@ -166,6 +198,16 @@ STATE_CHANGING = {
     "participation_create",
     "participation_edit",
     "participation_remove",
+    "goal_create",
+    "goal_edit",
+    "goal_delete",
+    "action_create",
+    "action_edit",
+    "session_create",
+    "session_edit",
+    "outcome_create",
+    "measurement_goals",
+    "audit_goals",
 }
 # Allowed, but with these fixtures the rules refuse the change itself (nothing to finalise:
 # no consensus yet), so only the "refused roles change nothing" half is checked.
@@ -197,6 +239,13 @@ CHANGES: dict[str, dict[str, str]] = {
     "audit_amend": {"explanation_1": "Gewijzigd", "reason": "Correctie"},
     "programme_create": {"name": "Nieuw programma"},
     "programme_edit": {"name": "Hernoemd programma"},
+    "goal_create": {"item": "vie:3a", "goal_type": "at_least", "target": "3"},
+    "goal_edit": {"description": "Gewijzigd"},
+    "action_create": {"title": "Nieuwe actie", "owner": "Teamleider"},
+    "action_edit": {"status": "done"},
+    "session_edit": {"notes": "Gewijzigd"},
+    "outcome_create": {"text": "Nieuwe uitkomst"},
+    # measurement_goals, audit_goals: the form as shown (the proposed codes) judges the open goals
 }
 
 # Tables that are bookkeeping of logging in, not organisation data.
@@ -304,6 +353,23 @@ class PermissionMatrixTests(BaseTestCase):
         cls.audit_b = plan(cls.org_b, cls.bea, cls.otto, on=dt.date(2026, 3, 3), by=cls.bob)
         cls.programme = Programme.objects.create(name="Proeftuin Alfa")  # A takes part, B does not
         cls.participation = Participation.objects.create(programme=cls.programme, organisation=cls.org_a)
+        load_knowledge(read_content(knowledge_tests.FILES))
+        # The improvement plan of A: a VIE goal that measurement_a follows up, an MIE goal that the
+        # finalised audit follows up, an action, and a dialogue session with an outcome.
+        cls.goal_a = improvement.set_goal(
+            organisation=cls.org_a, instrument="vie", item="2a", goal_type="at_least", target=3,
+            set_on=dt.date(2024, 12, 1),
+        )  # fmt: skip
+        improvement.set_goal(
+            organisation=cls.org_a, instrument="mie", item="1", goal_type="at_least", target=4,
+            set_on=dt.date(2025, 12, 1),
+        )  # fmt: skip
+        cls.action_a = improvement.create_action(organisation=cls.org_a, title="Intervisie", owner="Teamleider")
+        cls.method = make_method()
+        cls.session_a, _warnings = improvement.plan_session(
+            organisation=cls.org_a, method=cls.method, held_on=dt.date(2026, 2, 1), question="Wat werkt?"
+        )
+        improvement.add_outcome(cls.session_a, text="Een vaste vrijplaats")
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -347,6 +413,10 @@ class PermissionMatrixTests(BaseTestCase):
             "participation_pk": self.participation.pk,
             "name": "alle",  # report tables: all of them,
             "fmt": "xlsx",  # as one workbook
+            "goal_pk": self.goal_a.pk,
+            "action_pk": self.action_a.pk,
+            "session_pk": self.session_a.pk,
+            "slug": "kaarten" if route.startswith("kennisbank/werkvormen/") else "rol",  # knowledge_tests.FILES
         }
         missing = params - values.keys()
         self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
@@ -354,6 +424,8 @@ class PermissionMatrixTests(BaseTestCase):
 
     def changes(self, name: str) -> dict[str, str]:
         """What a user would change on the form of page ``name``."""
+        if name == "session_create":
+            return {"method": str(self.method.pk), "question": "Nieuwe vraag"}
         if name == "participation_create":
             return {"organisation": str(self.org_b.pk)}
         if name == "participation_edit":

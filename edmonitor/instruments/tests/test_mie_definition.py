@@ -12,39 +12,22 @@ need them are skipped when they are not there.
 from __future__ import annotations
 
 import json
-import os
 import re
-from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from edmonitor.instruments.definition import latest_audit_version, load_audit_definition, load_definition
+from edmonitor.testing_seeds import copied_runs, section_occurs, seed_text, squash
 
 KEY = "mie-2026.1"
 FRAMEWORK = "004_74087e4844279a5c.txt"  # reference framework; §2.13 is the MIE
 OWN_WORDS_SEEDS = ("000_a61fd95bbd9ebc67.txt", "003_a8d87148f8c5ac85.txt", FRAMEWORK)
-MAX_SHARED_WORDS = 7  # a run of 8 or more words in common with a seed counts as copied
 THEME_IDS = ["1", "2", "3", "4", "5"]
 LANGUAGES = ("nl", "en")
 
 MIE = load_audit_definition(KEY)
 RAW = json.loads(resources.files("edmonitor.instruments.definitions").joinpath(f"{KEY}.json").read_text("utf-8"))
 VIE = load_definition("vie-2012.1")
-
-
-def seed_text(name: str) -> str:
-    for folder in (os.environ.get("EDMONITOR_SEEDS"), "/work/shared/seeds"):
-        if folder and (Path(folder) / name).is_file():
-            return (Path(folder) / name).read_text(encoding="utf-8")
-    pytest.skip(f"seed {name} not available")
-
-
-def squash(text: str) -> str:
-    """Whitespace collapsed to single spaces, ends trimmed."""
-    return " ".join(text.split())
 
 
 def theme_list_of_section_2_13() -> list[tuple[str, str]]:
@@ -59,15 +42,6 @@ def theme_list_of_section_2_13() -> list[tuple[str, str]]:
         (number, squash(title).rstrip("."))
         for number, title in re.findall(r"^\s*(\d+)\.\s+(.+)$", section, flags=re.MULTILINE)
     ]
-
-
-def section_occurs(document: str, section: str) -> bool:
-    """A numbered section ("§1.5") is a line starting "1.5 "; a named section must occur in the text."""
-    text = seed_text(document)
-    numbered = re.fullmatch(r"§\s*(\d+(?:\.\d+)+)", section.strip())
-    if numbered:
-        return re.search(rf"^{re.escape(numbered.group(1))} \S", text, flags=re.MULTILINE) is not None
-    return squash(section) in squash(text)
 
 
 def texts(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
@@ -85,25 +59,6 @@ def filled_in(text: Any) -> bool:
     return isinstance(text, dict) and all(
         isinstance(text.get(lang), str) and text[lang].strip() and "TODO" not in text[lang] for lang in LANGUAGES
     )
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def runs(tokens: list[str], length: int) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + length]) for i in range(len(tokens) - length + 1)}
-
-
-@cache
-def seed_runs(length: int) -> frozenset[tuple[str, ...]]:
-    found: set[tuple[str, ...]] = set()
-    for name in OWN_WORDS_SEEDS:
-        text = seed_text(name)
-        # read the seeds both as printed and with words broken at a line end ("ervarings-\ndeskundigheid") joined
-        joined = re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1\2", text)
-        found |= runs(words(text), length) | runs(words(joined), length)
-    return frozenset(found)
 
 
 # --------------------------------------------------------------------------- the file itself
@@ -203,11 +158,9 @@ def test_every_cited_section_occurs_in_the_named_seed():
 
 
 def test_the_dutch_texts_are_in_our_own_words():
-    copied = seed_runs(MAX_SHARED_WORDS + 1)
     found = []
     for path, text in texts(RAW):
         if re.fullmatch(r"/themes/\d+/title", path):
             continue  # the theme titles are the source's names for the themes
-        shared = runs(words(text["nl"]), MAX_SHARED_WORDS + 1) & copied
-        found += [(path, " ".join(run)) for run in sorted(shared)]
+        found += [(path, run) for run in copied_runs(text["nl"], OWN_WORDS_SEEDS)]
     assert not found, found

@@ -56,6 +56,7 @@ class OrganisationPageTests(BaseTestCase):
 
     def test_the_page_needs_the_same_number_of_queries_however_many_measurements(self):
         from edmonitor.audits.tests.factories import finalised, plan
+        from edmonitor.improvement.services import create_action, set_goal
 
         url = reverse("organisation", args=[self.org_a.pk])
         scores = {t: 3 for t in "12345"}
@@ -63,13 +64,20 @@ class OrganisationPageTests(BaseTestCase):
         self.client.get(url)  # warm the session
         # 1 session, 2 user, 3 the organisation among those visible to the user,
         # 4 the user's roles (cached for the request), 5 measurements joined with their
-        # instrument version and facility, 6 audits joined likewise, 7 their themes,
-        # 8 their auditors, 9 facilities
-        with self.assertNumQueries(9):
+        # facility, 6 their instrument version, 7 audits joined likewise, 8 their instrument
+        # version, 9 their themes, 10 their auditors, 11 overdue improvement actions with their
+        # facility, 12 goals not yet judged with their facility and whether a follow-up exists
+        # (a subquery), 13 facilities
+        with self.assertNumQueries(13):
             self.client.get(url)
         for year in range(2000, 2010):
             make_measurement(self.org_a, FIRST, on=dt.date(year, 1, 1))
             finalised(self.org_a, self.mia, self.lex, scores, scores, scores, on=dt.date(year, 6, 1))
+            create_action(organisation=self.org_a, title=f"Actie {year}", owner="x", due_on=dt.date(year, 2, 1))
+        for item in ("2a", "6a"):
+            set_goal(organisation=self.org_a, instrument="vie", item=item, goal_type="at_least", target=5,
+                     set_on=dt.date(2005, 1, 1), facility=self.facility_a)  # fmt: skip
         plan(self.org_a, self.mia, self.lex)
-        with self.assertNumQueries(9):
-            self.client.get(url)
+        with self.assertNumQueries(13):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["attention"].overdue_actions), 10)

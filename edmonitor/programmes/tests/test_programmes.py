@@ -157,9 +157,9 @@ class ProgrammeQueryCountTests(BaseTestCase):
         self.client.force_login(self.carol)
         url = reverse("programme", args=[programme.pk])
         self.client.get(url)
-        # session, user, programme, memberships, participations with both measurements, and
-        # the two measurements' responses: 7, whatever the number of organisations
-        with self.assertNumQueries(7) as small:
+        # session, user, programme, memberships, participations with both measurements, the two
+        # measurements' responses and their instrument versions: 9, whatever the number of organisations
+        with self.assertNumQueries(9) as small:
             self.client.get(url)
         self.add(programme, 12)
         with self.assertNumQueries(len(small.captured_queries)):

@@ -1,7 +1,7 @@
 """A process killed in the middle of an import leaves nothing; the same import, not killed, stores everything.
 
 The child is the real command line (``python -m edmonitor import_organisation FILE``) against
-its own file-based SQLite database (``DATABASE_URL``), migrated once for the class. The test
+its own file-based SQLite database (``DATABASE_URL``), a copy of one migrated once per run. The test
 hook ``EDMONITOR_IMPORT_PAUSE_AFTER=N`` makes the importer announce on stderr that it has
 written N objects and then sleep inside its transaction; the test kills it with SIGKILL
 there, so no Python clean-up runs, and then reads the database file directly.
@@ -10,17 +10,7 @@ there, so no Python clean-up runs, and then reads the database file directly.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import queue
-import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
-import tempfile
-import threading
 from decimal import Decimal
-from pathlib import Path
 
 from django.test import TestCase
 
@@ -28,49 +18,14 @@ from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.services import record_measurement
 from edmonitor.organisations.models import Facility, Organisation, Sector
+from edmonitor.testing_processes import TIMEOUT, ChildProcessMixin, child, rows
 from edmonitor.transfer.export import export_json
 
-ROOT = Path(__file__).resolve().parents[3]
 NAME = "Stichting Onderbroken Import"
-TIMEOUT = 120
 
 
-def child(args: list[str], database: Path, **env: str) -> subprocess.Popen[str]:
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", **env}
-    for name in ("EDMONITOR_IMPORT_PAUSE_AFTER", "EDMONITOR_IMPORT_PAUSE_SECONDS"):
-        if name not in env:
-            environment.pop(name, None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "edmonitor", *args],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def rows(database: Path) -> dict[str, int]:
-    """Rows per table, read straight from the file (a hot journal left by a killed writer is rolled back here)."""
-    with sqlite3.connect(database) as con:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
-
-
-class KilledImportTests(TestCase):
+class KilledImportTests(ChildProcessMixin, TestCase):
     maxDiff = None
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = Path(tempfile.mkdtemp(prefix="edmonitor-transfer-"))
-        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
-        cls.migrated = cls.tmp / "migrated.sqlite3"
-        proc = child(["migrate", "--noinput", "-v", "0"], cls.migrated)
-        out, err = proc.communicate(timeout=TIMEOUT)
-        if proc.returncode != 0:
-            raise AssertionError(f"migrating the child's database failed:\n{out}\n{err}")
 
     @classmethod
     def setUpTestData(cls):
@@ -94,46 +49,26 @@ class KilledImportTests(TestCase):
         cls.text = export_json(organisation)
 
     def setUp(self):
-        self.database = self.tmp / f"{self._testMethodName}.sqlite3"
-        shutil.copy(self.migrated, self.database)
+        super().setUp()
         self.file = self.tmp / f"{self._testMethodName}.json"
         self.file.write_text(self.text, encoding="utf-8")
 
-    def run_to_pause(self, after: int, seconds: str = "600") -> tuple[subprocess.Popen[str], str]:
-        proc = child(
-            ["import_organisation", str(self.file)],
-            self.database,
-            EDMONITOR_IMPORT_PAUSE_AFTER=str(after),
-            EDMONITOR_IMPORT_PAUSE_SECONDS=seconds,
-        )
-        self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
-        seen = []
-        while True:
-            try:
-                line = lines.get(timeout=TIMEOUT)
-            except queue.Empty:
-                self.fail(f"the import never paused; stderr so far: {seen}")
-            seen.append(line)
-            if "import paused after" in line:
-                return proc, line
+    def import_to_pause(self, after: int, seconds: str = "600"):
+        return self.run_to_pause(["import_organisation", str(self.file)], after, seconds)
 
     def test_a_process_killed_inside_the_transaction_leaves_no_part_of_the_import(self):
         before = rows(self.database)
         self.assertEqual(before["organisations_organisation"], 0)
         # organisation + 2 facilities + 4 of the 8 measurements are written when the import pauses
-        proc, line = self.run_to_pause(after=7)
+        proc, line = self.import_to_pause(after=7)
         self.assertIn("import paused after 7 objects", line)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=TIMEOUT)
-        self.assertEqual(proc.returncode, -signal.SIGKILL)
+        self.kill(proc)
 
         self.assertEqual(rows(self.database), before)
 
     def test_the_same_import_not_killed_stores_everything_and_exports_the_same_bytes(self):
         before = rows(self.database)
-        proc, _line = self.run_to_pause(after=7, seconds="0")
+        proc, _line = self.import_to_pause(after=7, seconds="0")
         out, err = proc.communicate(timeout=TIMEOUT)
         self.assertEqual(proc.returncode, 0, err)
         self.assertIn(NAME, out)

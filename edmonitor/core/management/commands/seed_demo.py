@@ -28,7 +28,11 @@ from edmonitor.audits.services import (
     save_ratings,
     save_report,
 )
+from edmonitor.improvement import services as improvement
 from edmonitor.instruments.scoring import MeasurementInput
+from edmonitor.knowledge.content import read_content
+from edmonitor.knowledge.models import DialogueMethod
+from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.live import load_live
 from edmonitor.measurements.models import Measurement
@@ -48,16 +52,21 @@ USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo users, a demo organisation with VIE measurements, and load the LIVE study data."
+    help = (
+        "Load the knowledge base, create demo users, a demo organisation with VIE measurements and MIE audits, "
+        "and load the LIVE study data."
+    )
 
     def handle(self, *args, **options):
         if getattr(settings, "PRODUCTION", False):
             raise CommandError("seed_demo creates users with a known password; it does not run in production.")
+        self._knowledge()
         with transaction.atomic():
             users = self._users()
             organisation = self._organisation(users)
             self._measurements(organisation, users["projectleider"])
             self._audits(organisation, users)
+            self._improvement(organisation, users)
         self._live()
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
@@ -223,6 +232,67 @@ class Command(BaseCommand):
         values = {f"score:{t}": v for t, v in {"1": 3, "2": 3, "3": 3, "4": 4, "5": 3}.items()}
         values |= {f"rationale:{t}": "Duidelijke vooruitgang sinds vorig jaar." for t in explanations}
         save_ratings(second, me, values=values, original=as_shown(rating_values(me)), submit=True, user=internal)
+
+    def _improvement(self, organisation, users):
+        """Goals set after the 2025 baseline (three await judgement at the 2026 measurement, one MIE goal
+        waits for the 2026 audit), actions from the 2025 audit's recommendations (one overdue), and a
+        dialogue session with an outcome turned into an action. The session needs the dialogue methods
+        of the knowledge base (load_knowledge); without them it is skipped with a message."""
+        user = users["medewerker"]
+        today = dt.date.today()
+        if not organisation.goals.exists():
+            for item, goal_type, target, description in [
+                ("2a", "at_least", 3, "Leerwerkplekken ook buiten het herstelcentrum."),
+                ("6a", "improve", 2, ""),
+                ("3a", "descriptive", None, "Een ervaringsdeskundige neemt deel aan het beleidsoverleg."),
+            ]:
+                improvement.set_goal(
+                    organisation=organisation, instrument="vie", item=item, goal_type=goal_type, target=target,
+                    description=description, set_on=dt.date(2025, 4, 1), due_by=dt.date(2026, 4, 1), user=user,
+                )  # fmt: skip
+            improvement.set_goal(
+                organisation=organisation, instrument="mie", item="2", goal_type="at_least", target=3,
+                set_on=dt.date(2025, 5, 1), due_by=dt.date(2026, 6, 30), user=users["projectleider"],
+            )  # fmt: skip
+            audit = organisation.audits.filter(finalised_at__isnull=False).order_by("held_on").first()
+            if audit is not None:
+                first, second = list(audit.recommendations.all())[:2]
+                improvement.action_from_recommendation(
+                    first, owner="Pim Projectleider", due_on=today - dt.timedelta(days=14), status="in_progress",
+                    notes="Functieprofiel is in de maak.", user=users["projectleider"],
+                )  # fmt: skip
+                improvement.action_from_recommendation(
+                    second, owner="HR-adviseur opleidingen", due_on=today + dt.timedelta(days=60), user=user
+                )
+        if organisation.dialogue_sessions.exists():
+            return
+        method = DialogueMethod.objects.filter(slug="kampvuurgesprek").first() or DialogueMethod.objects.first()
+        if method is None:
+            self.stdout.write(
+                "No dialogue methods loaded (run load_knowledge first): the demo dialogue session is skipped."
+            )
+            return
+        session, _warnings = improvement.plan_session(
+            organisation=organisation, method=method, held_on=dt.date(2026, 2, 10),
+            question="Waar vinden ervaringsdeskundigen (en wie het vak in wil) elkaar?",
+            counts={"clients": 2, "relatives": 1, "experts": 2, "professionals": 2, "managers": 1}, user=user,
+        )  # fmt: skip
+        improvement.record_session(
+            session, held_on=session.held_on, question=session.question, counts=session.counts(),
+            steps_done=[step.number for step in method.steps.all()[:2]],
+            notes="Open gesprek; iedereen kwam aan het woord.",
+        )  # fmt: skip
+        outcome = improvement.add_outcome(
+            session, text="Een maandelijkse vrijplaats, ook open voor wie het vak in wil.", instrument="vie", item="6a"
+        )
+        improvement.action_from_outcome(outcome, owner="Sara de Vries", due_on=today + dt.timedelta(days=30), user=user)
+
+    def _knowledge(self):
+        report = load_knowledge(read_content())
+        self.stdout.write(
+            f"Knowledge base: {len(report.created)} entries and methods added, {len(report.updated)} updated, "
+            f"{report.links} suggestions."
+        )
 
     def _live(self):
         report = load_live()

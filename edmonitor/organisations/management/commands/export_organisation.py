@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,8 +9,7 @@ from django.utils.translation import gettext as _
 
 from edmonitor.organisations.models import Organisation
 from edmonitor.transfer.export import export_json
-
-EXIT_BAD_INPUT = 2
+from edmonitor.transfer.files import EXIT_BAD_INPUT, write_output
 
 
 class Command(BaseCommand):
@@ -33,26 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = self._organisation(options["name"])
         text = export_json(organisation)
-        if not options["output"]:
-            self.stdout.write(text, ending="")
-            return
-        target = Path(options["output"])
-        # Written beside the target and renamed into place: a reader never sees half a file. The
-        # temporary file is created readable by its owner only, and so stays the export.
-        try:
-            fd, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise CommandError(
-                _("%(file)s: cannot write: %(error)s") % {"file": target, "error": exc.strerror},
-                returncode=EXIT_BAD_INPUT,
-            ) from exc
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_output(self.stdout, options["output"], lambda out: out.write(text))
 
     @staticmethod
     def _organisation(name: str) -> Organisation:

@@ -1,0 +1,1 @@
+"""The national-scale benchmark of edmonitor (see bench/README.md); not part of the test suite."""

@@ -1,0 +1,9 @@
+"""WSGI application of the benchmark: edmonitor as deployed, with ``bench.settings`` (one extra, trivial URL)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the settings module is chosen
+
+application = get_wsgi_application()

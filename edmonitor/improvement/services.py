@@ -1,0 +1,662 @@
+"""Every change to goals, actions and dialogue sessions goes through one function here.
+
+Each function validates everything before it writes anything: a refusal raises
+:class:`ImprovementRefused` with every problem (tied to a form field where there is one) and
+changes nothing. Writes to goals and actions record their author in the history.
+
+Decisions (see also the README, "Improvement plan"):
+
+- A goal's baseline is the item's score in the latest VIE measurement of the same scope on or
+  before the day the goal is set that scored the item (MIE: the theme's consensus in the latest
+  finalised audit of the same scope). A *follow-up* is a measurement (finalised audit) of the
+  same scope dated strictly after that day, so a goal set on the day of a measurement builds on
+  it rather than being judged by it.
+- One open goal per item and scope: a second one would make the proposal ambiguous.
+- Judging (``confirm_goal_codes``): the user's code wins; a code other than the proposal needs
+  a reason. A goal may be left to judge later. For the VIE the chosen code is also written to
+  the follow-up measurement's goal code for that item (that is where the VIE keeps it, and what
+  the reports count). Items of that measurement without a goal get **A** (no goal set) only
+  where no code was entered yet: a code entered by hand, e.g. for a goal agreed outside
+  edmonitor, is left alone. An MIE audit has no goal codes; the judgement stays on the goal.
+- A goal can be changed or deleted only until it is judged; then it is a record.
+- Session warnings never block a save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edmonitor.audits.models import Audit, Recommendation, ThemeRecord
+from edmonitor.instruments import goals as core
+from edmonitor.knowledge.content import ROLES
+from edmonitor.knowledge.models import DialogueMethod, RoleUse
+from edmonitor.knowledge.models import label as role_label
+from edmonitor.measurements.models import ItemResponse, Measurement
+from edmonitor.organisations.models import Facility, Organisation
+
+from .items import InstrumentCode, item_ids
+from .models import Action, ActionStatus, DialogueSession, Goal, GoalType, SessionOutcome
+
+FollowUp = Measurement | Audit
+
+
+class ImprovementRefused(Exception):
+    """The change is not valid; ``problems`` are (field or None, message in the user's language)."""
+
+    def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(message for _field, message in problems))
+        self.problems = list(problems)
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for _field, message in self.problems]
+
+
+def _refuse_if(problems: list[tuple[str | None, str]]) -> None:
+    if problems:
+        raise ImprovementRefused(problems)
+
+
+def _check_facility(organisation: Organisation, facility: Facility | None, problems: list) -> None:
+    if facility is not None and facility.organisation_id != organisation.pk:
+        problems.append(("facility", _("This facility belongs to another organisation.")))
+
+
+def _check_item(instrument: str, item: str, problems: list, *, required: bool) -> None:
+    if not instrument and not item:
+        if required:
+            problems.append(("item", _("Choose the item or theme.")))
+        return
+    if instrument not in InstrumentCode.values or item not in item_ids(instrument):
+        problems.append(("item", _("Choose an item of the VIE or a theme of the MIE.")))
+
+
+def _same_scope(facility: Facility | None) -> dict[str, Any]:
+    return {"facility__isnull": True} if facility is None else {"facility": facility}
+
+
+# --- goals -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Baseline:
+    score: int | None = None
+    measurement: Measurement | None = None
+    audit: Audit | None = None
+
+
+def baseline_for(
+    organisation: Organisation, facility: Facility | None, instrument: str, item: str, on: dt.date
+) -> Baseline:
+    """The latest score of the item (theme) in the same scope on or before ``on``; empty if there is none."""
+    scope = {f"measurement__{k}": v for k, v in _same_scope(facility).items()}
+    if instrument == InstrumentCode.VIE:
+        response = (
+            ItemResponse.objects.filter(
+                measurement__organisation=organisation,
+                measurement__instrument_version__code="vie",
+                measurement__measured_on__lte=on,
+                item_id=item,
+                score__isnull=False,
+                **scope,
+            )
+            .select_related("measurement")
+            .order_by("-measurement__measured_on", "-measurement_id")
+            .first()
+        )
+        return Baseline(response.score, measurement=response.measurement) if response else Baseline()
+    scope = {f"audit__{k}": v for k, v in _same_scope(facility).items()}
+    record = (
+        ThemeRecord.objects.filter(
+            audit__organisation=organisation,
+            audit__finalised_at__isnull=False,
+            audit__held_on__lte=on,
+            theme_id=item,
+            consensus__isnull=False,
+            **scope,
+        )
+        .select_related("audit")
+        .order_by("-audit__held_on", "-audit_id")
+        .first()
+    )
+    return Baseline(record.consensus, audit=record.audit) if record else Baseline()
+
+
+def _goal_problems(
+    organisation: Organisation,
+    *,
+    facility: Facility | None,
+    instrument: str,
+    item: str,
+    goal_type: str,
+    target: int | None,
+    description: str,
+    set_on: dt.date,
+    due_by: dt.date | None,
+    baseline: Baseline,
+    exclude: Goal | None,
+) -> list[tuple[str | None, str]]:
+    problems: list[tuple[str | None, str]] = []
+    _check_facility(organisation, facility, problems)
+    _check_item(instrument, item, problems, required=True)
+    if goal_type not in GoalType.values:
+        problems.append(("goal_type", _("Choose the kind of goal.")))
+    elif goal_type == GoalType.DESCRIPTIVE and not description:
+        problems.append(("description", _("Describe the goal in words.")))
+    if set_on > timezone.localdate():
+        problems.append(("set_on", _("A goal is set today or on an earlier day.")))
+    if due_by is not None and due_by <= set_on:
+        problems.append(("due_by", _("The follow-up comes after the day the goal is set.")))
+    if goal_type in GoalType.values:
+        for field, message in core.goal_problems(core.Goal(core.GoalType(goal_type), target, baseline.score)):
+            problems.append((field if field == "target" else "goal_type", _(message)))
+    if not problems:
+        clash = Goal.objects.open().filter(
+            organisation=organisation, instrument=instrument, item=item, **_same_scope(facility)
+        )
+        if exclude is not None:
+            clash = clash.exclude(pk=exclude.pk)
+        if clash.exists():
+            problems.append(
+                ("item", _("This item already has an open goal for the same scope: change that goal instead."))
+            )
+    return problems
+
+
+def _apply_goal(goal: Goal, values: Mapping[str, Any], baseline: Baseline) -> None:
+    for name, value in values.items():
+        setattr(goal, name, value)
+    goal.baseline_score = baseline.score
+    goal.baseline_measurement = baseline.measurement
+    goal.baseline_audit = baseline.audit
+
+
+@transaction.atomic
+def set_goal(
+    *,
+    organisation: Organisation,
+    instrument: str,
+    item: str,
+    goal_type: str,
+    target: int | None = None,
+    description: str = "",
+    set_on: dt.date | None = None,
+    due_by: dt.date | None = None,
+    facility: Facility | None = None,
+    user: Any = None,
+) -> Goal:
+    """Set a goal for an item (VIE) or theme (MIE), capturing its baseline score."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one open goal per item
+    set_on = set_on or timezone.localdate()
+    description = description.strip()
+    baseline = baseline_for(organisation, facility, instrument, item, set_on)
+    values = {
+        "facility": facility,
+        "instrument": instrument,
+        "item": item,
+        "goal_type": goal_type,
+        "target": target,
+        "description": description,
+        "set_on": set_on,
+        "due_by": due_by,
+    }
+    _refuse_if(_goal_problems(organisation, **values, baseline=baseline, exclude=None))
+    goal = Goal(organisation=organisation, created_by=user)
+    _apply_goal(goal, values, baseline)
+    goal._history_user = user  # type: ignore[attr-defined]
+    goal.save()
+    return goal
+
+
+def _refuse_if_evaluated(goal: Goal) -> None:
+    if goal.is_evaluated:
+        raise ImprovementRefused([(None, _("This goal has been judged; it can no longer be changed."))])
+
+
+@transaction.atomic
+def update_goal(
+    goal: Goal,
+    *,
+    instrument: str,
+    item: str,
+    goal_type: str,
+    target: int | None = None,
+    description: str = "",
+    set_on: dt.date,
+    due_by: dt.date | None = None,
+    facility: Facility | None = None,
+    user: Any = None,
+) -> Goal:
+    """Change a goal that has not been judged yet; the baseline is captured again for the new values."""
+    Organisation.objects.select_for_update().filter(pk=goal.organisation_id).first()
+    goal = Goal.objects.select_related("organisation").get(pk=goal.pk)
+    _refuse_if_evaluated(goal)
+    description = description.strip()
+    baseline = baseline_for(goal.organisation, facility, instrument, item, set_on)
+    values = {
+        "facility": facility,
+        "instrument": instrument,
+        "item": item,
+        "goal_type": goal_type,
+        "target": target,
+        "description": description,
+        "set_on": set_on,
+        "due_by": due_by,
+    }
+    _refuse_if(_goal_problems(goal.organisation, **values, baseline=baseline, exclude=goal))
+    _apply_goal(goal, values, baseline)
+    goal._history_user = user  # type: ignore[attr-defined]
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def delete_goal(goal: Goal, *, user: Any = None) -> None:
+    """Delete a goal set by mistake; refused once it has been judged."""
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    _refuse_if_evaluated(goal)
+    goal._history_user = user  # type: ignore[attr-defined]
+    goal.delete()
+
+
+def _follow_up_facts(follow_up: FollowUp) -> tuple[str, dt.date]:
+    if isinstance(follow_up, Measurement):
+        return InstrumentCode.VIE, follow_up.measured_on
+    return InstrumentCode.MIE, follow_up.held_on
+
+
+def _can_be_follow_up(follow_up: FollowUp) -> bool:
+    if isinstance(follow_up, Measurement):
+        return follow_up.instrument_version.code == "vie"
+    return follow_up.is_finalised
+
+
+def pending_goals(follow_up: FollowUp):  # noqa: ANN201 - GoalQuerySet
+    """Open goals this measurement (finalised audit) follows up: same organisation, scope and instrument,
+    set before its date."""
+    if not _can_be_follow_up(follow_up):
+        return Goal.objects.none()
+    instrument, on = _follow_up_facts(follow_up)
+    return Goal.objects.open().filter(
+        organisation_id=follow_up.organisation_id,
+        instrument=instrument,
+        set_on__lt=on,
+        **_same_scope(follow_up.facility),
+    )
+
+
+def goals_for(follow_up: FollowUp):  # noqa: ANN201 - GoalQuerySet
+    """The goals to judge at this follow-up: the pending ones and those already judged at it."""
+    judged_here = {"follow_up": follow_up} if isinstance(follow_up, Measurement) else {"follow_up_audit": follow_up}
+    return (pending_goals(follow_up) | Goal.objects.filter(**judged_here)).order_by("item", "set_on", "id")
+
+
+def _new_scores(follow_up: FollowUp) -> dict[str, int | None]:
+    if isinstance(follow_up, Measurement):
+        return {r.item_id: r.score for r in follow_up.responses.all()}
+    return {t.theme_id: t.consensus for t in follow_up.themes.all()}
+
+
+def _item_order(instrument: str) -> dict[str, int]:
+    return {item: index for index, item in enumerate(item_ids(instrument))}
+
+
+@dataclass(frozen=True)
+class GoalProposal:
+    """A goal to judge at a follow-up: the new score and what edmonitor proposes."""
+
+    goal: Goal
+    new_score: int | None
+    proposal: core.Proposal
+
+    @property
+    def reason(self) -> str:
+        return self.proposal.text(_)
+
+
+def proposals_for(follow_up: FollowUp, goals: Iterable[Goal] | None = None) -> list[GoalProposal]:
+    """The proposal for every goal to judge at this follow-up, in the instrument's item order."""
+    scores = _new_scores(follow_up)
+    goals = list(goals_for(follow_up).select_related("facility") if goals is None else goals)
+    instrument, _on = _follow_up_facts(follow_up)
+    order = _item_order(instrument)
+    goals.sort(key=lambda g: (order.get(g.item, len(order)), g.set_on, g.pk))
+    return [GoalProposal(g, scores.get(g.item), core.propose(g.as_core(), scores.get(g.item))) for g in goals]
+
+
+def items_getting_a(measurement: Measurement, goals: Iterable[Goal]) -> list[str]:
+    """Items of a VIE measurement that would get A (no goal set): answered, without a code, without a goal."""
+    with_goal = {g.item for g in goals}
+    return [
+        r.item_id
+        for r in measurement.responses.all()
+        if r.score is not None and not r.goal_code and r.item_id not in with_goal
+    ]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The user's code for one goal ('' = judge later) and the reason for departing from the proposal."""
+
+    code: str
+    reason: str = ""
+
+
+@transaction.atomic
+def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *, user: Any) -> list[Goal]:
+    """Judge the goals of a follow-up measurement or finalised audit; returns the goals that changed.
+
+    ``decisions`` maps goal ids to the user's decision. A code other than the proposal needs a
+    reason; a goal already judged at this follow-up needs a code. For the VIE the codes are also
+    written to the measurement (and A where an item without a goal has no code yet).
+    """
+    if not _can_be_follow_up(follow_up):
+        raise ImprovementRefused([(None, _("Goals are judged at a VIE measurement or a finalised MIE audit."))])
+    goals = list(goals_for(follow_up).select_for_update())
+    by_pk = {g.pk: g for g in goals}
+    problems: list[tuple[str | None, str]] = []
+    for pk in decisions:
+        if pk not in by_pk:
+            problems.append((None, _("One of the goals does not belong to this measurement.")))
+    proposals = {p.goal.pk: p for p in proposals_for(follow_up, goals)}
+    for goal in goals:
+        decision = decisions.get(goal.pk, Decision(""))
+        code, reason = decision.code.strip().upper(), decision.reason.strip()
+        if not code:
+            if goal.is_evaluated:
+                problems.append((f"code_{goal.pk}", _("This goal was judged at this follow-up: keep a code.")))
+            continue
+        if code not in core.JUDGEMENT_CODES:
+            problems.append((f"code_{goal.pk}", _("Choose B, C or D: a goal was set, so A does not apply.")))
+            continue
+        proposed = proposals[goal.pk].proposal.code
+        if proposed is not None and code != proposed and not reason:
+            problems.append(
+                (
+                    f"reason_{goal.pk}",
+                    _("You chose %(code)s where %(proposed)s is proposed: give the reason.")
+                    % {"code": code, "proposed": proposed},
+                )
+            )
+    _refuse_if(problems)
+
+    now = timezone.now()
+    changed: list[Goal] = []
+    for goal in goals:
+        decision = decisions.get(goal.pk, Decision(""))
+        code = decision.code.strip().upper()
+        if not code:
+            continue
+        proposal = proposals[goal.pk]
+        proposed = proposal.proposal.code or ""
+        reason = decision.reason.strip() if proposed and code != proposed else ""
+        values = {
+            "follow_up": follow_up if isinstance(follow_up, Measurement) else None,
+            "follow_up_audit": follow_up if isinstance(follow_up, Audit) else None,
+            "new_score": proposal.new_score,
+            "proposed_code": proposed,
+            "code": code,
+            "override_reason": reason,
+        }
+        if goal.is_evaluated and all(getattr(goal, k) == v for k, v in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(goal, name, value)
+        goal.evaluated_by, goal.evaluated_at = user, now
+        goal._history_user = user  # type: ignore[attr-defined]
+        goal.save()
+        changed.append(goal)
+
+    if isinstance(follow_up, Measurement):
+        _write_goal_codes(follow_up, goals)
+    return changed
+
+
+def _write_goal_codes(measurement: Measurement, goals: Sequence[Goal]) -> None:
+    """The judged codes onto the measurement's item responses, and A for answered items without a goal."""
+    responses = {r.item_id: r for r in ItemResponse.objects.filter(measurement=measurement)}
+    for goal in goals:
+        if not goal.is_evaluated:
+            continue
+        response = responses.get(goal.item)
+        if response is None:
+            ItemResponse.objects.create(measurement=measurement, item_id=goal.item, goal_code=goal.code)
+        elif response.goal_code != goal.code:
+            response.goal_code = goal.code
+            response.save(update_fields=["goal_code"])
+    with_goal = {g.item for g in goals}
+    ItemResponse.objects.filter(measurement=measurement, goal_code="", score__isnull=False).exclude(
+        item_id__in=with_goal
+    ).update(goal_code=core.NO_GOAL)
+
+
+# --- actions ---------------------------------------------------------------------------------------
+
+
+ACTION_FIELDS = ("title", "owner", "due_on", "status", "instrument", "item", "facility", "notes")
+
+
+def _action_problems(
+    organisation: Organisation, values: Mapping[str, Any], recommendation: Any, outcome: Any
+) -> list[tuple[str | None, str]]:
+    problems: list[tuple[str | None, str]] = []
+    if not values["title"]:
+        problems.append(("title", _("Say what is to be done.")))
+    if not values["owner"]:
+        problems.append(("owner", _("Say who is responsible: a person or a team.")))
+    if values["status"] not in ActionStatus.values:
+        problems.append(("status", _("Choose a status.")))
+    _check_facility(organisation, values["facility"], problems)
+    _check_item(values["instrument"], values["item"], problems, required=False)
+    if recommendation is not None and (
+        recommendation.audit.organisation_id != organisation.pk or not recommendation.audit.is_finalised
+    ):
+        problems.append((None, _("Actions are made from recommendations of this organisation's finalised audits.")))
+    if outcome is not None and outcome.session.organisation_id != organisation.pk:
+        problems.append((None, _("This outcome belongs to another organisation's session.")))
+    return problems
+
+
+def _clean_action_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = {name: values.get(name) for name in ACTION_FIELDS}
+    for name in ("title", "owner", "notes", "instrument", "item"):
+        cleaned[name] = (cleaned[name] or "").strip()
+    cleaned["status"] = cleaned["status"] or ActionStatus.OPEN
+    return cleaned
+
+
+@transaction.atomic
+def create_action(
+    *,
+    organisation: Organisation,
+    user: Any = None,
+    source_recommendation: Recommendation | None = None,
+    source_outcome: SessionOutcome | None = None,
+    **values: Any,
+) -> Action:
+    """A new improvement action. ``values``: title, owner, due_on, status, instrument, item, facility, notes."""
+    unknown = set(values) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown action fields {sorted(unknown)}")
+    cleaned = _clean_action_values(values)
+    _refuse_if(_action_problems(organisation, cleaned, source_recommendation, source_outcome))
+    action = Action(
+        organisation=organisation,
+        created_by=user,
+        source_recommendation=source_recommendation,
+        source_outcome=source_outcome,
+        **cleaned,
+    )
+    action._history_user = user  # type: ignore[attr-defined]
+    action.save()
+    return action
+
+
+@transaction.atomic
+def update_action(action: Action, *, user: Any = None, **values: Any) -> Action:
+    """Change an action's fields (its sources stay as they were)."""
+    action = Action.objects.select_for_update().select_related("organisation").get(pk=action.pk)
+    current = {name: getattr(action, name) for name in ACTION_FIELDS}
+    cleaned = _clean_action_values({**current, **values})
+    _refuse_if(_action_problems(action.organisation, cleaned, None, None))
+    for name, value in cleaned.items():
+        setattr(action, name, value)
+    action._history_user = user  # type: ignore[attr-defined]
+    action.save()
+    return action
+
+
+def action_from_recommendation(recommendation: Recommendation, *, user: Any = None, **values: Any) -> Action:
+    """An action from a recommendation of a finalised audit: by default its text, linked to its theme and scope."""
+    audit = recommendation.audit
+    defaults = {
+        "title": recommendation.text,
+        "instrument": InstrumentCode.MIE,
+        "item": recommendation.theme_id,
+        "facility": audit.facility,
+    }
+    return create_action(
+        organisation=audit.organisation, user=user, source_recommendation=recommendation, **{**defaults, **values}
+    )
+
+
+def action_from_outcome(outcome: SessionOutcome, *, user: Any = None, **values: Any) -> Action:
+    """An action from a dialogue session's outcome: by default its text, its item link and the session's scope."""
+    session = outcome.session
+    defaults = {
+        "title": outcome.text,
+        "instrument": outcome.instrument,
+        "item": outcome.item,
+        "facility": session.facility,
+    }
+    return create_action(organisation=session.organisation, user=user, source_outcome=outcome, **{**defaults, **values})
+
+
+# --- dialogue sessions -----------------------------------------------------------------------------
+
+
+def session_warnings(method: DialogueMethod, counts: Mapping[str, int]) -> list[str]:
+    """Where the participants do not fit the method: group size, a role it needs, a role it does not intend.
+
+    Nothing is said while no participant is entered (a session being planned).
+    """
+    total = sum(counts.get(role, 0) for role in ROLES)
+    if total == 0:
+        return []
+    name = method.text("name")
+    warnings: list[str] = []
+    if method.min_group is not None and total < method.min_group:
+        warnings.append(
+            _("%(total)s participants is fewer than %(method)s is meant for (at least %(min)s).")
+            % {"total": total, "method": name, "min": method.min_group}
+        )
+    if method.max_group is not None and total > method.max_group:
+        warnings.append(
+            _("%(total)s participants is more than %(method)s is meant for (at most %(max)s).")
+            % {"total": total, "method": name, "max": method.max_group}
+        )
+    for role, use in method.role_uses().items():
+        count = counts.get(role, 0)
+        if use == RoleUse.REQUIRED and count == 0:
+            warnings.append(
+                _("%(method)s is meant to include %(role)s, but none take part.")
+                % {"method": name, "role": role_label(ROLES, role).lower()}
+            )
+        elif use == RoleUse.NOT_INTENDED and count > 0:
+            warnings.append(
+                _("%(method)s is not meant for %(role)s, yet %(count)s take part.")
+                % {"method": name, "role": role_label(ROLES, role).lower(), "count": count}
+            )
+    return warnings
+
+
+def _session_problems(
+    organisation: Organisation,
+    method: DialogueMethod | None,
+    values: Mapping[str, Any],
+    counts: Mapping[str, Any],
+    steps_done: Sequence[int] | None,
+) -> list[tuple[str | None, str]]:
+    problems: list[tuple[str | None, str]] = []
+    if method is None:
+        problems.append(("method", _("Choose a dialogue method.")))
+    if not values["question"]:
+        problems.append(("question", _("Write down the question or theme of the conversation.")))
+    if values["held_on"] is None:
+        problems.append(("held_on", _("Give the date of the session.")))
+    _check_facility(organisation, values["facility"], problems)
+    unknown = set(counts) - set(ROLES)
+    if unknown:
+        raise TypeError(f"unknown roles {sorted(unknown)}")
+    for role, count in counts.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            problems.append((role, _("Give a number of participants, 0 or more.")))
+    if steps_done and method is not None:
+        numbers = {step.number for step in method.steps.all()}
+        if any(step not in numbers for step in steps_done):
+            problems.append(("steps_done", _("Tick only steps of this method.")))
+    return problems
+
+
+@transaction.atomic
+def plan_session(
+    *,
+    organisation: Organisation,
+    method: DialogueMethod,
+    held_on: dt.date,
+    question: str,
+    counts: Mapping[str, int] | None = None,
+    facility: Facility | None = None,
+    user: Any = None,
+) -> tuple[DialogueSession, list[str]]:
+    """Plan (or enter afterwards) a dialogue session; returns it with the warnings about its participants."""
+    counts = dict(counts or {})
+    values = {"question": question.strip(), "held_on": held_on, "facility": facility}
+    _refuse_if(_session_problems(organisation, method, values, counts, None))
+    session = DialogueSession.objects.create(
+        organisation=organisation, method=method, created_by=user, **values, **counts
+    )
+    return session, session_warnings(method, session.counts())
+
+
+@transaction.atomic
+def record_session(
+    session: DialogueSession,
+    *,
+    held_on: dt.date,
+    question: str,
+    counts: Mapping[str, int],
+    steps_done: Sequence[int] = (),
+    notes: str = "",
+    facility: Facility | None = None,
+) -> tuple[DialogueSession, list[str]]:
+    """Record how a session went: date, question, participants, the steps done, notes."""
+    session = DialogueSession.objects.select_for_update().select_related("method", "organisation").get(pk=session.pk)
+    counts = dict(counts)
+    values = {"question": question.strip(), "held_on": held_on, "facility": facility}
+    _refuse_if(_session_problems(session.organisation, session.method, values, counts, steps_done))
+    for name, value in {**values, **counts}.items():
+        setattr(session, name, value)
+    session.steps_done = sorted(set(steps_done))
+    session.notes = notes.strip()
+    session.save()
+    return session, session_warnings(session.method, session.counts())
+
+
+@transaction.atomic
+def add_outcome(session: DialogueSession, *, text: str, instrument: str = "", item: str = "") -> SessionOutcome:
+    """Add an outcome to a session, optionally linked to a VIE item or MIE theme."""
+    problems: list[tuple[str | None, str]] = []
+    text = text.strip()
+    if not text:
+        problems.append(("text", _("Write down the outcome.")))
+    _check_item(instrument, item, problems, required=False)
+    _refuse_if(problems)
+    return SessionOutcome.objects.create(session=session, text=text, instrument=instrument, item=item)

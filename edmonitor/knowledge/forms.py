@@ -1,0 +1,81 @@
+"""The search form and the filter form of the dialogue methods (both GET forms)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.knowledge.content import AIMS, ROLES
+from edmonitor.knowledge.models import Entry, label
+
+# The search can be narrowed to one part of the knowledge base: part -> entry kinds ("method": dialogue methods).
+PARTS: dict[str, tuple[object, tuple[str, ...]]] = {
+    "framework": (
+        _("Framework: concepts, core tasks, pillars, critical situations, key recommendations"),
+        ("concept", "core_task", "pillar", "critical_situation", "key_recommendation"),
+    ),
+    "curriculum": (
+        _("Basic curriculum and task areas"),
+        ("task_area", "task", "activity", "module", "learning_goal", "assignment"),
+    ),
+    "route": (_("Route into the profession"), ("route_step", "onboarding_tip")),
+    "live": (
+        _("Lessons from the LIVE evaluation"),
+        ("live_success_factor", "live_pitfall", "live_dilemma", "live_condition", "live_recommendation"),
+    ),
+    "methods": (_("Dialogue methods"), ("method",)),
+}
+
+
+class SearchForm(AccessibleFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search the knowledge base"), max_length=200, required=False)
+    part = forms.ChoiceField(
+        label=_("In"),
+        required=False,
+        choices=[("", _("everything"))] + [(key, text) for key, (text, _kinds) in PARTS.items()],
+    )
+
+    def kinds(self) -> list[str] | None:
+        part = self.cleaned_data.get("part")
+        return list(PARTS[part][1]) if part else None
+
+
+def _choices(labels: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(key, lazy(label, str)(labels, key)) for key in labels]
+
+
+class MethodFilterForm(AccessibleFormMixin, forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Who takes part"),
+        help_text=_("Only methods meant for all the groups you tick."),
+        required=False,
+        choices=_choices(ROLES),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    group_size = forms.IntegerField(
+        label=_("Number of people"),
+        help_text=_("Only methods that suit a group of this size."),
+        required=False,
+        min_value=1,
+        max_value=500,
+    )
+    aim = forms.ChoiceField(
+        label=_("Aim"),
+        required=False,
+        choices=[("", _("any"))] + _choices(AIMS),
+        widget=forms.RadioSelect,
+    )
+    core_task = forms.ModelChoiceField(
+        label=_("Supports core task"),
+        required=False,
+        queryset=Entry.objects.of_kind("core_task").filter(methods_for_task__isnull=False).distinct(),
+        empty_label=_("any"),
+    )
+    situation = forms.ModelChoiceField(
+        label=_("Helps with critical situation"),
+        required=False,
+        queryset=Entry.objects.of_kind("critical_situation"),
+        empty_label=_("any"),
+    )

@@ -1,0 +1,274 @@
+"""The framework of lived-experience expertise as data, the dialogue methods, and the search index.
+
+The content is written in edmonitor's own words; every row cites the seed
+document (:class:`Source`) and the section it is drawn from. It is loaded from
+the files in ``content/`` by ``manage.py load_knowledge`` (see
+:mod:`.services`) and may be edited by staff in the admin; a row edited there
+is marked ``locally_edited`` and a later load leaves it alone unless told to
+overwrite. Every change is kept in the history (django-simple-history).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES
+
+
+def label(labels: dict[str, tuple[str, str]], key: str) -> str:
+    """The Dutch or English label of a key in one of the content vocabularies, in the active language."""
+    nl, en = labels[key]
+    return en if (get_language() or "nl").startswith("en") else nl
+
+
+def _choices(labels: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(key, lazy(label, str)(labels, key)) for key in labels]
+
+
+class Bilingual(models.Model):
+    """Texts kept as ``<name>_nl`` and ``<name>_en`` fields; :meth:`text` picks the active language."""
+
+    class Meta:
+        abstract = True
+
+    def text(self, name: str) -> str:
+        english = (get_language() or "nl").startswith("en")
+        value: str = getattr(self, f"{name}_en") if english else ""
+        return value or getattr(self, f"{name}_nl")
+
+
+class Source(models.Model):
+    """A source document (one of the seeds) in a given edition."""
+
+    key = models.CharField(_("key"), max_length=8, unique=True)
+    file = models.CharField(_("file"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    edition = models.CharField(_("edition"), max_length=40)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.edition})"
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def of_kind(self, *kinds: str) -> EntryQuerySet:
+        return self.filter(kind__in=kinds)
+
+
+class Entry(Bilingual):
+    """One piece of framework content: a core task, a key recommendation, a curriculum module, a LIVE lesson…"""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=_choices(KINDS))
+    edition = models.CharField(
+        _("edition"), max_length=40, blank=True, help_text=_("For example 'BCP 2014' or 'BCP-E 2022'.")
+    )
+    audience = models.CharField(_("addressed to"), max_length=32, choices=_choices(AUDIENCES), blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("part of")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary_nl = models.TextField(_("summary (Dutch)"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    body_nl = models.TextField(_("text (Dutch)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="entries", verbose_name=_("source"))
+    section = models.CharField(_("section"), max_length=200)
+    related = models.ManyToManyField("self", symmetrical=False, blank=True, verbose_name=_("see also"))
+    locally_edited = models.BooleanField(
+        _("edited here"), default=False, help_text=_("Changed in the admin; a content load leaves it alone.")
+    )
+    history = HistoricalRecords(excluded_fields=["locally_edited"])
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "edition", "order", "slug"]
+        verbose_name = _("knowledge entry")
+        verbose_name_plural = _("knowledge entries")
+
+    def __str__(self) -> str:
+        return self.title_nl
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge_entry", args=[self.slug])
+
+    @property
+    def kind_label(self) -> str:
+        return label(KINDS, self.kind)
+
+    @property
+    def audience_label(self) -> str:
+        return label(AUDIENCES, self.audience) if self.audience else ""
+
+
+class RoleUse(models.TextChoices):
+    REQUIRED = "required", _("takes part")
+    WELCOME = "welcome", _("may take part")
+    NOT_INTENDED = "not_intended", _("not intended")
+
+
+class DialogueMethod(Bilingual):
+    """A dialogue method (004 §2) as structured data, filterable by participants, group size and aim."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    summary_nl = models.TextField(_("summary (Dutch)"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    purpose_nl = models.TextField(_("purpose (Dutch)"))
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    setup_nl = models.TextField(_("set-up (Dutch)"))
+    setup_en = models.TextField(_("set-up (English)"), blank=True)
+    participants_nl = models.TextField(_("participants (Dutch)"))
+    participants_en = models.TextField(_("participants (English)"), blank=True)
+    yields_nl = models.TextField(_("what it yields (Dutch)"))
+    yields_en = models.TextField(_("what it yields (English)"), blank=True)
+    strengths_nl = models.TextField(_("strengths (Dutch)"))
+    strengths_en = models.TextField(_("strengths (English)"), blank=True)
+    limitations_nl = models.TextField(_("limitations (Dutch)"))
+    limitations_en = models.TextField(_("limitations (English)"), blank=True)
+    questions_nl = models.TextField(_("typical questions (Dutch)"), blank=True, help_text=_("One per line."))
+    questions_en = models.TextField(_("typical questions (English)"), blank=True, help_text=_("One per line."))
+    role_clients = models.CharField(_("clients"), max_length=16, choices=RoleUse.choices)
+    role_relatives = models.CharField(_("relatives"), max_length=16, choices=RoleUse.choices)
+    role_experts = models.CharField(_("experts by experience"), max_length=16, choices=RoleUse.choices)
+    role_professionals = models.CharField(_("other professionals"), max_length=16, choices=RoleUse.choices)
+    role_managers = models.CharField(_("managers"), max_length=16, choices=RoleUse.choices)
+    role_board = models.CharField(_("board"), max_length=16, choices=RoleUse.choices)
+    min_group = models.PositiveSmallIntegerField(_("smallest group"), null=True, blank=True)
+    max_group = models.PositiveSmallIntegerField(_("largest group"), null=True, blank=True)
+    aim = models.CharField(_("aim"), max_length=16, choices=_choices(AIMS))
+    core_tasks = models.ManyToManyField(
+        Entry, blank=True, related_name="methods_for_task", verbose_name=_("core tasks it supports")
+    )
+    critical_situations = models.ManyToManyField(
+        Entry, blank=True, related_name="methods_for_situation", verbose_name=_("critical situations it helps with")
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="methods", verbose_name=_("source"))
+    section = models.CharField(_("section"), max_length=200)
+    locally_edited = models.BooleanField(
+        _("edited here"), default=False, help_text=_("Changed in the admin; a content load leaves it alone.")
+    )
+    history = HistoricalRecords(excluded_fields=["locally_edited"])
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("dialogue method")
+        verbose_name_plural = _("dialogue methods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_group__isnull=True)
+                | models.Q(max_group__isnull=True)
+                | models.Q(min_group__lte=models.F("max_group")),
+                name="dialogue_method_group_range",
+                violation_error_message=_("The smallest group is larger than the largest group."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_nl
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge_method", args=[self.slug])
+
+    def role_uses(self) -> dict[str, str]:
+        """Role key (see content.ROLES) -> RoleUse value."""
+        return {role: getattr(self, f"role_{role}") for role in ROLES}
+
+    def questions(self) -> list[str]:
+        return [line.strip() for line in self.text("questions").splitlines() if line.strip()]
+
+
+class MethodStep(Bilingual):
+    """One step of a dialogue method, in order; a dialogue session ticks them off as a checklist."""
+
+    method = models.ForeignKey(DialogueMethod, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text_nl = models.TextField(_("step (Dutch)"))
+    text_en = models.TextField(_("step (English)"), blank=True)
+
+    class Meta:
+        ordering = ["method", "number"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [models.UniqueConstraint(fields=["method", "number"], name="method_step_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text_nl[:60]}"
+
+
+class SuggestionLink(Bilingual):
+    """A reasoned link from a VIE item or MIE theme to advice or a dialogue method that addresses it."""
+
+    class Instrument(models.TextChoices):
+        VIE = "vie", "VIE"
+        MIE = "mie", "MIE"
+
+    instrument = models.CharField(_("instrument"), max_length=8, choices=Instrument.choices)
+    item = models.CharField(_("item or theme"), max_length=8)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="suggested_for")
+    method = models.ForeignKey(
+        DialogueMethod, on_delete=models.CASCADE, null=True, blank=True, related_name="suggested_for"
+    )
+    rationale_nl = models.TextField(_("why (Dutch)"))
+    rationale_en = models.TextField(_("why (English)"), blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="links", verbose_name=_("source"))
+    section = models.CharField(_("section"), max_length=200)
+
+    class Meta:
+        ordering = ["instrument", "item", "id"]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(entry__isnull=True, method__isnull=False)
+                | models.Q(entry__isnull=False, method__isnull=True),
+                name="suggestion_one_target",
+                violation_error_message=_("A suggestion points at either an entry or a dialogue method."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.item} → {self.target}"
+
+    @property
+    def target(self) -> Entry | DialogueMethod:
+        return self.entry or self.method  # type: ignore[return-value]
+
+
+class SearchDocument(models.Model):
+    """The search index: one row per entry or method and language, rebuilt by services.rebuild_index().
+
+    ``title`` and ``text`` hold the text without accents (so "casuistiek" finds
+    "casuïstiek"); on PostgreSQL they are searched with the Dutch (or English)
+    text search configuration, on SQLite through ``stems``, the Snowball stems
+    of the same words, separated by spaces.
+    """
+
+    language = models.CharField(max_length=2)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    method = models.ForeignKey(DialogueMethod, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=32)
+    title = models.TextField()
+    text = models.TextField()
+    title_stems = models.TextField()
+    stems = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["language", "kind"], name="search_language_kind")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,29 @@
+"""Template filters of the knowledge base: bilingual fields and plain-text prose."""
+
+from django import template
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def text(obj, name):
+    """``{{ entry|text:"summary" }}``: the field in the active language (Dutch where not translated)."""
+    return obj.text(name) if obj is not None else ""
+
+
+@register.filter
+def prose(value: str) -> SafeString:
+    """Plain text as HTML: blank lines separate paragraphs; lines starting with "- " become a list."""
+    parts = []
+    for block in (b.strip() for b in str(value).split("\n\n")):
+        if not block:
+            continue
+        lines = block.splitlines()
+        if all(line.lstrip().startswith("- ") for line in lines):
+            items = format_html_join("", "<li>{}</li>", ((line.lstrip()[2:],) for line in lines))
+            parts.append(f"<ul>{items}</ul>")
+        else:
+            parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    return mark_safe("".join(parts))  # every piece of text was escaped above

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The national-scale benchmark (bench/README.md): set up, generate the data set (cached per
+# seed and scale in var/bench/), measure on SQLite or PostgreSQL, write bench/results/.
+#   scripts/bench.sh [--scale 1.0] [--db sqlite|postgresql] [--seed 42] [--load-seconds 60] ...
+# PostgreSQL: a private cluster from scripts/ensure-postgres.sh on port $EDMONITOR_PG_PORT
+# (default here 54351, so the benchmark never touches the test suite's server on 54329).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+unset DATABASE_URL
+for arg in "$@"; do
+  if [ "$arg" = "postgresql" ] || [ "$arg" = "--db=postgresql" ]; then
+    export EDMONITOR_PG_PORT=${EDMONITOR_PG_PORT:-54351}
+    BENCH_PG_URL=$(scripts/ensure-postgres.sh)
+    export BENCH_PG_URL
+  fi
+done
+exec .venv/bin/python -m bench.run "$@"
