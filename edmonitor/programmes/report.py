@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from edmonitor.instruments.cohort import CohortError, CohortResult, CohortRow, compare_cohort
 from edmonitor.instruments.definition import Instrument
 from edmonitor.measurements.live import LIVE_PROGRAMME, check_live
-from edmonitor.measurements.models import Measurement
+from edmonitor.measurements.models import ItemResponse, Measurement
 from edmonitor.organisations.permissions import may_name
 from edmonitor.reports import charts
 
@@ -45,11 +45,24 @@ class ProgrammeReport:
     problems: list[str] = field(default_factory=list)
 
 
-def _row(instrument: Instrument, label: str, measurement: Measurement) -> CohortRow:
-    responses = list(measurement.responses.all())
-    items = {r.item_id: r.score for r in responses if r.score is not None}
+Answer = tuple[str, int | None, str]  # item id, score, goal code
+
+
+def _answers(measurements: list[Measurement]) -> dict[int, list[Answer]]:
+    """The answers of these measurements in one query, as plain tuples: a national programme has
+    20,000 of them, and building a model instance for each took most of the report's time
+    (bench/README.md)."""
+    found: dict[int, list[Answer]] = {m.pk: [] for m in measurements}
+    rows = ItemResponse.objects.filter(measurement__in=[m.pk for m in measurements]).order_by("measurement", "id")
+    for measurement_id, item_id, score, goal_code in rows.values_list("measurement", "item_id", "score", "goal_code"):
+        found[measurement_id].append((item_id, score, goal_code))
+    return found
+
+
+def _row(instrument: Instrument, label: str, answers: list[Answer]) -> CohortRow:
+    items = {item_id: score for item_id, score, _code in answers if score is not None}
     goal_ids = {item.id: item.goal_id for item in instrument.items}
-    goals = {goal_ids[r.item_id]: r.goal_code for r in responses if r.goal_code and r.item_id in goal_ids}
+    goals = {goal_ids[item_id]: code for item_id, _score, code in answers if code and item_id in goal_ids}
     return CohortRow.from_items(instrument, label, items, goals)
 
 
@@ -58,12 +71,7 @@ def programme_report(programme: Programme, user: Any) -> ProgrammeReport:
         programme.participations.select_related("organisation", "baseline", "followup")
         # The instrument version is prefetched, not joined: joined, its JSON definition was decoded
         # once per measurement, half the time of a national programme's report (bench/README.md).
-        .prefetch_related(
-            "baseline__responses",
-            "followup__responses",
-            "baseline__instrument_version",
-            "followup__instrument_version",
-        )
+        .prefetch_related("baseline__instrument_version", "followup__instrument_version")
         .order_by("pk")
     )
     member_of = set()
@@ -83,8 +91,9 @@ def programme_report(programme: Programme, user: Any) -> ProgrammeReport:
         return report
     instrument = complete[0].participation.baseline.instrument  # type: ignore[union-attr]
     report.instrument = instrument
-    baseline = [_row(instrument, p.label, p.participation.baseline) for p in complete]  # type: ignore[arg-type]
-    followup = [_row(instrument, p.label, p.participation.followup) for p in complete]  # type: ignore[arg-type]
+    answers = _answers([m for p in complete for m in (p.participation.baseline, p.participation.followup)])  # type: ignore[misc]
+    baseline = [_row(instrument, p.label, answers[p.participation.baseline_id]) for p in complete]  # type: ignore[index]
+    followup = [_row(instrument, p.label, answers[p.participation.followup_id]) for p in complete]  # type: ignore[index]
     try:
         result = compare_cohort(instrument, baseline, followup)
     except CohortError as error:

@@ -8,10 +8,13 @@ from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.urls import reverse
 
 from edmonitor.knowledge.content import ContentError, read_content
 from edmonitor.knowledge.models import DialogueMethod, Entry, SearchDocument, SuggestionLink
+from edmonitor.knowledge.search import search
 from edmonitor.knowledge.services import load
+from edmonitor.testing import BaseTestCase
 
 from .test_search import FILES, entry
 
@@ -94,3 +97,24 @@ class CommandTests(TestCase):
                 call_command("load_knowledge", stdout=StringIO())
         self.assertIn("x.json entries[1] (b): 'kind' must be one of", str(refused.exception))
         self.assertFalse(Entry.objects.exists())
+
+
+class AdminEditTests(BaseTestCase):
+    def test_a_staff_edit_in_the_admin_is_marked_kept_by_a_load_and_found_by_search(self):
+        load(read_content(FILES))
+        entry = Entry.objects.get(slug="stigma")
+        self.client.force_login(self.carol)  # staff
+        url = reverse("admin:knowledge_entry_change", args=[entry.pk])
+        form = self.client.get(url).context["adminform"].form
+        data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+        data["related"] = []
+        data["summary_nl"] = "Over zelfstigma en kwartiermaken in de wijk."
+        response = self.client.post(url, data)
+        self.assertEqual(
+            response.status_code, 302, getattr(response, "context", None) and response.context["adminform"].form.errors
+        )
+        entry.refresh_from_db()
+        self.assertTrue(entry.locally_edited)
+        self.assertEqual([hit.obj.slug for hit in search("kwartiermaken")], ["stigma"])
+        self.assertEqual(load(read_content(FILES)).kept_local, ["stigma"])
+        self.assertEqual(entry.history.count(), 2)  # loaded, then edited
