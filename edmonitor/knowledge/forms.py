@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin
 from edmonitor.knowledge.content import AIMS, ROLES
-from edmonitor.knowledge.models import Entry, label
+from edmonitor.knowledge.models import Entry, choices
 
 # The search can be narrowed to one part of the knowledge base: part -> entry kinds ("method": dialogue methods).
 PARTS: dict[str, tuple[object, tuple[str, ...]]] = {
@@ -42,16 +41,12 @@ class SearchForm(AccessibleFormMixin, forms.Form):
         return list(PARTS[part][1]) if part else None
 
 
-def _choices(labels: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(key, lazy(label, str)(labels, key)) for key in labels]
-
-
 class MethodFilterForm(AccessibleFormMixin, forms.Form):
     present = forms.MultipleChoiceField(
         label=_("Who takes part"),
         help_text=_("Only methods meant for all the groups you tick."),
         required=False,
-        choices=_choices(ROLES),
+        choices=choices(ROLES),
         widget=forms.CheckboxSelectMultiple,
     )
     group_size = forms.IntegerField(
@@ -64,7 +59,7 @@ class MethodFilterForm(AccessibleFormMixin, forms.Form):
     aim = forms.ChoiceField(
         label=_("Aim"),
         required=False,
-        choices=[("", _("any"))] + _choices(AIMS),
+        choices=[("", _("any"))] + choices(AIMS),
         widget=forms.RadioSelect,
     )
     core_task = forms.ModelChoiceField(

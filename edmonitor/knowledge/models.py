@@ -26,7 +26,8 @@ def label(labels: dict[str, tuple[str, str]], key: str) -> str:
     return en if (get_language() or "nl").startswith("en") else nl
 
 
-def _choices(labels: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+def choices(labels: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """Form and model choices from one of the content vocabularies, labelled in the active language."""
     return [(key, lazy(label, str)(labels, key)) for key in labels]
 
 
@@ -68,11 +69,11 @@ class Entry(Bilingual):
     """One piece of framework content: a core task, a key recommendation, a curriculum module, a LIVE lesson…"""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=_choices(KINDS))
+    kind = models.CharField(_("kind"), max_length=32, choices=choices(KINDS))
     edition = models.CharField(
         _("edition"), max_length=40, blank=True, help_text=_("For example 'BCP 2014' or 'BCP-E 2022'.")
     )
-    audience = models.CharField(_("addressed to"), max_length=32, choices=_choices(AUDIENCES), blank=True)
+    audience = models.CharField(_("addressed to"), max_length=32, choices=choices(AUDIENCES), blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("part of")
     )
@@ -150,7 +151,7 @@ class DialogueMethod(Bilingual):
     role_board = models.CharField(_("board"), max_length=16, choices=RoleUse.choices)
     min_group = models.PositiveSmallIntegerField(_("smallest group"), null=True, blank=True)
     max_group = models.PositiveSmallIntegerField(_("largest group"), null=True, blank=True)
-    aim = models.CharField(_("aim"), max_length=16, choices=_choices(AIMS))
+    aim = models.CharField(_("aim"), max_length=16, choices=choices(AIMS))
     core_tasks = models.ManyToManyField(
         Entry, blank=True, related_name="methods_for_task", verbose_name=_("core tasks it supports")
     )
