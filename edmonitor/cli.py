@@ -47,14 +47,14 @@ EXIT_BAD_INPUT = 2
 
 def _row_json(row: ScoredRow) -> dict[str, object]:
     r = row.result
-    return {
+    return {  # the result's own dicts and tuple: json writes them as they are, no copies needed
         "organisation": row.organisation,
-        "items": dict(r.items),
-        "derived": list(r.derived),
+        "items": r.items,
+        "derived": r.derived,
         "total": None if r.total is None else float(r.total),
         "level": r.level,
-        "goals": dict(r.goals),
-        "warnings": [w.text() for w in r.warnings],
+        "goals": r.goals,
+        "warnings": [w.text() for w in r.warnings] if r.warnings else [],
     }
 
 

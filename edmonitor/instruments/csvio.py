@@ -111,7 +111,7 @@ def records(reader: Any, header: list[str], problems: list[RowProblem]) -> Itera
     try:
         for cells in reader:
             row = reader.line_num
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             if len(cells) != len(header):
                 message = gettext_noop("This row has %(found)s fields; the header has %(expected)s.")

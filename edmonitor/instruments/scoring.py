@@ -124,15 +124,17 @@ def size_class(instrument: Instrument, clients: Decimal) -> str:
     raise ValueError("size classes do not cover every number of clients")
 
 
-_THRESHOLDS: dict[tuple[str, ...], tuple[Fraction, ...]] = {}
+_THRESHOLDS: dict[int, tuple[list[Any], tuple[Fraction, ...]]] = {}
 
 
 def _band(value: Fraction, thresholds: list[Any]) -> int:
     """Score 1 plus the number of thresholds the value exceeds (upper bounds inclusive)."""
-    key = tuple(str(t) for t in thresholds)
-    exact = _THRESHOLDS.get(key)
-    if exact is None:
-        exact = _THRESHOLDS[key] = tuple(Fraction(Decimal(t)) for t in key)
+    cached = _THRESHOLDS.get(id(thresholds))
+    if cached is not None and cached[0] is thresholds:
+        exact = cached[1]
+    else:  # the definition's own list, converted once (kept with it so the id cannot be reused)
+        exact = tuple(Fraction(Decimal(str(t))) for t in thresholds)
+        _THRESHOLDS[id(thresholds)] = (thresholds, exact)
     # value > t compared in integers (denominators are positive): Fraction's own comparison is slow
     n, d = value.numerator, value.denominator
     return 1 + sum(1 for t in exact if n * t.denominator > t.numerator * d)
@@ -445,19 +447,27 @@ def parse_record(
     problems: list[Problem] = []
     plan = _plan(instrument)
 
+    get = raw.get
+
     def value(name: str) -> str | None:
-        v = raw.get(name)
-        if v is None:
+        v = get(name)
+        if not v:  # absent or empty: most cells of a file, checked first because it is cheap
             return None
         v = v.strip()
         return v or None
 
     direct: dict[str, int] = {}
+    scores, codes = plan.scores, plan.codes
     for item, name, _goal in plan.fields:
+        cell = get(name)
+        known = scores.get(cell) if cell else None  # the common case: "1" to "5" as written
+        if known is not None:
+            direct[item.id] = known
+            continue
         text = value(name)
         if text is None:
             continue
-        known = plan.scores.get(text)  # the common case: "1" to "5" as written
+        known = scores.get(text)
         if known is not None:
             direct[item.id] = known
             continue
@@ -474,10 +484,13 @@ def parse_record(
             continue
         direct[item.id] = int(text)
 
-    codes = plan.codes
     goals: dict[str, str] = {}
     for item, _score_field, goal_field in plan.fields:
         if goal_field is None:
+            continue
+        cell = get(goal_field)
+        if cell in codes:  # the common case: "A" to "D" as written
+            goals[item.goal_id] = cell
             continue
         name = goal_field
         text = value(name)
