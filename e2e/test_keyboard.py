@@ -6,6 +6,8 @@ where the focus is (an outline or a box shadow).
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from .conftest import Server
@@ -77,3 +79,19 @@ def test_keyboard_only_log_in_and_reach_a_measurement(page: Page, server: Server
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Vragenlijst Implementatie Ervaringsdeskundigheid (VIE): meting 2026, 20 maart 2026"
     )
+
+
+def test_keyboard_only_search_the_knowledge_base_and_open_a_result(open_as, server: Server) -> None:
+    page = open_as("lezer")
+    page.goto(server.path("/kennisbank/"))
+    skip_to_content(page)
+    tab_to(page, "Zoeken in de kennisbank")
+    page.keyboard.type("kampvuurgesprekken")  # a plural: found by its stem
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(r"^\d+ resulta\w+ voor “kampvuurgesprekken”$"))
+    ).to_be_visible()
+    skip_to_content(page)
+    tab_to(page, "Kampvuurgesprek")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kampvuurgesprek")
