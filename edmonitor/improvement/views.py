@@ -9,6 +9,7 @@ possible only until the goal is judged; after that it is a record). The rules li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -353,32 +354,45 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("methode"):
         initial["method"] = DialogueMethod.objects.filter(slug=request.GET["methode"]).first()
     form = SessionForm(request.POST or None, organisation=organisation, initial=initial)
-    has_methods = DialogueMethod.objects.exists()
+
+    def save(data: dict[str, Any]) -> tuple[DialogueSession, list[str]]:
+        return services.plan_session(
+            organisation=organisation,
+            method=data["method"],
+            held_on=data["held_on"],
+            question=data["question"],
+            counts=form.counts(),
+            facility=data.get("facility"),
+            user=request.user,
+        )
+
+    return _session_form(
+        request, organisation, form, save, _("The dialogue session has been saved."),
+        session=None, has_methods=DialogueMethod.objects.exists(),
+    )  # fmt: skip
+
+
+def _session_form(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: SessionForm,
+    save: Callable[[dict[str, Any]], tuple[DialogueSession, list[str]]],
+    done: str,
+    **context: Any,
+) -> HttpResponse:
+    """Planning and recording a session alike: save a valid form (warnings shown, never blocking), else show it."""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            session, warnings = services.plan_session(
-                organisation=organisation,
-                method=data["method"],
-                held_on=data["held_on"],
-                question=data["question"],
-                counts=form.counts(),
-                facility=data.get("facility"),
-                user=request.user,
-            )
+            session, warnings = save(form.cleaned_data)
         except services.ImprovementRefused as refused:
             show_refusal(form, refused)
         else:
-            messages.success(request, _("The dialogue session has been saved."))
+            messages.success(request, done)
             _warn(request, warnings)
             return redirect("session", pk=organisation.pk, session_pk=session.pk)
     if request.method == "POST":
         messages.error(request, _("The session has not been saved: please correct the marked fields."))
-    return render(
-        request,
-        "improvement/session_form.html",
-        _context(request, organisation, form=form, session=None, has_methods=has_methods),
-    )
+    return render(request, "improvement/session_form.html", _context(request, organisation, form=form, **context))
 
 
 def _role_rows(session: DialogueSession) -> list[dict[str, Any]]:
@@ -427,30 +441,20 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
         **session.counts(),
     }
     form = SessionForm(request.POST or None, organisation=organisation, method=session.method, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _session_saved, warnings = services.record_session(
-                session,
-                held_on=data["held_on"],
-                question=data["question"],
-                counts=form.counts(),
-                steps_done=data.get("steps_done") or [],
-                notes=data.get("notes", ""),
-                facility=data.get("facility"),
-            )
-        except services.ImprovementRefused as refused:
-            show_refusal(form, refused)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            _warn(request, warnings)
-            return redirect("session", pk=organisation.pk, session_pk=session.pk)
-    if request.method == "POST":
-        messages.error(request, _("The session has not been saved: please correct the marked fields."))
-    return render(
-        request,
-        "improvement/session_form.html",
-        _context(request, organisation, form=form, session=session, has_methods=True),
+
+    def save(data: dict[str, Any]) -> tuple[DialogueSession, list[str]]:
+        return services.record_session(
+            session,
+            held_on=data["held_on"],
+            question=data["question"],
+            counts=form.counts(),
+            steps_done=data.get("steps_done") or [],
+            notes=data.get("notes", ""),
+            facility=data.get("facility"),
+        )
+
+    return _session_form(
+        request, organisation, form, save, _("The changes have been saved."), session=session, has_methods=True
     )
 
 
