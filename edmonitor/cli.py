@@ -30,6 +30,7 @@ from edmonitor.instruments.audit import (
     compare_audit,
     read_audits,
 )
+from edmonitor.instruments.batch import score_file_json
 from edmonitor.instruments.cohort import (
     CohortError,
     CohortResult,
@@ -43,19 +44,6 @@ from edmonitor.instruments.csvio import InvalidFile, ScoredRow, read_measurement
 from edmonitor.instruments.definition import AuditInstrument, Instrument, latest_audit_version, latest_version
 
 EXIT_BAD_INPUT = 2
-
-
-def _row_json(row: ScoredRow) -> dict[str, object]:
-    r = row.result
-    return {  # the result's own dicts and tuple: json writes them as they are, no copies needed
-        "organisation": row.organisation,
-        "items": r.items,
-        "derived": r.derived,
-        "total": None if r.total is None else float(r.total),
-        "level": r.level,
-        "goals": r.goals,
-        "warnings": [w.text() for w in r.warnings] if r.warnings else [],
-    }
 
 
 def _table(instrument: Instrument, rows: list[ScoredRow]) -> str:
@@ -154,18 +142,16 @@ def score_command(args: argparse.Namespace) -> int:
     if data is None:
         return EXIT_BAD_INPUT
     try:
-        rows = read_measurements(instrument, data)
+        if args.format == "json":
+            # Written row by row by the batch scorer: the same engine and the same bytes as
+            # json.dumps of every scored row, without building objects per row (bench/README.md).
+            sys.stdout.write("[" + ", ".join(score_file_json(instrument, data)) + "]\n")
+        else:
+            print(_table(instrument, read_measurements(instrument, data)))
     except InvalidFile as exc:
         for problem in exc.problems:
             print(f"{args.input}: {problem.text()}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.format == "json":
-        # One compact JSON array in one call to json's C encoder: an indented dump goes through its
-        # pure-Python encoder, and one call per row pays the encoder's set-up 100,000 times on a
-        # national file; both took as long as the scoring itself (bench/README.md).
-        sys.stdout.write(json.dumps([_row_json(r) for r in rows], ensure_ascii=False) + "\n")
-    else:
-        print(_table(instrument, rows))
     return 0
 
 

@@ -111,16 +111,40 @@ def records(reader: Any, header: list[str], problems: list[RowProblem]) -> Itera
     try:
         for cells in reader:
             row = reader.line_num
-            if not "".join(cells).strip():
-                continue
-            if len(cells) != len(header):
-                message = gettext_noop("This row has %(found)s fields; the header has %(expected)s.")
-                problems.append(RowProblem(row, Problem.of(None, message, found=len(cells), expected=len(header))))
-                continue
-            yield row, dict(zip(header, cells, strict=True))
+            if usable(header, row, cells, problems):
+                yield row, dict(zip(header, cells, strict=True))
     except csv.Error as exc:
-        message = gettext_noop("The file is not valid CSV: %(error)s")
-        problems.append(RowProblem(reader.line_num, Problem.of(None, message, error=str(exc))))
+        csv_error(reader, exc, problems)
+
+
+def usable(header: list[str], row: int, cells: list[str], problems: list[RowProblem]) -> bool:
+    """Whether a data row is to be read: blank rows are skipped, a ragged row is a problem."""
+    if not "".join(cells).strip():
+        return False
+    if len(cells) != len(header):
+        message = gettext_noop("This row has %(found)s fields; the header has %(expected)s.")
+        problems.append(RowProblem(row, Problem.of(None, message, found=len(cells), expected=len(header))))
+        return False
+    return True
+
+
+def csv_error(reader: Any, exc: csv.Error, problems: list[RowProblem]) -> None:
+    """The problem for a file the CSV reader cannot read on (it stops there)."""
+    message = gettext_noop("The file is not valid CSV: %(error)s")
+    problems.append(RowProblem(reader.line_num, Problem.of(None, message, error=str(exc))))
+
+
+def no_rows(problems: list[RowProblem]) -> None:
+    """The problem for a file with a header and no data rows."""
+    problems.append(RowProblem(2, Problem.of(None, gettext_noop("The file has a header but no data rows."))))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A ``measured_on`` cell (already stripped) as a date; None when it is not YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def read_measurements(
@@ -132,10 +156,6 @@ def read_measurements(
     regard to case or surrounding spaces). ``require_date``: every row needs ``measured_on``.
     """
     problems: list[RowProblem] = []
-
-    def fail(row: int, field: str | None, message: str, **params: object) -> None:
-        problems.append(RowProblem(row, Problem.of(field, message, **params)))
-
     reader, header = open_csv(data, allowed_columns(instrument), problems)
     rows: list[ScoredRow] = []
     for row, record in records(reader, header, problems):
@@ -143,7 +163,7 @@ def read_measurements(
         if scored is not None:
             rows.append(scored)
     if not rows and not problems:
-        fail(2, None, gettext_noop("The file has a header but no data rows."))
+        no_rows(problems)
     if problems:
         raise InvalidFile(problems)
     return rows
@@ -171,9 +191,8 @@ def _read_row(
     if require_date and not date_text:
         problems.append(RowProblem(row, Problem.of("measured_on", gettext_noop("The date is missing."))))
     if date_text:
-        try:
-            measured_on = dt.date.fromisoformat(date_text)
-        except ValueError:
+        measured_on = parse_date(date_text)
+        if measured_on is None:
             problems.append(
                 RowProblem(
                     row,

@@ -127,17 +127,27 @@ def size_class(instrument: Instrument, clients: Decimal) -> str:
 _THRESHOLDS: dict[int, tuple[list[Any], tuple[Fraction, ...]]] = {}
 
 
-def _band(value: Fraction, thresholds: list[Any]) -> int:
-    """Score 1 plus the number of thresholds the value exceeds (upper bounds inclusive)."""
+def _exact(value: Decimal | Fraction | int) -> tuple[int, int]:
+    """A number as (numerator, positive denominator), exactly."""
+    return value.as_integer_ratio()
+
+
+def _band(n: int, d: int, thresholds: list[Any]) -> int:
+    """Score 1 plus the number of thresholds the value n/d (d > 0) exceeds (upper bounds inclusive).
+
+    In integers throughout: ``Fraction`` objects cost more than the rest of scoring a row.
+    """
     cached = _THRESHOLDS.get(id(thresholds))
     if cached is not None and cached[0] is thresholds:
         exact = cached[1]
     else:  # the definition's own list, converted once (kept with it so the id cannot be reused)
         exact = tuple(Fraction(Decimal(str(t))) for t in thresholds)
         _THRESHOLDS[id(thresholds)] = (thresholds, exact)
-    # value > t compared in integers (denominators are positive): Fraction's own comparison is slow
-    n, d = value.numerator, value.denominator
-    return 1 + sum(1 for t in exact if n * t.denominator > t.numerator * d)
+    score = 1
+    for t in exact:  # n/d > t  <=>  n * t.denominator > t.numerator * d, both denominators being positive
+        if n * t.denominator > t.numerator * d:
+            score += 1
+    return score
 
 
 # --------------------------------------------------------------------------- derivation rules
@@ -176,26 +186,29 @@ def _fte_per_thousand(instrument: Instrument, item: Item, params: dict[str, Any]
                 item=item.id,
             )
         ]
+    # The experts' fte as ed_n / ed_d and the staff as st_n / st_d, all positive but ed_n.
     if fte is not None:
-        ed, ed_field = Fraction(fte), fte_fact
+        (ed_n, ed_d), ed_field = _exact(fte), fte_fact
     else:
         assert hours is not None
-        ed, ed_field = Fraction(hours) / Fraction(params["hours_per_fte"]), hours_fact
-    if ed > Fraction(staff):
+        (h_n, h_d), (p_n, p_d) = _exact(hours), _exact(Fraction(params["hours_per_fte"]))
+        (ed_n, ed_d), ed_field = (h_n * p_d, h_d * p_n), hours_fact  # hours / hours per fte
+    st_n, st_d = _exact(staff)
+    if ed_n * st_d > st_n * ed_d:
         return None, [
             Problem.of(
                 ed_field,
                 gettext_noop("The experts' fte (%(ed)s) cannot exceed the total staff fte (%(staff)s)."),
-                ed=_fmt(ed),
+                ed=_fmt(Fraction(ed_n, ed_d)),
                 staff=_fmt(Fraction(staff)),
             )
         ]
-    ratio = ed / Fraction(staff) * 1000
-    return _band(ratio, params["thresholds"]), []
+    # experts per thousand staff: (ed_n / ed_d) / (st_n / st_d) * 1000
+    return _band(ed_n * st_d * 1000, ed_d * st_n, params["thresholds"]), []
 
 
 def _count(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
-    return _band(Fraction(inp.facts[params["input"]]), params["thresholds"]), []
+    return _band(*_exact(inp.facts[params["input"]]), params["thresholds"]), []
 
 
 def _count_by_size(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
@@ -212,7 +225,7 @@ def _count_by_size(instrument: Instrument, item: Item, params: dict[str, Any], i
             )
         ]
     thresholds = params["thresholds"][size_class(instrument, clients)]
-    return _band(Fraction(inp.facts[params["input"]]), thresholds), []
+    return _band(*_exact(inp.facts[params["input"]]), thresholds), []
 
 
 def _criteria_count(instrument: Instrument, item: Item, params: dict[str, Any], inp: MeasurementInput) -> RuleResult:
@@ -240,11 +253,11 @@ def _criteria_count(instrument: Instrument, item: Item, params: dict[str, Any], 
                     ticked=len(ticked),
                 )
             ]
-        met = Fraction(len(ticked))
+        met = _exact(len(ticked))
     else:
         assert stated is not None
-        met = Fraction(stated)
-    return _band(met, params["thresholds"]), []
+        met = _exact(stated)
+    return _band(*met, params["thresholds"]), []
 
 
 RULES: dict[str, Rule] = {
@@ -253,6 +266,24 @@ RULES: dict[str, Rule] = {
     "count_by_size": _count_by_size,
     "criteria_count": _criteria_count,
 }
+
+# The facts each rule reads. With the item's own trigger facts (``derivation.facts``, read by
+# :func:`has_facts`) they are everything a derived score depends on, apart from the criteria
+# ticked on the web form (a file has none): what lets :mod:`.batch` remember derived scores.
+RULE_INPUTS: dict[str, Callable[[Instrument, dict[str, Any]], tuple[str | None, ...]]] = {
+    "fte_per_thousand": lambda instrument, p: (p["fte_fact"], p["hours_fact"], p["staff_fact"]),
+    "count": lambda instrument, p: (p["input"],),
+    "count_by_size": lambda instrument, p: (p["input"], instrument.size_fact),
+    "criteria_count": lambda instrument, p: (p["input"],),
+}
+
+
+def derivation_inputs(instrument: Instrument, item: Item) -> tuple[str, ...]:
+    """Every fact whose value decides whether and how ``item`` is derived, in a fixed order, each once."""
+    assert item.derivation is not None
+    read = RULE_INPUTS[item.derivation.rule](instrument, item.derivation.params)
+    names = [*item.derivation.facts, *(name for name in read if name is not None)]
+    return tuple(dict.fromkeys(names))
 
 
 def _fmt(value: Fraction) -> str:
@@ -320,41 +351,9 @@ def score(instrument: Instrument, inp: MeasurementInput) -> tuple[ScoreResult | 
     if errors:
         return None, _unique(errors)
 
-    total, mean = total_of(instrument, items)
-    level = level_for(instrument, total)
-    warnings: list[Problem] = []
-    if not items:
-        warnings.append(Problem.of(None, gettext_noop("No item is scored, so there is no total.")))
-    elif len(items) < len(instrument.items):
-        warnings.append(
-            Problem.of(
-                None,
-                gettext_noop("Only %(present)s of the %(count)s items are scored; the total is their mean."),
-                present=len(items),
-                count=len(instrument.items),
-            )
-        )
-    if inp.printed_total is not None and inp.printed_total != total:
-        warnings.append(
-            Problem.of(
-                "printed_total",
-                gettext_noop("Printed total %(printed)s differs from the total %(computed)s computed from the items."),
-                printed=str(inp.printed_total),
-                computed="—" if total is None else str(total),
-            )
-        )
-    level_code = level.code if level else None
-    if inp.printed_level is not None and inp.printed_level.strip().lower() != (level_code or ""):
-        warnings.append(
-            Problem.of(
-                "printed_level",
-                gettext_noop(
-                    "Printed level '%(printed)s' differs from the level '%(computed)s' computed from the items."
-                ),
-                printed=inp.printed_level,
-                computed=level_code or "—",
-            )
-        )
+    total, mean, level_code, warnings = summary(
+        instrument, sum(items.values()), len(items), inp.printed_total, inp.printed_level
+    )
     goals = {item.goal_id: inp.goals[item.goal_id] for item in instrument.items if item.goal_id in inp.goals}
     return (
         ScoreResult(
@@ -364,10 +363,65 @@ def score(instrument: Instrument, inp: MeasurementInput) -> tuple[ScoreResult | 
             mean=mean,
             level=level_code,
             goals=goals,
-            warnings=tuple(warnings),
+            warnings=warnings,
         ),
         [],
     )
+
+
+def summary(
+    instrument: Instrument,
+    score_sum: int,
+    count: int,
+    printed_total: Decimal | None = None,
+    printed_level: str | None = None,
+) -> tuple[Decimal | None, Fraction | None, str | None, tuple[Problem, ...]]:
+    """Total, exact mean, level code and warnings of ``count`` item scores adding up to ``score_sum``.
+
+    Everything after the item scores depends on their sum and number only, so a caller scoring
+    many rows may remember the answer per (sum, count) (see :mod:`.batch`).
+    """
+    if count:
+        mean: Fraction | None = Fraction(score_sum, count)
+        assert mean is not None
+        total: Decimal | None = round_half_up(mean, instrument.decimals)
+    else:
+        mean = total = None
+    level = level_for(instrument, total)
+    warnings: list[Problem] = []
+    if not count:
+        warnings.append(Problem.of(None, gettext_noop("No item is scored, so there is no total.")))
+    elif count < len(instrument.items):
+        warnings.append(
+            Problem.of(
+                None,
+                gettext_noop("Only %(present)s of the %(count)s items are scored; the total is their mean."),
+                present=count,
+                count=len(instrument.items),
+            )
+        )
+    if printed_total is not None and printed_total != total:
+        warnings.append(
+            Problem.of(
+                "printed_total",
+                gettext_noop("Printed total %(printed)s differs from the total %(computed)s computed from the items."),
+                printed=str(printed_total),
+                computed="—" if total is None else str(total),
+            )
+        )
+    level_code = level.code if level else None
+    if printed_level is not None and printed_level.strip().lower() != (level_code or ""):
+        warnings.append(
+            Problem.of(
+                "printed_level",
+                gettext_noop(
+                    "Printed level '%(printed)s' differs from the level '%(computed)s' computed from the items."
+                ),
+                printed=printed_level,
+                computed=level_code or "—",
+            )
+        )
+    return total, mean, level_code, tuple(warnings)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
