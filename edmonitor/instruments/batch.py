@@ -50,7 +50,7 @@ from .scoring import (
     derivation_inputs,
     derive,
     has_facts,
-    parse_record,
+    parse_fact,
     summary,
 )
 
@@ -175,10 +175,13 @@ def row_scorer(instrument: Instrument, header: list[str]) -> Callable[[list[str]
     dates: set[str] = {""}
     derived_lists: dict[tuple[str, ...], str] = {(): "[]"}
 
+    facts_by_id = {fact.id: fact for fact in instrument.facts}
+
     def fact(fact_id: str, text: str) -> tuple[bool, Any]:
         """(valid?, value or None when not given) of one fact cell, as the engine parses it."""
-        inp, problems = parse_record(instrument, {fact_id: text})
-        known = parsed_facts[fact_id][text] = (not problems, inp.facts.get(fact_id))
+        stripped = text.strip()  # as parse_record reads a cell: stripped, and empty is not given
+        number, problem = parse_fact(facts_by_id[fact_id], stripped) if stripped else (None, None)
+        known = parsed_facts[fact_id][text] = (problem is None, number)
         return known
 
     fact_columns = list(zip(fact_ids, [parsed_facts[fact_id] for fact_id in fact_ids], strict=True))

@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from .definition import Instrument, Item, Level
+from .definition import Fact, Instrument, Item, Level
 
 
 def gettext_noop(message: str) -> str:
@@ -488,6 +488,30 @@ def record_fields(instrument: Instrument) -> list[str]:
     return names
 
 
+def parse_fact(fact: Fact, text: str) -> tuple[Decimal | None, Problem | None]:
+    """One fact's cell, already stripped and not empty: (its value, None) or (None, the problem)."""
+    number = parse_decimal(text)
+    if number is None:
+        return None, Problem.of(fact.id, gettext_noop("'%(value)s' is not a number."), value=text)
+    if fact.kind == "integer" and number != number.to_integral_value():
+        return None, Problem.of(fact.id, gettext_noop("'%(value)s' must be a whole number."), value=text)
+    if number < fact.minimum:
+        return None, Problem.of(
+            fact.id,
+            gettext_noop("%(value)s is too small: the minimum is %(min)s."),
+            value=text,
+            min=_fmt(fact.minimum),
+        )
+    if fact.maximum is not None and number > fact.maximum:
+        return None, Problem.of(
+            fact.id,
+            gettext_noop("%(value)s is too large: the maximum is %(max)s."),
+            value=text,
+            max=_fmt(fact.maximum),
+        )
+    return number, None
+
+
 def parse_record(
     instrument: Instrument,
     raw: Mapping[str, str | None],
@@ -567,34 +591,11 @@ def parse_record(
         text = value(fact.id)
         if text is None:
             continue
-        number = parse_decimal(text)
-        if number is None:
-            problems.append(Problem.of(fact.id, gettext_noop("'%(value)s' is not a number."), value=text))
-            continue
-        if fact.kind == "integer" and number != number.to_integral_value():
-            problems.append(Problem.of(fact.id, gettext_noop("'%(value)s' must be a whole number."), value=text))
-            continue
-        if number < fact.minimum:
-            problems.append(
-                Problem.of(
-                    fact.id,
-                    gettext_noop("%(value)s is too small: the minimum is %(min)s."),
-                    value=text,
-                    min=_fmt(fact.minimum),
-                )
-            )
-            continue
-        if fact.maximum is not None and number > fact.maximum:
-            problems.append(
-                Problem.of(
-                    fact.id,
-                    gettext_noop("%(value)s is too large: the maximum is %(max)s."),
-                    value=text,
-                    max=_fmt(fact.maximum),
-                )
-            )
-            continue
-        facts[fact.id] = number
+        number, problem = parse_fact(fact, text)
+        if problem is not None:
+            problems.append(problem)
+        elif number is not None:
+            facts[fact.id] = number
 
     printed_total = None
     text = value("printed_total")
