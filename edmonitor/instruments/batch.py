@@ -10,7 +10,7 @@ This module writes the command's JSON without that traffic, and without restatin
 * every score, total, level and warning still comes from :mod:`.scoring`: a cell counts as
   *plain* only when the engine's own lookup tables (``_plan``) know it as written; the
   total, level and warnings of a row are :func:`.scoring.summary` of its (sum, count),
-  remembered per pair; a fact is parsed by :func:`.scoring.parse_record`, remembered per
+  remembered per pair; a fact is parsed by :func:`.scoring.parse_fact`, remembered per
   text; a derived score is :func:`.scoring.has_facts` and :func:`.scoring.derive`,
   remembered per combination of the facts it reads (:func:`.scoring.derivation_inputs`);
 * a row with anything else — a padded or lower-case cell, a printed total or level, a
