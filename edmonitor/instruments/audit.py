@@ -103,27 +103,45 @@ def agreement(pairs: Iterable[tuple[int, int]], scale_min: int = 1, scale_max: i
     Percentages are rounded once, half up, to one decimal; the kappa to three. Scores
     outside the scale raise ValueError.
     """
-    checked = [_check_pair(p, scale_min, scale_max) for p in pairs]
-    n = len(checked)
+    counts: dict[tuple[int, int], int] = {}
+    for pair in pairs:
+        checked = _check_pair(pair, scale_min, scale_max)
+        counts[checked] = counts.get(checked, 0) + 1
+    return agreement_from_counts(counts, scale_min, scale_max)
+
+
+def agreement_from_counts(counts: Mapping[tuple[int, int], int], scale_min: int = 1, scale_max: int = 5) -> Agreement:
+    """:func:`agreement` of pairs given as how often each (first, second) pair occurs.
+
+    What a database can count for itself: over all audits of a country there are at most
+    25 different pairs, against half a million ratings (bench/README.md).
+    """
+    for pair, times in counts.items():
+        _check_pair(pair, scale_min, scale_max)
+        if not isinstance(times, int) or times < 0:
+            raise ValueError(f"a count of pairs must be a whole number of at least 0, not {times!r}")
+    counts = {pair: times for pair, times in counts.items() if times}
+    n = sum(counts.values())
     if n == 0:
         return Agreement(n=0, exact=None, within_one=None, weighted_kappa=None)
-    exact = sum(1 for a, b in checked if a == b)
-    within_one = sum(1 for a, b in checked if abs(a - b) <= 1)
+    exact = sum(times for (a, b), times in counts.items() if a == b)
+    within_one = sum(times for (a, b), times in counts.items() if abs(a - b) <= 1)
     return Agreement(
         n=n,
         exact=round_half_up(Fraction(100 * exact, n), PERCENT_DECIMALS),
         within_one=round_half_up(Fraction(100 * within_one, n), PERCENT_DECIMALS),
-        weighted_kappa=_weighted_kappa(checked, scale_min, scale_max),
+        weighted_kappa=_weighted_kappa(counts, scale_min, scale_max),
     )
 
 
-def _weighted_kappa(pairs: list[tuple[int, int]], scale_min: int, scale_max: int) -> Decimal | None:
+def _weighted_kappa(counts: Mapping[tuple[int, int], int], scale_min: int, scale_max: int) -> Decimal | None:
     # Undefined when the expected disagreement is 0, i.e. when both raters only ever give one
     # and the same score; checked here so that scikit-learn never warns or returns NaN.
-    if len({v for pair in pairs for v in pair}) < 2:
+    if len({v for pair in counts for v in pair}) < 2:
         return None
     from sklearn.metrics import cohen_kappa_score  # lazy: importing scikit-learn takes a while
 
+    pairs = sorted(counts)  # one row per different pair, weighted by how often it occurs
     # ``labels`` makes the weights (i - j)^2 over the whole scale, not over the observed values.
     kappa = float(
         cohen_kappa_score(
@@ -131,6 +149,7 @@ def _weighted_kappa(pairs: list[tuple[int, int]], scale_min: int, scale_max: int
             [b for _, b in pairs],
             weights="quadratic",
             labels=list(range(scale_min, scale_max + 1)),
+            sample_weight=[counts[pair] for pair in pairs],
         )
     )
     if not math.isfinite(kappa):

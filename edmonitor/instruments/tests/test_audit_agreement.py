@@ -19,7 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edmonitor.instruments.audit import Agreement, agreement, agreement_by_theme, compare_theme, consensus_mean
+from edmonitor.instruments.audit import (
+    Agreement,
+    agreement,
+    agreement_by_theme,
+    agreement_from_counts,
+    compare_theme,
+    consensus_mean,
+)
 
 PROPERTY = settings(max_examples=300, deadline=None)
 SCALE = range(1, 6)
@@ -89,6 +96,21 @@ pair = st.tuples(st.integers(1, 5), st.integers(1, 5))
 @given(st.lists(pair, max_size=60))
 def test_agreement_matches_the_independent_computation(pairs):
     assert as_tuple(agreement(pairs)) == oracle_agreement(pairs)
+
+
+@PROPERTY
+@given(st.dictionaries(pair, st.integers(0, 500), max_size=25))
+def test_agreement_from_counted_pairs_matches_the_oracle_over_every_pair_written_out(counts):
+    """What the database hands over: each different pair once with how often it occurs (zero included)."""
+    written_out = [p for p, times in counts.items() for _ in range(times)]
+    assert as_tuple(agreement_from_counts(counts)) == oracle_agreement(written_out)
+
+
+def test_counted_pairs_are_checked_like_pairs():
+    with pytest.raises(ValueError):
+        agreement_from_counts({(0, 3): 2})
+    with pytest.raises(ValueError):
+        agreement_from_counts({(1, 3): -1})
 
 
 @PROPERTY
