@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from edmonitor.core.downloads import download_response
 from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.overview import for_audit_page
+from edmonitor.improvement.services import judge_again_message, refresh_judged_goals
 from edmonitor.instruments.audit import compare_theme, consensus_mean
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.models import Organisation
@@ -340,14 +342,20 @@ def audit_finalise(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse
 def audit_amend(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     audit = audit_for(request.user, pk, audit_pk, AuditAction.AMEND)
     form = AmendmentForm(request.POST or None, instrument=audit.instrument, shown=services.amendable_values(audit))
+    again: list[Any] = []
+
+    @transaction.atomic
+    def amend(audit: Audit, **kw: Any) -> None:
+        services.amend(audit, reason=form.cleaned_data["reason"], **kw)
+        # An amended consensus may change the scores goals were judged on.
+        again.extend(refresh_judged_goals(audit, user=request.user))
+
     done = _save_merge_form(
-        request,
-        audit,
-        form,
-        lambda audit, **kw: services.amend(audit, reason=form.cleaned_data["reason"], **kw),
-        services.amendable_values,
-        _("The amendment has been recorded."),
+        request, audit, form, amend, services.amendable_values, _("The amendment has been recorded.")
     )
+    if done and again:
+        messages.warning(request, judge_again_message(len(again)))
+        return redirect("audit_goals", pk=audit.organisation_id, audit_pk=audit.pk)
     if done:
         return done
     rows = [

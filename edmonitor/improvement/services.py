@@ -32,6 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from edmonitor.audits.models import Audit, Recommendation, ThemeRecord
 from edmonitor.instruments import goals as core
@@ -417,6 +418,63 @@ def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *
     if isinstance(follow_up, Measurement):
         _write_goal_codes(follow_up, goals)
     return changed
+
+
+@transaction.atomic
+def refresh_judged_goals(follow_up: FollowUp, *, user: Any) -> list[Goal]:
+    """After a correction of a judged follow-up, bring its goals up to date; returns those to judge again.
+
+    A corrected measurement (an amended audit) may give a goal judged at it another new score.
+    The goal then gets the new score and the proposal for it. The code chosen stays when the
+    proposal did not change, or when the code is the new proposal (a reason for departing from
+    the proposal is then no longer kept). Otherwise the judgement was made on a score that no
+    longer stands: the goal is opened again (its code also removed from the measurement) and is
+    judged again at this follow-up. The history keeps the earlier judgement. For the VIE the
+    codes of the judgements that stand are written onto the corrected measurement again.
+    """
+    judged_here = {"follow_up": follow_up} if isinstance(follow_up, Measurement) else {"follow_up_audit": follow_up}
+    goals = list(Goal.objects.filter(**judged_here).select_for_update())
+    # Read again: the corrected answers are new rows, and the caller's object may hold the old ones.
+    if isinstance(follow_up, Measurement):
+        rows = ItemResponse.objects.filter(measurement=follow_up).values_list("item_id", "score")
+    else:
+        rows = ThemeRecord.objects.filter(audit=follow_up).values_list("theme_id", "consensus")
+    scores: dict[str, int | None] = dict(rows)
+    again: list[Goal] = []
+    for goal in goals:
+        new_score = scores.get(goal.item)
+        if new_score == goal.new_score:
+            continue
+        proposed = core.propose(goal.as_core(), new_score).code or ""
+        goal._history_user = user  # type: ignore[attr-defined]
+        if proposed == goal.proposed_code or goal.code == proposed:
+            # The same proposal, or the code chosen is now the proposal: the judgement holds.
+            goal.new_score, goal.proposed_code = new_score, proposed
+            if goal.code == proposed:
+                goal.override_reason = ""
+            goal.save()
+            continue
+        goal.follow_up = goal.follow_up_audit = None
+        goal.new_score, goal.proposed_code, goal.code, goal.override_reason = None, "", "", ""
+        goal.evaluated_by, goal.evaluated_at = None, None
+        goal.save()
+        again.append(goal)
+    if goals and isinstance(follow_up, Measurement):
+        # The judgements that stand go back onto the corrected answers, as after judging.
+        _write_goal_codes(follow_up, list(goals_for(follow_up)))
+        ItemResponse.objects.filter(measurement=follow_up, item_id__in=[g.item for g in again]).update(goal_code="")
+    return again
+
+
+def judge_again_message(count: int) -> str:
+    """What a user is told after a correction opened ``count`` judged goals again."""
+    return ngettext(
+        "The changes have been saved. The corrected score changes what is proposed for a goal judged "
+        "at this follow-up: judge it again.",
+        "The changes have been saved. The corrected scores change what is proposed for %(count)s goals "
+        "judged at this follow-up: judge them again.",
+        count,
+    ) % {"count": count}
 
 
 def _write_goal_codes(measurement: Measurement, goals: Sequence[Goal]) -> None:

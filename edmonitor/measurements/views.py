@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from edmonitor.improvement.services import pending_goals
+from edmonitor.improvement.services import judge_again_message, pending_goals, refresh_judged_goals
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
@@ -39,17 +40,23 @@ def _form_page(
     )
     if request.method == "POST" and form.is_valid():
         assert form.inp is not None
-        saved, _result = record_measurement(
-            organisation=organisation,
-            instrument_version=version,
-            measured_on=form.cleaned_data["measured_on"],
-            label=form.cleaned_data["label"],
-            facility=form.cleaned_data.get("facility"),
-            inp=form.inp,
-            notes=form.notes(),
-            user=request.user,
-            measurement=measurement,
-        )
+        with transaction.atomic():
+            saved, _result = record_measurement(
+                organisation=organisation,
+                instrument_version=version,
+                measured_on=form.cleaned_data["measured_on"],
+                label=form.cleaned_data["label"],
+                facility=form.cleaned_data.get("facility"),
+                inp=form.inp,
+                notes=form.notes(),
+                user=request.user,
+                measurement=measurement,
+            )
+            # A correction may change the scores goals were judged on.
+            again = refresh_judged_goals(saved, user=request.user) if measurement is not None else []
+        if again:
+            messages.warning(request, judge_again_message(len(again)))
+            return redirect("measurement_goals", pk=organisation.pk, measurement_pk=saved.pk)
         if measurement is None and pending_goals(saved).exists():
             # Goals were set before this measurement: judging them is the next step.
             messages.success(request, _("The measurement has been saved. Now judge the goals set before it."))

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import override
 
+from edmonitor.audits import services as audit_services
 from edmonitor.audits.tests.factories import finalised, plan
 from edmonitor.improvement import services
 from edmonitor.improvement.models import Goal
 from edmonitor.improvement.services import Decision, ImprovementRefused
+from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.models import ItemResponse
+from edmonitor.measurements.services import record_measurement
 from edmonitor.testing import BaseTestCase, make_measurement
 
 JAN_2025 = dt.date(2025, 1, 15)
@@ -332,3 +336,105 @@ class JudgingMieGoalsTests(GoalTestCase):
         audit = plan(self.org_a, self.mia, self.lex, on=JAN_2026)
         with self.assertRaises(ImprovementRefused):
             services.confirm_goal_codes(audit, {}, user=self.alice)
+
+
+class CorrectingAJudgedFollowUpTests(GoalTestCase):
+    """A follow-up corrected after its goals were judged: the judgement follows the corrected score."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_measurement(cls.org_a, {"2a": 2, "6a": 3}, on=JAN_2025)
+
+    def setUp(self):
+        self.reached = self.goal(item="2a", target=3)  # baseline 2, reach at least 3
+        self.kept = self.goal(item="6a", goal_type="maintain", target=None)  # baseline 3, keep it
+        self.follow_up = make_measurement(self.org_a, {"2a": 3, "6a": 2}, on=JAN_2026)
+        services.confirm_goal_codes(
+            self.follow_up,
+            {self.reached.pk: Decision("D"), self.kept.pk: Decision("D", "Het item telt de nieuwe teams niet.")},
+            user=self.mia,
+        )  # 3 reaches 3: D as proposed; 2 is below the baseline 3: B proposed, D chosen with a reason
+
+    def correct(self, scores: dict[str, int]) -> list[Goal]:
+        record_measurement(
+            organisation=self.org_a,
+            instrument_version=self.follow_up.instrument_version,
+            measured_on=self.follow_up.measured_on,
+            inp=MeasurementInput(direct=scores),
+            measurement=self.follow_up,
+        )
+        return services.refresh_judged_goals(self.follow_up, user=self.alice)
+
+    def test_a_corrected_score_that_changes_the_proposal_opens_the_goal_again(self):
+        again = self.correct({"2a": 2, "6a": 2})  # 2 does not reach 3 and is no better than the baseline: B
+        self.assertEqual(again, [self.reached])
+        self.reached.refresh_from_db()
+        self.assertFalse(self.reached.is_evaluated)
+        self.assertEqual((self.reached.code, self.reached.new_score, self.reached.follow_up), ("", None, None))
+        self.assertIn(self.reached, services.pending_goals(self.follow_up))
+        self.assertEqual({p.goal.item: p.proposal.code for p in services.proposals_for(self.follow_up)}["2a"], "B")
+        self.assertEqual(codes(self.follow_up)["2a"], "")  # its code is no longer on the measurement
+        self.assertIn("D", [h.code for h in self.reached.history.all()])  # the earlier judgement stays on record
+        self.kept.refresh_from_db()
+        self.assertEqual((self.kept.code, self.kept.new_score), ("D", 2))  # untouched: its score did not change
+
+    def test_a_corrected_score_with_the_same_proposal_keeps_the_judgement_with_the_new_score(self):
+        again = self.correct({"2a": 4, "6a": 2})  # 4 still reaches 3: D
+        self.assertEqual(again, [])
+        self.reached.refresh_from_db()
+        self.assertEqual((self.reached.code, self.reached.proposed_code, self.reached.new_score), ("D", "D", 4))
+        self.assertEqual(codes(self.follow_up)["2a"], "D")
+
+    def test_a_code_that_becomes_the_proposal_is_kept_without_its_reason(self):
+        again = self.correct({"2a": 3, "6a": 3})  # 6a back at its baseline 3: kept, D proposed as chosen
+        self.assertEqual(again, [])
+        self.kept.refresh_from_db()
+        self.assertEqual((self.kept.code, self.kept.proposed_code, self.kept.new_score), ("D", "D", 3))
+        self.assertEqual(self.kept.override_reason, "")
+
+    def test_a_correction_that_leaves_the_scores_alone_changes_no_goal(self):
+        history = {g.pk: g.history.count() for g in (self.reached, self.kept)}
+        self.assertEqual(self.correct({"2a": 3, "6a": 2, "9a": 4}), [])
+        self.assertEqual({g.pk: g.history.count() for g in (self.reached, self.kept)}, history)
+
+    def test_correcting_through_the_form_leads_to_judging_again(self):
+        edit = reverse("measurement_edit", args=[self.org_a.pk, self.follow_up.pk])
+        self.client.force_login(self.alice)
+        form = self.client.get(edit).context["form"]
+        data = {}
+        for name in form.fields:
+            value = form[name].value()
+            if value not in (None, ""):
+                data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        data["item_2a"] = "1"
+        with override("en"):
+            response = self.client.post(edit, data, follow=True)
+        self.assertRedirects(response, reverse("measurement_goals", args=[self.org_a.pk, self.follow_up.pk]))
+        self.assertContains(response, "judge it again")
+        self.reached.refresh_from_db()
+        self.assertFalse(self.reached.is_evaluated)
+
+
+class AmendingAJudgedAuditTests(GoalTestCase):
+    def test_an_amended_consensus_that_changes_the_proposal_opens_the_mie_goal_again(self):
+        before = {t: 2 for t in "12345"}
+        finalised(self.org_a, self.mia, self.lex, before, before, before, on=JAN_2025)
+        goal = services.set_goal(
+            organisation=self.org_a, instrument="mie", item="3", goal_type="at_least", target=3, set_on=FEB_2025
+        )
+        after = {**before, "3": 3}
+        audit = finalised(self.org_a, self.mia, self.lex, after, after, after, on=JAN_2026)
+        services.confirm_goal_codes(audit, {goal.pk: Decision("D")}, user=self.alice)
+        amendable = audit_services.amendable_values(audit)
+        audit_services.amend(
+            audit,
+            values={**amendable, "consensus:3": 2, "consensus_reason:3": "Het verslag telde één punt te veel."},
+            original=audit_services.as_shown(amendable),
+            reason="Rekenfout in het verslag",
+            user=self.alice,
+        )
+        self.assertEqual(services.refresh_judged_goals(audit, user=self.alice), [goal])
+        goal.refresh_from_db()
+        self.assertFalse(goal.is_evaluated)
+        self.assertIn(goal, services.pending_goals(audit))
