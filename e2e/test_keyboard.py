@@ -95,3 +95,63 @@ def test_keyboard_only_search_the_knowledge_base_and_open_a_result(open_as, serv
     tab_to(page, "Kampvuurgesprek")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kampvuurgesprek")
+
+
+def test_keyboard_only_add_an_overdue_action_and_take_it_to_done(open_as, server: Server) -> None:
+    """A project's everyday work without a mouse: an action added to the plan, later marked done."""
+    page = open_as("medewerker")
+    page.goto(server.path("/"))
+    skip_to_content(page)
+    tab_to(page, "Zorggroep Testland")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zorggroep Testland")
+    skip_to_content(page)
+    tab_to(page, "Verbeterplan")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeterplan van Zorggroep Testland")
+    skip_to_content(page)
+    tab_to(page, "Nieuwe verbeteractie")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe verbeteractie")
+
+    title = "Intervisie voor de ervaringsdeskundigen van team Noord inplannen"
+    skip_to_content(page)
+    tab_to(page, "Wat")
+    page.keyboard.type(title)
+    tab_to(page, "Verantwoordelijke")
+    page.keyboard.type("Teamleider Noord")
+    tab_to(page, "Streefdatum")
+    page.keyboard.type("01012026")  # 1 January 2026, whichever order the field takes day and month in
+    tab_to(page, "Opslaan")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("toegevoegd aan het verbeterplan")
+
+    # past its due date and still open: the organisation page asks attention for it
+    tab_to(page, "Zorggroep Testland")  # the breadcrumb
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zorggroep Testland")
+    overdue = page.get_by_role("table", name=re.compile("^Verbeteracties die te laat zijn"))
+    expect(overdue.get_by_role("row", name=re.compile("^" + title))).to_contain_text("1 januari 2026")
+
+    skip_to_content(page)
+    tab_to(page, "Verbeterplan")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeterplan van Zorggroep Testland")
+    skip_to_content(page)
+    tab_to(page, title)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeteractie")
+    skip_to_content(page)
+    tab_to(page, "Status")
+    page.keyboard.type("uitg")  # a closed list jumps to the option typed: "uitgevoerd"
+    expect(page.get_by_label("Status", exact=True)).to_have_value("done")
+    tab_to(page, "Opslaan")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("De wijzigingen zijn opgeslagen")
+    row = page.locator("main").get_by_role("row", name=re.compile("^" + title))
+    expect(row).to_contain_text("uitgevoerd")
+
+    tab_to(page, "Zorggroep Testland")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zorggroep Testland")
+    expect(page.locator("main")).not_to_contain_text(title)  # done: no longer asks attention

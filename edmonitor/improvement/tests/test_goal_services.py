@@ -408,10 +408,9 @@ class CorrectingAJudgedFollowUpTests(GoalTestCase):
             if value not in (None, ""):
                 data[name] = value.isoformat() if hasattr(value, "isoformat") else value
         data["item_2a"] = "1"
-        with override("en"):
-            response = self.client.post(edit, data, follow=True)
+        response = self.client.post(edit, data, follow=True, headers={"accept-language": "nl"})
         self.assertRedirects(response, reverse("measurement_goals", args=[self.org_a.pk, self.follow_up.pk]))
-        self.assertContains(response, "judge it again")
+        self.assertContains(response, "beoordeel het opnieuw")
         self.reached.refresh_from_db()
         self.assertFalse(self.reached.is_evaluated)
 
