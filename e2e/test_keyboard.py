@@ -55,6 +55,15 @@ def skip_to_content(page: Page) -> None:
     expect(page.locator("main")).to_be_focused()
 
 
+def follow(page: Page, link: str, heading: str, *, skip: bool = True) -> None:
+    """From the top of the page (through the skip link, or past the header), Tab to a link and follow it."""
+    if skip:
+        skip_to_content(page)
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
 def test_keyboard_only_log_in_and_reach_a_measurement(page: Page, server: Server) -> None:
     page.goto(server.path("/login/"))
     # No autofocus: the page starts at the top, and the first Tab stop is the skip link.
@@ -68,17 +77,8 @@ def test_keyboard_only_log_in_and_reach_a_measurement(page: Page, server: Server
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
 
-    skip_to_content(page)
-    tab_to(page, "GGZ Voorbeeldstad")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("GGZ Voorbeeldstad")
-
-    skip_to_content(page)
-    tab_to(page, "20 maart 2026")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Vragenlijst Implementatie Ervaringsdeskundigheid (VIE): meting 2026, 20 maart 2026"
-    )
+    follow(page, "GGZ Voorbeeldstad", "GGZ Voorbeeldstad")
+    follow(page, "20 maart 2026", "Vragenlijst Implementatie Ervaringsdeskundigheid (VIE): meting 2026, 20 maart 2026")
 
 
 def test_keyboard_only_search_the_knowledge_base_and_open_a_result(open_as, server: Server) -> None:
@@ -101,18 +101,9 @@ def test_keyboard_only_add_an_overdue_action_and_take_it_to_done(open_as, server
     """A project's everyday work without a mouse: an action added to the plan, later marked done."""
     page = open_as("medewerker")
     page.goto(server.path("/"))
-    skip_to_content(page)
-    tab_to(page, "Zorggroep Testland")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Zorggroep Testland")
-    skip_to_content(page)
-    tab_to(page, "Verbeterplan")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeterplan van Zorggroep Testland")
-    skip_to_content(page)
-    tab_to(page, "Nieuwe verbeteractie")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe verbeteractie")
+    follow(page, "Zorggroep Testland", "Zorggroep Testland")
+    follow(page, "Verbeterplan", "Verbeterplan van Zorggroep Testland")
+    follow(page, "Nieuwe verbeteractie", "Nieuwe verbeteractie")
 
     title = "Intervisie voor de ervaringsdeskundigen van team Noord inplannen"
     skip_to_content(page)
@@ -127,20 +118,12 @@ def test_keyboard_only_add_an_overdue_action_and_take_it_to_done(open_as, server
     expect(page.get_by_role("status")).to_contain_text("toegevoegd aan het verbeterplan")
 
     # past its due date and still open: the organisation page asks attention for it
-    tab_to(page, "Zorggroep Testland")  # the breadcrumb
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Zorggroep Testland")
+    follow(page, "Zorggroep Testland", "Zorggroep Testland", skip=False)  # the breadcrumb
     overdue = page.get_by_role("table", name=re.compile("^Verbeteracties die te laat zijn"))
     expect(overdue.get_by_role("row", name=re.compile("^" + title))).to_contain_text("1 januari 2026")
 
-    skip_to_content(page)
-    tab_to(page, "Verbeterplan")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeterplan van Zorggroep Testland")
-    skip_to_content(page)
-    tab_to(page, title)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeteractie")
+    follow(page, "Verbeterplan", "Verbeterplan van Zorggroep Testland")
+    follow(page, title, "Verbeteractie")
     skip_to_content(page)
     tab_to(page, "Status")
     page.keyboard.type("uitg")  # a closed list jumps to the option typed: "uitgevoerd"
@@ -151,7 +134,5 @@ def test_keyboard_only_add_an_overdue_action_and_take_it_to_done(open_as, server
     row = page.locator("main").get_by_role("row", name=re.compile("^" + title))
     expect(row).to_contain_text("uitgevoerd")
 
-    tab_to(page, "Zorggroep Testland")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Zorggroep Testland")
+    follow(page, "Zorggroep Testland", "Zorggroep Testland", skip=False)
     expect(page.locator("main")).not_to_contain_text(title)  # done: no longer asks attention

@@ -43,6 +43,16 @@ class GoalTestCase(BaseTestCase):
     def count(self) -> int:
         return Goal.objects.count()
 
+    def mie_follow_up(self, goal_type: str, target: int):  # noqa: ANN201 - (Goal, Audit)
+        """Consensus 2 on every theme in January 2025, a goal for theme 3, then a finalised audit with 3 for it."""
+        before = {t: 2 for t in "12345"}
+        finalised(self.org_a, self.mia, self.lex, before, before, before, on=JAN_2025)
+        goal = services.set_goal(
+            organisation=self.org_a, instrument="mie", item="3", goal_type=goal_type, target=target, set_on=FEB_2025
+        )
+        after = {**before, "3": 3}
+        return goal, finalised(self.org_a, self.mia, self.lex, after, after, after, on=JAN_2026)
+
 
 class SettingAGoalTests(GoalTestCase):
     def test_the_baseline_is_the_latest_score_of_the_item_on_or_before_the_day_it_is_set(self):
@@ -317,13 +327,7 @@ class JudgingVieGoalsTests(GoalTestCase):
 
 class JudgingMieGoalsTests(GoalTestCase):
     def test_mie_goals_are_judged_against_the_consensus_and_kept_on_the_goal(self):
-        before = {t: 2 for t in "12345"}
-        finalised(self.org_a, self.mia, self.lex, before, before, before, on=JAN_2025)
-        goal = services.set_goal(
-            organisation=self.org_a, instrument="mie", item="3", goal_type="improve", target=2, set_on=FEB_2025
-        )
-        after = {**before, "3": 3}
-        audit = finalised(self.org_a, self.mia, self.lex, after, after, after, on=JAN_2026)
+        goal, audit = self.mie_follow_up("improve", 2)
         [proposal] = services.proposals_for(audit)
         self.assertEqual((proposal.new_score, proposal.proposal.code), (3, "C"))
         with self.assertRaises(ImprovementRefused):
@@ -417,13 +421,7 @@ class CorrectingAJudgedFollowUpTests(GoalTestCase):
 
 class AmendingAJudgedAuditTests(GoalTestCase):
     def test_an_amended_consensus_that_changes_the_proposal_opens_the_mie_goal_again(self):
-        before = {t: 2 for t in "12345"}
-        finalised(self.org_a, self.mia, self.lex, before, before, before, on=JAN_2025)
-        goal = services.set_goal(
-            organisation=self.org_a, instrument="mie", item="3", goal_type="at_least", target=3, set_on=FEB_2025
-        )
-        after = {**before, "3": 3}
-        audit = finalised(self.org_a, self.mia, self.lex, after, after, after, on=JAN_2026)
+        goal, audit = self.mie_follow_up("at_least", 3)
         services.confirm_goal_codes(audit, {goal.pk: Decision("D")}, user=self.alice)
         amendable = audit_services.amendable_values(audit)
         audit_services.amend(
