@@ -111,9 +111,13 @@ def level_for(instrument: Instrument, total: Decimal | None) -> Level | None:
 def total_of(instrument: Instrument, scores: Mapping[str, int]) -> tuple[Decimal | None, Fraction | None]:
     """Mean of the present item scores: (rounded total, exact mean)."""
     values = [scores[item.id] for item in instrument.items if item.id in scores]
-    if not values:
+    return _total(instrument, sum(values), len(values))
+
+
+def _total(instrument: Instrument, score_sum: int, count: int) -> tuple[Decimal | None, Fraction | None]:
+    if not count:
         return None, None
-    mean = Fraction(sum(values), len(values))
+    mean = Fraction(score_sum, count)
     return round_half_up(mean, instrument.decimals), mean
 
 
@@ -381,12 +385,7 @@ def summary(
     Everything after the item scores depends on their sum and number only, so a caller scoring
     many rows may remember the answer per (sum, count) (see :mod:`.batch`).
     """
-    if count:
-        mean: Fraction | None = Fraction(score_sum, count)
-        assert mean is not None
-        total: Decimal | None = round_half_up(mean, instrument.decimals)
-    else:
-        mean = total = None
+    total, mean = _total(instrument, score_sum, count)
     level = level_for(instrument, total)
     warnings: list[Problem] = []
     if not count:
