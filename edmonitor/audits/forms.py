@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.organisations.models import Organisation
 
@@ -89,7 +89,7 @@ def _consensus_fields(instrument: AuditInstrument, theme_id: str, *, required: b
 
 
 class PlanForm(AccessibleFormMixin, forms.Form):
-    held_on = forms.DateField(label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date of the conversation"), widget=date_input())
     facility = forms.ModelChoiceField(
         label=_("Facility"),
         queryset=None,

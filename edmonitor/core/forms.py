@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+
+
+def date_input() -> forms.DateInput:
+    """The browser's date field. Its value is always written YYYY-MM-DD: in a Dutch page Django
+    would write the stored date as 20-03-2026, which a date field does not take, so an edit form
+    showed an empty date and refused to save it."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class AccessibleFormMixin:
     """Tie help texts and errors to their inputs for screen readers (aria-describedby, aria-invalid)."""

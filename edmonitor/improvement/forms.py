@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.knowledge.content import ROLES
 from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.knowledge.models import label as role_label
@@ -20,7 +20,7 @@ from .items import item_choices
 from .models import ActionStatus, Attainment, GoalType
 from .services import GoalProposal, ImprovementRefused
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def show_refusal(form: forms.Form, refused: ImprovementRefused) -> None:

@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.core.uploads import check_upload
 from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements
 from edmonitor.instruments.definition import Instrument, Item
@@ -68,9 +68,7 @@ class ItemFields:
 
 
 class MeasurementForm(AccessibleFormMixin, forms.Form):
-    measured_on = forms.DateField(
-        label=gettext_lazy("Date of the measurement"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    measured_on = forms.DateField(label=gettext_lazy("Date of the measurement"), widget=date_input())
     label = forms.CharField(
         label=gettext_lazy("Label"),
         required=False,

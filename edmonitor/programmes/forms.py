@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 
@@ -18,8 +18,8 @@ class ProgrammeForm(AccessibleFormMixin, forms.ModelForm):
         model = Programme
         fields = ["name", "description", "starts_on", "ends_on"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": date_input(),
+            "ends_on": date_input(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
