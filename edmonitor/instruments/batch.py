@@ -54,6 +54,10 @@ from .scoring import (
     summary,
 )
 
+#: How many answers each memo keeps: a file of millions of rows with different facts on every row
+#: must not grow them without bound (a full memo starts again, it is only a cache).
+MEMO_LIMIT = 1 << 16
+
 
 def row_json(row: ScoredRow) -> dict[str, object]:
     """One scored row as the command's JSON object (the contract in the README)."""
@@ -108,6 +112,8 @@ class _Derivation:
             else:
                 value, problems = derive(self.instrument, self.item, inp)
                 known = (True, None if problems else value)
+            if len(self.known) >= MEMO_LIMIT:
+                self.known.clear()
             self.known[key] = known
         return known
 
@@ -181,7 +187,10 @@ def row_scorer(instrument: Instrument, header: list[str]) -> Callable[[list[str]
         """(valid?, value or None when not given) of one fact cell, as the engine parses it."""
         stripped = text.strip()  # as parse_record reads a cell: stripped, and empty is not given
         number, problem = parse_fact(facts_by_id[fact_id], stripped) if stripped else (None, None)
-        known = parsed_facts[fact_id][text] = (problem is None, number)
+        texts = parsed_facts[fact_id]
+        if len(texts) >= MEMO_LIMIT:
+            texts.clear()
+        known = texts[text] = (problem is None, number)
         return known
 
     fact_columns = list(zip(fact_ids, [parsed_facts[fact_id] for fact_id in fact_ids], strict=True))
@@ -224,7 +233,8 @@ def row_scorer(instrument: Instrument, header: list[str]) -> Callable[[list[str]
         if when not in dates:
             if when != when.strip() or parse_date(when) is None:
                 return None
-            dates.add(when)
+            if len(dates) < MEMO_LIMIT:
+                dates.add(when)
         items = item_cells(cells)
         goals = goal_cells(cells)
         if not (plain_scores.issuperset(items) and plain_goals.issuperset(goals)) or printed(cells) != no_print:
@@ -248,7 +258,11 @@ def row_scorer(instrument: Instrument, header: list[str]) -> Callable[[list[str]
             goals_json = _object([(key, goal_text[code]) for key, code in zip(goal_keys, goals, strict=True) if code])
         else:
             goals_json = full_goals % (goals if verbatim else tuple(map(goal_text.__getitem__, goals)))
-        org = names.get(name) or names.setdefault(name, encode_basestring(name))
+        org = names.get(name)
+        if org is None:
+            org = encode_basestring(name)
+            if len(names) < MEMO_LIMIT:
+                names[name] = org
         return (
             f'{{"organisation": {org}, "items": {items_json}, "derived": {derived_json}, {total}, '
             f'"goals": {goals_json}, {warnings}}}'

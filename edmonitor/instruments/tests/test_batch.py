@@ -218,3 +218,15 @@ def test_the_bench_file_scores_the_same_both_ways(tmp_path: Path):
     write_csv(path, 3000, seed=7)
     data = path.read_bytes()
     assert by_the_batch(data) == by_the_engine(data)
+
+
+def test_full_memos_start_again_without_changing_the_output(monkeypatch, tmp_path: Path):
+    """The memos are bounded (a file of millions of different rows); emptied when full, nothing changes."""
+    from bench.run import write_csv
+
+    path = tmp_path / "m.csv"
+    write_csv(path, 600, seed=11)
+    data = path.read_bytes()
+    expected = by_the_engine(data)
+    monkeypatch.setattr(batch, "MEMO_LIMIT", 3)
+    assert by_the_batch(data) == expected
