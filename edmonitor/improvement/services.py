@@ -429,8 +429,10 @@ def refresh_judged_goals(follow_up: FollowUp, *, user: Any) -> list[Goal]:
     proposal did not change, or when the code is the new proposal (a reason for departing from
     the proposal is then no longer kept). Otherwise the judgement was made on a score that no
     longer stands: the goal is opened again (its code also removed from the measurement) and is
-    judged again at this follow-up. The history keeps the earlier judgement. For the VIE the
-    codes of the judgements that stand are written onto the corrected measurement again.
+    judged again at this follow-up. A goal that the corrected date or scope no longer lets this
+    follow-up judge (set on or after its date, another facility) is opened again to wait for its
+    own follow-up. The history keeps the earlier judgement. For the VIE the codes of the
+    judgements that stand are written onto the corrected measurement again.
     """
     judged_here = {"follow_up": follow_up} if isinstance(follow_up, Measurement) else {"follow_up_audit": follow_up}
     goals = list(Goal.objects.filter(**judged_here).select_for_update())
@@ -440,13 +442,20 @@ def refresh_judged_goals(follow_up: FollowUp, *, user: Any) -> list[Goal]:
     else:
         rows = ThemeRecord.objects.filter(audit=follow_up).values_list("theme_id", "consensus")
     scores: dict[str, int | None] = dict(rows)
+    _instrument, on = _follow_up_facts(follow_up)
     again: list[Goal] = []
+    opened: list[Goal] = []
     for goal in goals:
+        goal._history_user = user  # type: ignore[attr-defined]
+        if goal.set_on >= on or goal.facility_id != follow_up.facility_id:
+            # Its corrected date or scope makes this no longer the goal's follow-up: it waits for its own.
+            _open_again(goal)
+            opened.append(goal)
+            continue
         new_score = scores.get(goal.item)
         if new_score == goal.new_score:
             continue
         proposed = core.propose(goal.as_core(), new_score).code or ""
-        goal._history_user = user  # type: ignore[attr-defined]
         if proposed == goal.proposed_code or goal.code == proposed:
             # The same proposal, or the code chosen is now the proposal: the judgement holds.
             goal.new_score, goal.proposed_code = new_score, proposed
@@ -454,16 +463,22 @@ def refresh_judged_goals(follow_up: FollowUp, *, user: Any) -> list[Goal]:
                 goal.override_reason = ""
             goal.save()
             continue
-        goal.follow_up = goal.follow_up_audit = None
-        goal.new_score, goal.proposed_code, goal.code, goal.override_reason = None, "", "", ""
-        goal.evaluated_by, goal.evaluated_at = None, None
-        goal.save()
+        _open_again(goal)
+        opened.append(goal)
         again.append(goal)
     if goals and isinstance(follow_up, Measurement):
         # The judgements that stand go back onto the corrected answers, as after judging.
         _write_goal_codes(follow_up, list(goals_for(follow_up)))
-        ItemResponse.objects.filter(measurement=follow_up, item_id__in=[g.item for g in again]).update(goal_code="")
+        ItemResponse.objects.filter(measurement=follow_up, item_id__in=[g.item for g in opened]).update(goal_code="")
     return again
+
+
+def _open_again(goal: Goal) -> None:
+    """Undo a goal's judgement (the history keeps it): it is open, to be judged at a follow-up."""
+    goal.follow_up = goal.follow_up_audit = None
+    goal.new_score, goal.proposed_code, goal.code, goal.override_reason = None, "", "", ""
+    goal.evaluated_by, goal.evaluated_at = None, None
+    goal.save()
 
 
 def judge_again_message(count: int) -> str:

@@ -418,6 +418,22 @@ class CorrectingAJudgedFollowUpTests(GoalTestCase):
         self.reached.refresh_from_db()
         self.assertFalse(self.reached.is_evaluated)
 
+    def test_a_follow_up_moved_before_the_goals_were_set_no_longer_judges_them(self):
+        record_measurement(
+            organisation=self.org_a,
+            instrument_version=self.follow_up.instrument_version,
+            measured_on=dt.date(2025, 1, 20),  # before the goals were set (1 February 2025)
+            inp=MeasurementInput(direct={"2a": 3, "6a": 2}),
+            measurement=self.follow_up,
+        )
+        self.assertEqual(services.refresh_judged_goals(self.follow_up, user=self.alice), [])
+        for goal in (self.reached, self.kept):
+            goal.refresh_from_db()
+            self.assertFalse(goal.is_evaluated)
+            self.assertEqual((goal.code, goal.follow_up), ("", None))
+        self.assertEqual(list(services.pending_goals(self.follow_up)), [])  # they wait for a later measurement
+        self.assertEqual(codes(self.follow_up), {"2a": "", "6a": ""})
+
 
 class AmendingAJudgedAuditTests(GoalTestCase):
     def test_an_amended_consensus_that_changes_the_proposal_opens_the_mie_goal_again(self):
