@@ -481,6 +481,20 @@ def _open_again(goal: Goal) -> None:
     goal.save()
 
 
+@transaction.atomic
+def release_goals_of(measurement: Measurement, *, user: Any) -> list[Goal]:
+    """Before a measurement is deleted: the goals judged at it are opened again, to be judged at another.
+
+    Without this a goal would stay judged against a measurement that no longer exists. The
+    history keeps the judgement.
+    """
+    goals = list(Goal.objects.filter(follow_up=measurement).select_for_update())
+    for goal in goals:
+        goal._history_user = user  # type: ignore[attr-defined]
+        _open_again(goal)
+    return goals
+
+
 def judge_again_message(count: int) -> str:
     """What a user is told after a correction opened ``count`` judged goals again."""
     return ngettext(

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from edmonitor.improvement.services import judge_again_message, pending_goals, refresh_judged_goals
+from edmonitor.improvement.services import (
+    judge_again_message,
+    pending_goals,
+    refresh_judged_goals,
+    release_goals_of,
+)
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
@@ -135,13 +140,25 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
 def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
     organisation, measurement = _measurement(request, pk, measurement_pk, Action.MANAGE)
     if request.method == "POST":
-        delete_measurement(measurement)
+        with transaction.atomic():
+            released = release_goals_of(measurement, user=request.user)
+            delete_measurement(measurement)
         messages.success(request, _("The measurement has been deleted."))
+        if released:
+            messages.info(
+                request,
+                ngettext(
+                    "The goal judged at this measurement is open again.",
+                    "The %(count)s goals judged at this measurement are open again.",
+                    len(released),
+                )
+                % {"count": len(released)},
+            )
         return redirect("organisation", pk=organisation.pk)
     return render(
         request,
         "measurements/measurement_confirm_delete.html",
-        {"organisation": organisation, "measurement": measurement},
+        {"organisation": organisation, "measurement": measurement, "judged_goals": measurement.evaluated_goals.count()},
     )
 
 

@@ -434,6 +434,20 @@ class CorrectingAJudgedFollowUpTests(GoalTestCase):
         self.assertEqual(list(services.pending_goals(self.follow_up)), [])  # they wait for a later measurement
         self.assertEqual(codes(self.follow_up), {"2a": "", "6a": ""})
 
+    def test_deleting_the_follow_up_opens_its_judged_goals_again(self):
+        delete = reverse("measurement_delete", args=[self.org_a.pk, self.follow_up.pk])
+        self.client.force_login(self.alice)
+        confirm = self.client.get(delete, headers={"accept-language": "nl"})
+        self.assertContains(confirm, "2 doelen zijn bij deze meting beoordeeld")
+        response = self.client.post(delete, follow=True, headers={"accept-language": "nl"})
+        self.assertContains(response, "De 2 doelen die bij deze meting zijn beoordeeld, zijn weer open.")
+        for goal in (self.reached, self.kept):
+            goal.refresh_from_db()
+            self.assertFalse(goal.is_evaluated)
+            self.assertEqual((goal.code, goal.follow_up, goal.new_score), ("", None, None))
+        later = make_measurement(self.org_a, {"2a": 4}, on=dt.date(2026, 6, 1))
+        self.assertEqual({g.pk for g in services.pending_goals(later)}, {self.reached.pk, self.kept.pk})
+
 
 class AmendingAJudgedAuditTests(GoalTestCase):
     def test_an_amended_consensus_that_changes_the_proposal_opens_the_mie_goal_again(self):
