@@ -101,3 +101,16 @@ def test_a_negative_fte_is_shown_at_its_field_and_nothing_is_saved(open_as: Call
     page.get_by_role("navigation", name="Kruimelpad").get_by_role("link", name="GGZ Voorbeeldstad").click()
     expect(measurement_rows(page)).to_have_count(before)
     expect(page.get_by_text("e2e-foute-meting")).to_have_count(0)
+
+
+def test_a_measurement_is_corrected_without_typing_its_date_again(open_as: Callable[..., Page]) -> None:
+    """The edit form shows the stored date in the date field (a Dutch page once left it empty)."""
+    page = open_as("medewerker")
+    page.goto("/")
+    page.get_by_role("link", name="Zorggroep Testland").click()
+    page.get_by_role("link", name="10 januari 2026").click()
+    page.get_by_role("link", name="Corrigeren").click()
+    expect(page.get_by_label("Datum van de meting")).to_have_value("2026-01-10")
+    page.get_by_role("button", name="Meting opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("De wijzigingen zijn opgeslagen")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("10 januari 2026")
