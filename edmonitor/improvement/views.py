@@ -259,27 +259,44 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome": outcome.pk,
         }
     form = ActionForm(request.POST or None, organisation=organisation, initial=initial)
+    return _action_form_page(
+        request,
+        organisation,
+        form,
+        lambda values: services.create_action(
+            organisation=organisation,
+            user=request.user,
+            source_recommendation=recommendation,
+            source_outcome=outcome,
+            **values,
+        ),
+        _("The action has been added to the improvement plan."),
+        action=None,
+        recommendation=recommendation,
+        outcome=outcome,
+    )
+
+
+def _action_form_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: ActionForm,
+    save: Callable[[dict[str, Any]], Any],
+    success: str,
+    **context: Any,
+) -> HttpResponse:
+    """A valid POST is handed to ``save`` (the form's service values) and goes back to the plan; else the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_action(
-                organisation=organisation,
-                user=request.user,
-                source_recommendation=recommendation,
-                source_outcome=outcome,
-                **form.service_values(),
-            )
+            save(form.service_values())
         except services.ImprovementRefused as refused:
             show_refusal(form, refused)
         else:
-            messages.success(request, _("The action has been added to the improvement plan."))
+            messages.success(request, success)
             return redirect("improvement_plan", pk=organisation.pk)
     if request.method == "POST":
         messages.error(request, _("The action has not been saved: please correct the marked fields."))
-    return render(
-        request,
-        "improvement/action_form.html",
-        _context(request, organisation, form=form, action=None, recommendation=recommendation, outcome=outcome),
-    )
+    return render(request, "improvement/action_form.html", _context(request, organisation, form=form, **context))
 
 
 @require_http_methods(["GET", "POST"])
@@ -301,29 +318,16 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     }
     form = ActionForm(request.POST or None, organisation=organisation, initial=initial)
     del form.fields["recommendation"], form.fields["outcome"]  # the sources of an action stay as they were
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_action(action, user=request.user, **form.service_values())
-        except services.ImprovementRefused as refused:
-            show_refusal(form, refused)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("improvement_plan", pk=organisation.pk)
-    if request.method == "POST":
-        messages.error(request, _("The action has not been saved: please correct the marked fields."))
-    history = action.history.select_related("history_user").order_by("-history_date", "-history_id")
-    return render(
+    return _action_form_page(
         request,
-        "improvement/action_form.html",
-        _context(
-            request,
-            organisation,
-            form=form,
-            action=action,
-            recommendation=action.source_recommendation,
-            outcome=action.source_outcome,
-            history=history,
-        ),
+        organisation,
+        form,
+        lambda values: services.update_action(action, user=request.user, **values),
+        _("The changes have been saved."),
+        action=action,
+        recommendation=action.source_recommendation,
+        outcome=action.source_outcome,
+        history=action.history.select_related("history_user").order_by("-history_date", "-history_id"),
     )
 
 
