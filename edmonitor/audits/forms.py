@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.instruments.definition import AuditInstrument
+from edmonitor.organisations.forms import choose_person
 from edmonitor.organisations.models import Organisation
 
 from .concurrency import fingerprint, fingerprints, parse_fingerprints
@@ -109,23 +109,32 @@ class PlanForm(AccessibleFormMixin, forms.Form):
     )
     original = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    reason = forms.CharField(
+        label=_("Reason for replacing an auditor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed only when you replace an auditor who has already saved scores or a rationale. "
+            "The audit trail keeps the reason; the replaced auditor's drafts are kept but never shown "
+            "to the new auditor."
+        ),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, chooser: Any, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.organisation, self.chooser = organisation, chooser
         self.fields["facility"].queryset = organisation.facilities.all()  # type: ignore[attr-defined]
         for n in ("1", "2"):
             self.fields[f"auditor_{n}"].help_text = _(
-                "The auditor needs an edmonitor account. An external auditor does not need to be a member "
-                "of this organisation."
+                "The user name of a member of this organisation or of someone who already audits it. "
+                "An external auditor does not need a role in this organisation; a coordinator can add "
+                "someone new."
             )
+        if not editing:
+            del self.fields["reason"]
 
     def _user(self, name: str) -> Any:
-        username = self.cleaned_data.get(name, "").strip()
-        user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("There is no active user with the user name “%(name)s”."), params={"name": username}
-            )
-        return user
+        return choose_person(self.chooser, self.organisation, self.cleaned_data.get(name, ""))
 
     def clean_auditor_1(self) -> Any:
         return self._user("auditor_1")

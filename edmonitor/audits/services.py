@@ -283,7 +283,9 @@ def update_plan(
     auditors: Sequence[tuple[Any, str]],
     original: Mapping[str, str],
     user: Any,
+    reason: str = "",
 ) -> Audit:
+    """Change the plan until an auditor has submitted; ``reason`` is required to replace an auditor with drafts."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)
     if any(a.submitted_at for a in audit.auditors.all()):
@@ -302,19 +304,66 @@ def update_plan(
     changes = merge(original, plan_values(audit), submitted)
     if not changes:
         return audit
+    if "auditors" in changes:
+        _replace_auditors(audit, auditors, user=user, reason=reason.strip())
     audit.held_on, audit.facility, audit.participants = held_on, facility, submitted["participants"]
     audit._history_user = user  # type: ignore[attr-defined]
     audit.save(update_fields=["held_on", "facility", "participants"])
-    if "auditors" in changes:
-        current = list(audit.auditors.all())
-        for auditor, (new_user, position) in zip(current, auditors, strict=True):
-            if auditor.user_id != new_user.pk:
-                # Ratings in draft belong to the person who wrote them: a new auditor starts empty.
-                auditor.ratings.all().delete()
-            auditor.user, auditor.position = new_user, position
-            auditor._history_user = user  # type: ignore[attr-defined]
-            auditor.save(update_fields=["user", "position"])
     return audit
+
+
+def has_drafts(auditor: Auditor) -> bool:
+    """True when this auditor has saved any score or rationale of their own."""
+    return any(r.score is not None or r.rationale for r in auditor.ratings.all())
+
+
+def _replace_auditors(audit: Audit, wanted: Sequence[tuple[Any, str]], *, user: Any, reason: str) -> None:
+    """Give the audit the wanted auditors, in order.
+
+    An auditor row belongs to one person for its whole life, so every rating (and its
+    history) stays attributed to the person who wrote it. Someone who stays an auditor
+    keeps their row and drafts, whatever their place; someone who is replaced loses the
+    row: their drafts are removed from the audit but stay in the history as research
+    data, never shown to the person who takes over. Replacing someone who has saved
+    anything needs a reason, which the trail shows.
+    """
+    current = {a.user_id: a for a in audit.auditors.all()}
+    wanted_ids = {u.pk for u, _position in wanted}
+    leaving = [a for user_id, a in current.items() if user_id not in wanted_ids]
+    with_drafts = [a for a in leaving if has_drafts(a)]
+    if with_drafts and not reason:
+        raise AuditRefused(
+            [
+                FieldProblem(
+                    _(
+                        "%(name)s has already saved scores or a rationale. Write why %(name)s is replaced: "
+                        "the audit trail keeps that reason."
+                    )
+                    % {"name": a.user.get_full_name() or a.user.get_username()},
+                    "reason",
+                )
+                for a in with_drafts
+            ]
+        )
+    for leaver in leaving:
+        for rating in leaver.ratings.all():
+            rating._history_user = user  # type: ignore[attr-defined]
+            rating._change_reason = reason  # type: ignore[attr-defined]
+            rating.delete()
+        leaver._history_user = user  # type: ignore[attr-defined]
+        leaver._change_reason = reason  # type: ignore[attr-defined]
+        leaver.delete()
+    # Free the places first (no history: only the final place is a change worth recording),
+    # so that swapping the two auditors cannot collide with the one-place-per-auditor rule.
+    staying = [current[u.pk] for u, _position in wanted if u.pk in current]
+    Auditor.objects.filter(pk__in=[a.pk for a in staying]).update(order=models.F("order") + 10)
+    for order, (new_user, position) in enumerate(wanted, start=1):
+        auditor = current.get(new_user.pk) or Auditor(audit=audit, user=new_user)
+        auditor.order, auditor.position = order, position
+        auditor._history_user = user  # type: ignore[attr-defined]
+        auditor.save()
+    # The prefetched auditors are stale now.
+    audit._prefetched_objects_cache.pop("auditors", None)  # type: ignore[attr-defined]
 
 
 @transaction.atomic

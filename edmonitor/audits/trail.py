@@ -2,13 +2,20 @@
 
 django-simple-history records a snapshot on every save; this module turns the
 snapshots into field-level changes by comparing each snapshot with the previous
-one of the same object. Individual scores stay blind here too: until both
-auditors have submitted, another auditor's score and rationale are shown as hidden.
+one of the same object. Individual scores stay blind here too: a rating is shown
+only to the person who wrote it until both current auditors have submitted, and the
+drafts of an auditor who was replaced stay hidden from everyone but their author
+(research data, never seen by the person who took over).
+
+Each rating is attributed to the person who held its auditor row when the rating was
+written (read from the auditor history), not to whoever holds the row today.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +46,15 @@ def _user_names(ids: set[int]) -> dict[int, str]:
     return {u.pk: u.get_full_name() or u.get_username() for u in users}
 
 
+def _may_see(record: Any, written_by: int | None, viewer: Any, blind: bool, current: set[tuple[int, int]]) -> bool:
+    """The blind-scoring rule for one version of a rating in the trail."""
+    if written_by is not None and written_by == getattr(viewer, "pk", None):
+        return True  # one's own work
+    # Others' ratings once both current auditors have submitted -- but never the drafts
+    # of someone who no longer holds that auditor row (a replaced auditor).
+    return not blind and (record.auditor_id, written_by) in current
+
+
 def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
     instrument = audit.instrument
     blind = not scores_unblinded(audit)
@@ -47,17 +63,29 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
             Audit.history.filter(id=audit.pk),
             ["held_on", "facility_id", "participants", "strengths", "improvements", "finalised_at"],
         ),
-        (Auditor.history.filter(audit_id=audit.pk), ["user_id", "position", "submitted_at"]),
+        (Auditor.history.filter(audit_id=audit.pk), ["user_id", "position", "order", "submitted_at"]),
         (ThemeRecord.history.filter(audit_id=audit.pk), ["notes", "explanation", "consensus", "consensus_reason"]),
         (Recommendation.history.filter(audit_id=audit.pk), ["theme_id", "text"]),
     ]
-    auditor_rows = list(Auditor.history.filter(audit_id=audit.pk).values_list("id", "user_id"))
-    auditor_user = dict(auditor_rows)  # the latest user per auditor slot is enough to label and to blind
-    sources.append((Rating.history.filter(auditor_id__in=set(auditor_user)), ["score", "rationale"]))
+    auditor_history = Auditor.history.filter(audit_id=audit.pk).order_by("history_date", "history_id")
+    held: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for auditor_id, user_id, at in auditor_history.values_list("id", "user_id", "history_date"):
+        held[auditor_id].append((at, user_id))
+    sources.append((Rating.history.filter(auditor_id__in=set(held)), ["score", "rationale"]))
+
+    def author(record: Any) -> int | None:
+        """Who held the rating's auditor row when this version of the rating was written."""
+        holders = held.get(record.auditor_id)
+        if not holders:
+            return None
+        at = bisect.bisect_right([when for when, _u in holders], record.history_date)
+        return holders[max(at - 1, 0)][1]
+
+    current = {(a.pk, a.user_id) for a in audit.auditors.all()}
 
     records = [(r, fields) for qs, fields in sources for r in qs.order_by("history_date", "history_id")]
     user_ids = {r.history_user_id for r, _f in records if r.history_user_id}
-    user_ids |= {uid for _a, uid in auditor_rows}
+    user_ids |= {uid for holders in held.values() for _at, uid in holders}
     names = _user_names(user_ids)
     facilities = dict(Facility.objects.filter(organisation=audit.organisation).values_list("pk", "name"))
     positions = dict(Position.choices)
@@ -83,7 +111,7 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
         if model is ThemeRecord:
             return field_label(instrument, f"{field}:{record.theme_id}")
         if model is Rating:
-            who = names.get(auditor_user.get(record.auditor_id), "?")
+            who = names.get(author(record), "?")
             own = _("own %(what)s of %(auditor)s") % {"what": field_label(instrument, field), "auditor": who}
             return field_label(instrument, f"{field}:{record.theme_id}", own)
         if model is Auditor:
@@ -91,6 +119,7 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
                 "user_id": _("auditor"),
                 "position": _("internal or external"),
                 "submitted_at": _("scores submitted"),
+                "order": _("place in the plan"),
             }
             return _("Auditor %(n)s: %(what)s") % {"n": record.order, "what": what[field]}
         if model is Recommendation:
@@ -107,12 +136,10 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
         key = (record.instance_type, record.id)
         before = previous.get(key)
         previous[key] = record
-        hidden = (
-            record.instance_type is Rating
-            and blind
-            and auditor_user.get(record.auditor_id) != getattr(viewer, "pk", None)
-        )
+        hidden = record.instance_type is Rating and not _may_see(record, author(record), viewer, blind, current)
         for field in fields:
+            if field == "order" and record.history_type != "~":
+                continue  # a place is worth showing only when it changes
             new = getattr(record, field)
             old = getattr(before, field) if before is not None else None
             if record.history_type == "-":

@@ -123,7 +123,7 @@ def _save_merge_form(
 @require_http_methods(["GET", "POST"])
 def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Action.MANAGE)
-    form = PlanForm(request.POST or None, organisation=organisation)
+    form = PlanForm(request.POST or None, organisation=organisation, chooser=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             audit = services.plan_audit(
@@ -153,7 +153,13 @@ def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     audit = audit_for(request.user, pk, audit_pk, AuditAction.PLAN)
-    form = PlanForm(request.POST or None, organisation=audit.organisation, initial=initial_plan(audit))
+    form = PlanForm(
+        request.POST or None,
+        organisation=audit.organisation,
+        chooser=request.user,
+        editing=True,
+        initial=initial_plan(audit),
+    )
     if request.method == "GET":
         form.fields["original"].initial = fingerprints(services.plan_values(audit))
     if request.method == "POST" and form.is_valid():
@@ -166,10 +172,10 @@ def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
                 auditors=form.auditors(),
                 original=parse_fingerprints(form.cleaned_data["original"]),
                 user=request.user,
+                reason=form.cleaned_data["reason"],
             )
         except AuditRefused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
+            _refusal_on_form(form, refused)
         except Conflict:
             form.add_error(None, _("Someone else changed the plan while you were editing. Reload the page."))
         else:

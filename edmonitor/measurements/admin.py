@@ -31,7 +31,10 @@ class ItemResponseInline(admin.TabularInline):
 
 @admin.register(Measurement)
 class MeasurementAdmin(admin.ModelAdmin):
-    """Measurements are changed through the application's form (which rescores); the admin only shows them."""
+    """Measurements are changed through the application's form (which rescores); the admin only shows them.
+
+    Nor does it delete them: deleting a follow-up measurement must reopen the goals judged
+    at it, which only the organisation page's delete does (see ``measurement_delete``)."""
 
     list_display = ["organisation", "measured_on", "label", "total", "level", "origin"]
     list_filter = ["origin", "level", "instrument_version"]
@@ -40,4 +43,7 @@ class MeasurementAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Measurement._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

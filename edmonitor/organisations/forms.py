@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin
 
 from .models import Facility, Membership, Organisation, Role
+from .permissions import people_to_choose
+
+
+def choose_person(chooser, organisation: Organisation, username: str):
+    """The active account named ``username`` that ``chooser`` may name for this organisation.
+
+    The refusal is the same for a name nobody has and for an account outside the
+    organisation, so a form never reveals who else has an account.
+    """
+    user = people_to_choose(chooser, organisation).filter(username__iexact=username.strip()).first()
+    if user is None:
+        raise forms.ValidationError(
+            _(
+                "“%(name)s” is not one of the people you can choose here: the members of this organisation "
+                "and the auditors of its audits. Ask a coordinator to add someone new."
+            ),
+            params={"name": username.strip()},
+        )
+    return user
 
 
 class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
@@ -46,16 +64,14 @@ class MembershipForm(AccessibleFormMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, chooser, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.chooser = chooser
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("There is no active user with this username."))
-        self.user = user
+        self.user = choose_person(self.chooser, self.organisation, username)
         return username
 
     def save(self) -> Membership:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -68,6 +69,23 @@ def visible_organisations(user: User) -> OrganisationQuerySet:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.with_member(user)
+
+
+def people_to_choose(user: User, organisation: Organisation):  # noqa: ANN201 - QuerySet[AUTH_USER_MODEL]
+    """The accounts ``user`` may name on this organisation's forms (new members, auditors).
+
+    Coordinators may name any active account. Anyone else only the organisation's own
+    people: its members and the auditors of its audits. Forms answer "not one of the
+    people you can choose" alike for an unknown name and for an account elsewhere, so
+    they never tell whether an account exists outside the organisation.
+    """
+    users = get_user_model().objects.filter(is_active=True)
+    if is_coordinator(user):
+        return users
+    if not can(user, Action.MANAGE, organisation):
+        return users.none()
+    linked = Q(memberships__organisation=organisation) | Q(audit_roles__audit__organisation=organisation)
+    return users.filter(pk__in=users.filter(linked).values("pk"))
 
 
 def organisation_for(user: User, pk: int, action: Action) -> Organisation:

@@ -141,7 +141,7 @@ def facility_form(request: HttpRequest, pk: int, facility_pk: int | None = None)
 
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Action.MANAGE)
-    form = MembershipForm(request.POST or None, organisation=organisation)
+    form = MembershipForm(request.POST or None, organisation=organisation, chooser=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The role has been saved."))

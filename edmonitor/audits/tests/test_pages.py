@@ -37,20 +37,20 @@ class AuditPagesTests(BaseTestCase):
     def url(self, name, audit):
         return reverse(name, kwargs={"pk": audit.organisation_id, "audit_pk": audit.pk})
 
-    def test_an_admin_plans_an_audit_with_an_external_auditor(self):
-        self.client.force_login(self.alice)
-        response = self.client.post(
-            reverse("audit_create", kwargs={"pk": self.org_a.pk}),
-            {
-                "held_on": "2026-05-04",
-                "facility": self.facility_a.pk,
-                "auditor_1": "mia",
-                "position_1": "internal",
-                "auditor_2": "EVA",
-                "position_2": "external",
-                "participants": "Jan (projectleider)",
-            },
-        )
+    def plan_form(self, auditor_2="EVA"):
+        return {
+            "held_on": "2026-05-04",
+            "facility": self.facility_a.pk,
+            "auditor_1": "mia",
+            "position_1": "internal",
+            "auditor_2": auditor_2,
+            "position_2": "external",
+            "participants": "Jan (projectleider)",
+        }
+
+    def test_a_coordinator_plans_an_audit_with_a_new_external_auditor(self):
+        self.client.force_login(self.carol)
+        response = self.client.post(reverse("audit_create", kwargs={"pk": self.org_a.pk}), self.plan_form())
         audit = Audit.objects.get()
         self.assertRedirects(response, self.url("audit", audit))
         self.assertEqual(
@@ -58,6 +58,25 @@ class AuditPagesTests(BaseTestCase):
             [("mia", "internal"), ("eva", "external")],
         )
         self.assertEqual(audit.facility, self.facility_a)
+
+    def test_an_admin_plans_with_an_external_auditor_who_already_audits_the_organisation(self):
+        earlier = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.alice)
+        response = self.client.post(reverse("audit_create", kwargs={"pk": self.org_a.pk}), self.plan_form())
+        audit = Audit.objects.exclude(pk=earlier.pk).get()
+        self.assertRedirects(response, self.url("audit", audit))
+        self.assertEqual([a.user for a in audit.auditors.all()], [self.mia, self.eva])
+
+    def test_an_admin_cannot_tell_whether_an_account_outside_the_organisation_exists(self):
+        self.client.force_login(self.alice)
+        url = reverse("audit_create", kwargs={"pk": self.org_a.pk})
+        answers = {}
+        for name in ("otto", "niemand"):  # otto has an account (auditor in organisation B), niemand has none
+            response = self.client.post(url, self.plan_form(auditor_2=name))
+            self.assertEqual(response.status_code, 200)
+            answers[name] = [str(e).replace(name, "NAME") for e in response.context["form"].errors["auditor_2"]]
+        self.assertEqual(answers["otto"], answers["niemand"])
+        self.assertFalse(Audit.objects.exists())
 
     def test_planning_with_an_unknown_auditor_saves_nothing(self):
         self.client.force_login(self.alice)

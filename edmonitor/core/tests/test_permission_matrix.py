@@ -221,14 +221,14 @@ CHANGES: dict[str, dict[str, str]] = {
     "organisation_edit": {"name": "Overgenomen"},
     "facility_create": {"name": "Nieuwe voorziening"},
     "facility_edit": {"name": "Hernoemde voorziening"},
-    "members": {"username": "otto", "role": "admin"},
+    "members": {"username": "eva", "role": "admin"},  # an auditor of A's audits: someone A's admins may choose
     "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3"},
     "measurement_edit": {"label": "Gewijzigd"},
     "audit_create": {
         "held_on": "2026-09-01",
         "auditor_1": "mia",
         "position_1": "internal",
-        "auditor_2": "otto",
+        "auditor_2": "eva",
         "position_2": "external",
     },
     "audit_plan": {"participants": "Gewijzigd"},

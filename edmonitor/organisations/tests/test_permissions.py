@@ -144,13 +144,29 @@ class RoleTests(BaseTestCase):
         self.assertEqual(status, 403)
         self.assertTrue(Measurement.objects.filter(pk=self.measurement.pk).exists())
 
-    def test_an_admin_gives_a_user_a_role_and_that_user_then_sees_the_organisation(self):
-        self.client.force_login(self.alice)
+    def test_a_coordinator_gives_a_user_a_role_and_that_user_then_sees_the_organisation(self):
+        self.client.force_login(self.carol)
         response = self.client.post(reverse("members", args=[self.org_a.pk]), {"username": "bob", "role": "viewer"})
         self.assertEqual(response.status_code, 302)
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get(reverse("organisation", args=[self.org_a.pk])).status_code, 200)
         self.assertEqual(self.client.get(reverse("measurement_create", args=[self.org_a.pk])).status_code, 403)
+
+    def test_an_admin_changes_the_role_of_a_member(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(reverse("members", args=[self.org_a.pk]), {"username": "lex", "role": "member"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.org_a.memberships.get(user=self.lex).role, "member")
+
+    def test_an_admin_cannot_tell_whether_an_account_outside_the_organisation_exists(self):
+        self.client.force_login(self.alice)
+        answers = {}
+        for name in ("bob", "nobody"):  # bob has an account (admin of B), nobody has none
+            response = self.client.post(reverse("members", args=[self.org_a.pk]), {"username": name, "role": "admin"})
+            self.assertEqual(response.status_code, 200)
+            answers[name] = [str(e).replace(name, "NAME") for e in response.context["form"].errors["username"]]
+        self.assertEqual(answers["bob"], answers["nobody"])
+        self.assertFalse(self.org_a.memberships.filter(user=self.bob).exists())
 
     def test_an_unknown_username_gets_a_clear_message_and_no_role(self):
         self.client.force_login(self.alice)
