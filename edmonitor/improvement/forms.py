@@ -199,7 +199,13 @@ class GoalCodesForm(AccessibleFormMixin, forms.Form):
         initial = kwargs.setdefault("initial", {})
         for p in proposals:
             goal = p.goal
-            initial.setdefault(f"code_{goal.pk}", goal.code or p.proposal.code or LATER)
+            if goal.code:
+                code = goal.code
+            elif p.differs_from_entered:
+                code = None  # a hand-entered code and a different proposal: the user chooses
+            else:
+                code = p.entered_code or p.proposal.code or LATER
+            initial.setdefault(f"code_{goal.pk}", code)
             initial.setdefault(f"reason_{goal.pk}", goal.override_reason)
         super().__init__(*args, **kwargs)
         self.proposals = proposals
@@ -219,6 +225,21 @@ class GoalCodesForm(AccessibleFormMixin, forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for p in self.proposals:
+            name = f"code_{p.goal.pk}"
+            if p.differs_from_entered and name not in self.data:
+                self.add_error(
+                    name,
+                    gettext(
+                        "Choose a code. On the measurement form %(entered)s was entered; edmonitor proposes "
+                        "%(proposed)s."
+                    )
+                    % {"entered": p.entered_code, "proposed": p.proposal.code},
+                )
+        return data
 
     def rows(self) -> list[dict[str, Any]]:
         return [

@@ -316,6 +316,12 @@ class GoalProposal:
     goal: Goal
     new_score: int | None
     proposal: core.Proposal
+    entered_code: str = ""  # a code typed on the measurement form for this item before judging
+
+    @property
+    def differs_from_entered(self) -> bool:
+        """A code entered by hand that is not the proposal: the user must choose, nothing is preselected."""
+        return bool(self.entered_code) and self.entered_code != (self.proposal.code or self.entered_code)
 
     @property
     def reason(self) -> str:
@@ -329,7 +335,17 @@ def proposals_for(follow_up: FollowUp, goals: Iterable[Goal] | None = None) -> l
     instrument, _on = _follow_up_facts(follow_up)
     order = _item_order(instrument)
     goals.sort(key=lambda g: (order.get(g.item, len(order)), g.set_on, g.pk))
-    return [GoalProposal(g, scores.get(g.item), core.propose(g.as_core(), scores.get(g.item))) for g in goals]
+    entered = {r.item_id: r.goal_code for r in follow_up.responses.all()} if isinstance(follow_up, Measurement) else {}
+    return [
+        GoalProposal(
+            g,
+            scores.get(g.item),
+            core.propose(g.as_core(), scores.get(g.item)),
+            # Once judged, the measurement's code is the judgement itself, not a hand-entered one.
+            "" if g.is_evaluated else entered.get(g.item, ""),
+        )
+        for g in goals
+    ]
 
 
 def items_getting_a(measurement: Measurement, goals: Iterable[Goal]) -> list[str]:

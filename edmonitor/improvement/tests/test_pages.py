@@ -132,6 +132,33 @@ class JudgingPageTests(PageTestCase):
             {"2a": "D", "6a": "A"},
         )
 
+    def test_a_code_entered_by_hand_is_shown_beside_a_different_proposal_and_never_replaced_unseen(self):
+        goal = self.goal()  # at least 3: a new score of 3 makes edmonitor propose D
+        measurement = make_measurement(self.org_a, {"2a": 3}, on=TODAY, goals={"2b": "C"})
+        url = self.url("measurement_goals", measurement_pk=measurement.pk)
+        page = self.client.get(url)
+        self.assertIsNone(page.context["form"][f"code_{goal.pk}"].value())  # neither C nor D chosen for the user
+        self.assertContains(page, "Ingevuld op het meetformulier")
+        self.assertNotContains(page, 'value="D" checked')
+        # Saving without choosing is refused at the code field; the hand-entered C stays.
+        response = self.client.post(url, {f"reason_{goal.pk}": ""})  # what a browser sends with no code ticked
+        self.assertEqual(list(response.context["form"].errors), [f"code_{goal.pk}"])
+        self.assertIn("C", response.context["form"].errors[f"code_{goal.pk}"][0])
+        self.assertEqual(ItemResponse.objects.get(measurement=measurement, item_id="2a").goal_code, "C")
+        self.assertTrue(Goal.objects.open().exists())
+        # Choosing the hand-entered code (with the reason for departing from D) keeps it.
+        response = self.client.post(url, {f"code_{goal.pk}": "C", f"reason_{goal.pk}": "Afspraak in het MT"})
+        self.assertRedirects(response, self.url("measurement", measurement_pk=measurement.pk))
+        self.assertEqual(ItemResponse.objects.get(measurement=measurement, item_id="2a").goal_code, "C")
+        self.assertEqual(Goal.objects.get().code, "C")
+
+    def test_a_code_entered_by_hand_that_is_the_proposal_is_preselected(self):
+        goal = self.goal()
+        measurement = make_measurement(self.org_a, {"2a": 3}, on=TODAY, goals={"2b": "D"})
+        page = self.client.get(self.url("measurement_goals", measurement_pk=measurement.pk))
+        self.assertEqual(page.context["form"][f"code_{goal.pk}"].value(), "D")
+        self.assertNotContains(page, "Ingevuld op het meetformulier u")
+
     def test_an_override_without_a_reason_is_shown_at_the_reason_field(self):
         goal = self.goal()
         measurement = make_measurement(self.org_a, {"2a": 3}, on=TODAY)
