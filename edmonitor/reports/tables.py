@@ -60,6 +60,10 @@ def as_workbook(tables: Sequence[Table], title: str) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append([_xlsx_cell(v) for v in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":  # openpyxl takes any text starting with "=" for a formula
+                    cell.data_type = "s"
         for column in sheet.columns:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in list(column)[1:]) if column else 8
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
