@@ -170,7 +170,8 @@ def benchmark_tables(result: Benchmark) -> list[Table]:
             name,
             caption,
             columns,
-            [[r.key, _text(r.title), r.own, r.peers.n, r.peers.median, r.peers.q1, r.peers.q3] for r in rows],
+            # what may be shown of the peers, as on the page: None (an empty cell) where it is withheld
+            [[r.key, _text(r.title), r.own, r.peers_text, r.peers.median, r.peers.q1, r.peers.q3] for r in rows],
         )
         for name, caption, rows in (
             ("benchmark-vie", _("VIE items: your score and the peers"), result.vie),
