@@ -15,24 +15,39 @@ below holds for all of them at once:
 - from :func:`quartiles_from` peers (10, or twice ``min_peers`` if that is more): the median
   and the first and third quartile, and the band.
 
-**What this defends.** From one view, no reader can work out the set of peer scores, nor
-the score of any one peer. The median of five or more values and the quartiles of ten or
-more depend only on the values in the middle positions; the lowest and the highest value
-never enter them (the first quartile of n ≥ 10 values lies at position (n−1)/4 ≥ 2.25,
-counted from 0), so changing the lowest peer's score to 1 or the highest to 5 gives the
-same view from a different set (``edmonitor/reports/tests/test_peer_reconstruction.py``
-checks this by brute force over every set of 1–5 scores for 1 to 12 peers). No exact count
-is shown below 20, so a reader cannot tell how many values a median is taken over.
+**What this defends.** From what one view shows, no reader can work out the set of peer
+scores, nor any one peer's score. The median of five or more values and the quartiles of ten
+or more depend only on the values in the middle positions (the first quartile of n ≥ 10
+values lies at position (n−1)/4 ≥ 2.25, counted from 0); the lowest and highest scores never
+enter them, and as the exact number of peers is not shown below 20, sets of other sizes in
+the same band fit too. ``edmonitor/reports/tests/test_peer_reconstruction.py`` checks this
+by brute force over every set of 1–5 scores for 1 to 19 peers: every output that shows
+anything fits at least two sets.
 
-**What it does not defend.** *Differencing*: two views of peer groups that differ by one
-peer (before and after a peer records a measurement or joins the sector or a programme, or
-two windows of years of which the longer adds one peer) can narrow that peer's score down,
-sometimes to one value: adding x to five values a ≤ b ≤ c ≤ d ≤ e moves the median from c
-to (c + clamp(x, b, d)) / 2. The benchmark makes this harder, not impossible: the peer group
-(an organisation's sector, programme membership) is changed by staff only, counts are shown
-as bands so a reader does not learn when exactly one peer joined, and the window of years
-is one of a few fixed choices. A reader who may see a peer's own data directly needs no
-attack; that is access control, not this module.
+**What it does not defend.**
+
+- *Side knowledge of the exact number.* A reader who knows exactly how many peers there are
+  (a published member list, say) can, from 10 peers on, in rare cases work out the *set* of
+  scores from the interpolated quartiles: when the lowest quarter all scored 1 and the
+  highest quarter all 5 (1 1 1 1 1 1 2 5 5 5 is the only set of ten with median 1, first
+  quartile 1 and third quartile 4.25). Never which peer scored what, as such a set is never
+  all one score; the test above checks both. Quartiles taken at whole positions (the lower
+  one rounded down, the upper one rounded up) would close this, at the price of no longer
+  being a spreadsheet's QUARTILE.INC.
+- *Differencing*: two views of peer groups that differ by one peer (before and after a peer
+  records a measurement or joins the sector or a programme, or two windows of years of which
+  the longer adds one peer) can narrow that peer's score down, sometimes to one value: adding
+  x to five values a ≤ b ≤ c ≤ d ≤ e moves the median from c to (c + clamp(x, b, d)) / 2.
+  The benchmark makes this harder, not impossible: the peer group (an organisation's sector,
+  programme membership) is changed by staff only, counts are shown as bands so a reader does
+  not learn when exactly one peer joined, and the window of years is one of a few fixed
+  choices.
+- *Peers pooling their scores.* Peers who share their own scores with each other can work
+  out what the others must have scored (four of five scores and the median can give the
+  fifth); no statistic of a small group withstands that.
+
+A reader who may see a peer's own data directly needs no attack; that is access control,
+not this module.
 
 Quartiles use the inclusive method (``statistics.quantiles(..., n=4, method="inclusive")``,
 a spreadsheet's QUARTILE.INC, numpy's default), so the median of an even number of values

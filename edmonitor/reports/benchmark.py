@@ -158,9 +158,7 @@ def benchmark(
     measured: set[int] = set()
     # no ORDER BY (the model's orders by measurement date, a join): peer_statistics sorts the values itself
     rows = (
-        ItemResponse.objects.filter(
-            measurement__in=_newest_measurement_ids(peers, within), score__isnull=False
-        )
+        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(peers, within), score__isnull=False)
         .order_by()
         .values_list("measurement_id", "item_id", "score")
     )
