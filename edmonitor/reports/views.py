@@ -147,7 +147,11 @@ def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
                 q3=[_float(r.peers.q3) for r in rows],
                 title=_("%(name)s beside its peers") % {"name": organisation.name},
                 own_label=_("your organisation"),
-                peer_label=_("peers: median and middle half"),
+                peer_label=(
+                    _("peers: median and middle half")
+                    if any(r.peers.q1 is not None for r in rows)
+                    else _("peers: median")
+                ),
             )
     return render(
         request,

@@ -135,6 +135,10 @@ class FewPeersTests(BenchmarkCase):
         self.assertContains(response, "5 tot en met 9")
         self.assertContains(response, "Pas vanaf 10 organisaties")
         self.assertNotContains(response, ">6<")
+        legend = response.context["charts"]["vie"]
+        self.assertIn("vergelijkbare organisaties: mediaan", legend)
+        self.assertNotIn("middelste helft", legend)  # no box drawn, so the legend does not name one
+        self.assertNotIn('id="range-', legend)
 
     def test_a_programme_of_four_peers_shows_nothing_and_says_why(self):
         programme = Programme.objects.create(name="Pilot")
