@@ -80,6 +80,7 @@ PAGES = [
     Spec("organisation-compare", "projectleider", ORG + "/?a={demo_measurement}&b={demo_measurement}#compare"),
     Spec("organisation-form", "coordinator", "/organisaties/nieuw/"),
     Spec("organisation-form-errors", "coordinator", "/organisaties/nieuw/", submit("Opslaan"), errors=True),
+    Spec("organisation-edit", "projectleider", ORG + "/bewerken/"),  # the sector read-only for an admin
     Spec("members", "projectleider", ORG + "/leden/"),
     Spec("facility-form", "projectleider", ORG + "/voorzieningen/nieuw/"),
     Spec("measurement-form", "projectleider", ORG + "/metingen/nieuw/"),

@@ -242,3 +242,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- benchmark: anonymous peers ---------------------------------------------------------------
+# The benchmark shows nothing of fewer peers than this; the rule and its reasons are in
+# edmonitor/instruments/peers.py. A lower value would let a reader work out peers' scores, so
+# the application refuses to start with one.
+from edmonitor.instruments.peers import MIN_PEERS_FLOOR  # noqa: E402 - pure module, no Django
+
+EDMONITOR_BENCHMARK_MIN_PEERS = envint("EDMONITOR_BENCHMARK_MIN_PEERS", MIN_PEERS_FLOOR)
+if EDMONITOR_BENCHMARK_MIN_PEERS < MIN_PEERS_FLOOR:
+    raise ImproperlyConfigured(
+        f"EDMONITOR_BENCHMARK_MIN_PEERS must be at least {MIN_PEERS_FLOOR} (got {EDMONITOR_BENCHMARK_MIN_PEERS}): "
+        "with fewer peers the benchmark would give their scores away"
+    )

@@ -30,9 +30,26 @@ def choose_person(chooser, organisation: Organisation, username: str):
 
 
 class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
+    """An organisation's details; the sector only for who may change it (``may_change_sector``).
+
+    The sector chooses the peers the benchmark compares the organisation with, so an
+    organisation's own admin could otherwise pick a small group of peers to learn their
+    scores (edmonitor/instruments/peers.py). For anyone else the field is shown but disabled:
+    Django then keeps the stored value whatever a (forged) form post sends.
+    """
+
     class Meta:
         model = Organisation
         fields = ["name", "sector", "clients", "staff_fte"]
+
+    def __init__(self, *args, may_change_sector: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_change_sector:
+            self.fields["sector"].disabled = True
+            self.fields["sector"].help_text = _(
+                "Only a coordinator can change the sector. The sector decides which organisations yours is "
+                "compared with."
+            )
 
     def clean_staff_fte(self):
         value = self.cleaned_data.get("staff_fte")

@@ -63,6 +63,15 @@ def can_create_organisations(user: User) -> bool:
     return is_coordinator(user)
 
 
+def can_change_peer_group(user: User) -> bool:
+    """Whether the user may change what chooses an organisation's benchmark peers (its sector).
+
+    Programme membership, the other peer group, is managed by coordinators only as well
+    (:func:`programme_for` with ``manage``).
+    """
+    return is_coordinator(user)
+
+
 def visible_organisations(user: User) -> OrganisationQuerySet:
     if is_coordinator(user):
         return Organisation.objects.all()

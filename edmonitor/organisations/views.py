@@ -19,7 +19,14 @@ from edmonitor.measurements.models import Measurement
 
 from .forms import FacilityForm, MembershipForm, OrganisationForm
 from .models import Facility, Membership
-from .permissions import Action, can, can_create_organisations, organisation_for, visible_organisations
+from .permissions import (
+    Action,
+    can,
+    can_change_peer_group,
+    can_create_organisations,
+    organisation_for,
+    visible_organisations,
+)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -53,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     if not can_create_organisations(request.user):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST or None, may_change_sector=can_change_peer_group(request.user))
     if request.method == "POST" and form.is_valid():
         organisation = form.save()
         messages.success(request, _("The organisation has been created."))
@@ -115,7 +122,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Action.MANAGE)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, may_change_sector=can_change_peer_group(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The changes have been saved."))

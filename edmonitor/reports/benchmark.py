@@ -1,51 +1,69 @@
-"""An organisation beside its peers: per VIE item and per MIE theme, its own latest score next to the
-peers' median and interquartile range.
+"""An organisation beside its peers: per VIE item and per MIE theme, its own latest score next to what
+may be shown of the peers' scores.
 
-Peers are the other organisations of one of its programmes, or of its sector. They
-are never named: only the median and quartiles are shown, and only when at least
-:data:`MIN_PEERS` peers have a value (with fewer, an aggregate would all but show
-one organisation's score). Quartiles use the inclusive method
-(``statistics.quantiles(..., n=4, method="inclusive")``, the same as a spreadsheet's
-QUARTILE.INC and numpy's default), so the median of an even number of peers is the
-mean of the middle two.
+Peers are the other organisations of one of its programmes, or of its sector, that have data
+inside a window of recent years (:class:`Window`: the last 1, 2, 3 or 5 years up to today,
+3 by default): a VIE measurement, or a finalised MIE audit, dated inside it. Each peer counts
+once per instrument, with its newest measurement and its newest finalised audit inside the
+window. The organisation's own newest measurement and audit are shown whatever their date;
+the page says so when they are older than the window.
 
-Each peer counts once per instrument, with its latest VIE measurement (any scope)
-and its latest finalised MIE audit.
+Peers are never named, and what may be shown of their scores (nothing, the median, or the
+median and quartiles; their number only as a band) is decided by one pure function,
+:func:`edmonitor.instruments.peers.peer_statistics`, whose docstring gives the rule and what
+it does and does not defend. The page, its chart and the CSV and Excel downloads all read
+its result from here. The minimum number of peers is the setting
+``EDMONITOR_BENCHMARK_MIN_PEERS`` (5, never lower).
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Sequence
+import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit, ThemeRecord
 from edmonitor.instruments.definition import latest_audit_version, latest_version
+from edmonitor.instruments.peers import Band, PeerStatistics, count_band, peer_statistics, quartiles_from
 from edmonitor.measurements.models import ItemResponse, Measurement
 from edmonitor.organisations.models import Organisation
 
-MIN_PEERS = 3
+#: The windows a reader may choose, in years back from today, and the default.
+WINDOW_YEARS = (1, 2, 3, 5)
+DEFAULT_WINDOW_YEARS = 3
 
 
 @dataclass(frozen=True)
-class Spread:
-    n: int
-    median: Decimal | None
-    q1: Decimal | None
-    q3: Decimal | None
+class Window:
+    """Peers count with data dated from ``start`` to and including ``end`` (today)."""
+
+    years: int
+    start: dt.date
+    end: dt.date
 
 
-def spread(values: Sequence[int | float | Decimal]) -> Spread:
-    """Median and quartiles (inclusive method), or empty when there are fewer than MIN_PEERS values."""
-    if len(values) < MIN_PEERS:
-        return Spread(len(values), None, None, None)
-    data = sorted(Decimal(str(v)) for v in values)
-    q1, median, q3 = statistics.quantiles(data, n=4, method="inclusive")
-    return Spread(len(data), Decimal(median), Decimal(q1), Decimal(q3))
+def window(years: int, today: dt.date) -> Window:
+    """The last ``years`` years up to and including ``today`` (29 February goes back to the 28th)."""
+    if years not in WINDOW_YEARS:
+        raise ValueError(f"a window of {years!r} years is not one of {WINDOW_YEARS}")
+    try:
+        start = today.replace(year=today.year - years)
+    except ValueError:  # 29 February, and the year back is not a leap year
+        start = today.replace(year=today.year - years, day=28)
+    return Window(years, start, today)
+
+
+def band_text(band: Band | None, min_peers: int) -> str:
+    """A band of peers in words: "5 to 9", "20 or more"; below the minimum "fewer than 5"."""
+    if band is None:
+        return _("fewer than %(n)s") % {"n": min_peers}
+    if band.high is None:
+        return _("%(low)s or more") % {"low": band.low}
+    return _("%(low)s to %(high)s") % {"low": band.low, "high": band.high}
 
 
 @dataclass
@@ -53,32 +71,49 @@ class BenchmarkRow:
     key: str
     title: Any
     own: int | None
-    peers: Spread
+    peers: PeerStatistics
+    peers_text: str  # how many peers have a score here, as a band in words
 
 
 @dataclass
 class Benchmark:
     organisation: Organisation
-    peer_count: int
+    window: Window
+    min_peers: int
+    quartiles_from: int
+    vie_peers_text: str  # how many peers have a VIE measurement in the window, as a band in words
+    mie_peers_text: str
     vie: list[BenchmarkRow]
     mie: list[BenchmarkRow]
     own_measurement: Measurement | None
     own_audit: Audit | None
 
+    @property
+    def own_measurement_before_window(self) -> bool:
+        return self.own_measurement is not None and self.own_measurement.measured_on < self.window.start
 
-def _newest_measurement() -> QuerySet[Measurement]:
-    """The newest VIE measurement of the organisation of the outer query (its ``pk``)."""
+    @property
+    def own_audit_before_window(self) -> bool:
+        return self.own_audit is not None and self.own_audit.held_on < self.window.start
+
+
+def _newest_measurement(within: Window) -> QuerySet[Measurement]:
+    """The newest VIE measurement inside the window of the organisation of the outer query (its ``pk``)."""
     return (
-        Measurement.objects.filter(organisation=OuterRef("pk"), instrument_version__code="vie")
+        Measurement.objects.filter(
+            organisation=OuterRef("pk"), instrument_version__code="vie", measured_on__range=(within.start, within.end)
+        )
         .order_by("-measured_on", "-id")
         .values("pk")[:1]
     )
 
 
-def _newest_audit() -> QuerySet[Audit]:
-    """The newest finalised MIE audit of the organisation of the outer query (its ``pk``)."""
+def _newest_audit(within: Window) -> QuerySet[Audit]:
+    """The newest finalised MIE audit inside the window of the organisation of the outer query (its ``pk``)."""
     return (
-        Audit.objects.filter(organisation=OuterRef("pk"), finalised_at__isnull=False)
+        Audit.objects.filter(
+            organisation=OuterRef("pk"), finalised_at__isnull=False, held_on__range=(within.start, within.end)
+        )
         .order_by("-held_on", "-id")
         .values("pk")[:1]
     )
@@ -89,16 +124,22 @@ def _newest_audit() -> QuerySet[Audit]:
 # audit of the database against its organisation's newest: that shape scanned all 50,000 of each at
 # national scale, and PostgreSQL's estimate for it was high enough to JIT-compile the query on every
 # request (0.5 s of a 0.58 s page; bench/README.md). NULL (a peer with none) matches nothing in IN.
-def _newest_measurement_ids(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return organisations.order_by().annotate(newest=Subquery(_newest_measurement())).values("newest")
+def _newest_measurement_ids(organisations: QuerySet[Organisation], within: Window) -> QuerySet[Organisation]:
+    return organisations.order_by().annotate(newest=Subquery(_newest_measurement(within))).values("newest")
 
 
-def _newest_audit_ids(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return organisations.order_by().annotate(newest=Subquery(_newest_audit())).values("newest")
+def _newest_audit_ids(organisations: QuerySet[Organisation], within: Window) -> QuerySet[Organisation]:
+    return organisations.order_by().annotate(newest=Subquery(_newest_audit(within))).values("newest")
 
 
-def benchmark(organisation: Organisation, peers: QuerySet[Organisation]) -> Benchmark:
-    """Compare ``organisation`` with ``peers`` (the organisation itself is left out of the peers)."""
+def benchmark(
+    organisation: Organisation, peers: QuerySet[Organisation], within: Window, min_peers: int | None = None
+) -> Benchmark:
+    """Compare ``organisation`` with those ``peers`` that have data inside the window (itself left out).
+
+    ``min_peers`` defaults to the setting ``EDMONITOR_BENCHMARK_MIN_PEERS``.
+    """
+    min_peers = settings.EDMONITOR_BENCHMARK_MIN_PEERS if min_peers is None else min_peers
     peers = peers.exclude(pk=organisation.pk)
     vie = latest_version("vie")
     mie = latest_audit_version()
@@ -114,13 +155,15 @@ def benchmark(organisation: Organisation, peers: QuerySet[Organisation]) -> Benc
         else {}
     )
     peer_scores: dict[str, list[int]] = {}
-    # no ORDER BY (the model's orders by measurement date, a join): spread() sorts the values itself
+    measured: set[int] = set()
+    # no ORDER BY (the model's orders by measurement date, a join): peer_statistics sorts the values itself
     rows = (
-        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(peers), score__isnull=False)
+        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(peers, within), score__isnull=False)
         .order_by()
-        .values_list("item_id", "score")
+        .values_list("measurement_id", "item_id", "score")
     )
-    for item_id, score in rows:
+    for measurement_id, item_id, score in rows:
+        measured.add(measurement_id)
         peer_scores.setdefault(item_id, []).append(score)
 
     own_audit = (
@@ -130,23 +173,30 @@ def benchmark(organisation: Organisation, peers: QuerySet[Organisation]) -> Benc
         dict(ThemeRecord.objects.filter(audit=own_audit).values_list("theme_id", "consensus")) if own_audit else {}
     )
     peer_consensus: dict[str, list[int]] = {}
+    audited: set[int] = set()
     themes = (
-        ThemeRecord.objects.filter(audit__in=_newest_audit_ids(peers), consensus__isnull=False)
+        ThemeRecord.objects.filter(audit__in=_newest_audit_ids(peers, within), consensus__isnull=False)
         .order_by()
-        .values_list("theme_id", "consensus")
+        .values_list("audit_id", "theme_id", "consensus")
     )
-    for theme_id, consensus in themes:
+    for audit_id, theme_id, consensus in themes:
+        audited.add(audit_id)
         peer_consensus.setdefault(theme_id, []).append(consensus)
+
+    def row(key: str, title: Any, own: int | None, values: list[int]) -> BenchmarkRow:
+        shown = peer_statistics(values, min_peers=min_peers)
+        return BenchmarkRow(key, title, own, shown, band_text(shown.band, min_peers))
 
     return Benchmark(
         organisation=organisation,
-        peer_count=peers.count(),
-        vie=[
-            BenchmarkRow(item.id, item.title, own_scores.get(item.id), spread(peer_scores.get(item.id, [])))
-            for item in vie.items
-        ],
+        window=within,
+        min_peers=min_peers,
+        quartiles_from=quartiles_from(min_peers),
+        vie_peers_text=band_text(count_band(len(measured), min_peers), min_peers),
+        mie_peers_text=band_text(count_band(len(audited), min_peers), min_peers),
+        vie=[row(item.id, item.title, own_scores.get(item.id), peer_scores.get(item.id, [])) for item in vie.items],
         mie=[
-            BenchmarkRow(theme.id, theme.title, own_consensus.get(theme.id), spread(peer_consensus.get(theme.id, [])))
+            row(theme.id, theme.title, own_consensus.get(theme.id), peer_consensus.get(theme.id, []))
             for theme in mie.themes
         ],
         own_measurement=own_measurement,

@@ -30,8 +30,9 @@ Rules the charts follow, and why:
   chart as ``<img src="{{ svg_data_uri(svg) }}" alt="...">``; that needs ``img-src data:``
   in the CSP. Element ids are unique within one chart, not across charts, which is
   another reason to embed charts as images rather than inline.
-- **Deterministic.** Same input, same bytes (fixed hash salt, no date, no creator), so
-  tests and caches can compare output.
+- **Deterministic.** Same input, same bytes (fixed hash salt, no date, no creator, and
+  namespace prefixes written here rather than taken from ElementTree's process-wide table,
+  which other libraries change), in any process, so tests and caches can compare output.
 
 Elements a test or a style sheet may want to find carry fixed ids (``gid``):
 ``bar-<series>-<category>`` (``item_bars``), ``bar-<index>`` (``ranked_bars`` and
@@ -273,10 +274,6 @@ _PRESENTATION_ATTRIBUTES = frozenset(
 )
 
 _LOCK = threading.Lock()
-
-# Serialise the SVG with its usual prefixes (not ns0:, ns1:).
-ET.register_namespace("", _SVG_NS)
-ET.register_namespace("xlink", _XLINK_NS)
 
 # --- Public helpers --------------------------------------------------------------------
 
@@ -952,6 +949,35 @@ def _finish_svg(raw: str, title: str) -> str:
     title_element = ET.Element(f"{{{_SVG_NS}}}title")
     title_element.text = title
     root.insert(0, title_element)
+    return _serialise(root)
+
+
+def _serialise(root: ET.Element) -> str:
+    """The SVG as text with its usual prefixes (``<svg xmlns=...>``, ``xlink:href``), whatever ran before.
+
+    ElementTree picks prefixes from one process-wide table that any library may change
+    (``ET.register_namespace``; WeasyPrint, for one, maps "" to no namespace when it writes PDF
+    metadata, after which every chart came out as ``<ns0:svg ...>``). So names are written
+    without namespaces and the two declarations are set as plain attributes: the table is never
+    consulted and the same chart gives the same bytes in any process.
+    """
+    uses_xlink = False
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{_SVG_NS}}}")
+        if any(name.startswith(f"{{{_XLINK_NS}}}") for name in element.attrib):
+            uses_xlink = True
+            renamed = {name.replace(f"{{{_XLINK_NS}}}", "xlink:"): value for name, value in element.attrib.items()}
+            element.attrib.clear()
+            element.attrib.update(renamed)  # in the same order
+    unexpected = {el.tag for el in root.iter() if "{" in el.tag} | {
+        name for el in root.iter() for name in el.attrib if "{" in name
+    }
+    if unexpected:
+        raise ValueError(f"SVG names in an unexpected namespace: {sorted(unexpected)}")
+    declarations = {"xmlns": _SVG_NS} | ({"xmlns:xlink": _XLINK_NS} if uses_xlink else {})
+    attributes = declarations | dict(root.attrib)
+    root.attrib.clear()
+    root.attrib.update(attributes)
     return ET.tostring(root, encoding="unicode")
 
 

@@ -60,6 +60,10 @@ def as_workbook(tables: Sequence[Table], title: str) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append([_xlsx_cell(v) for v in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":  # openpyxl takes any text starting with "=" for a formula
+                    cell.data_type = "s"
         for column in sheet.columns:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in list(column)[1:]) if column else 8
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
@@ -166,7 +170,8 @@ def benchmark_tables(result: Benchmark) -> list[Table]:
             name,
             caption,
             columns,
-            [[r.key, _text(r.title), r.own, r.peers.n, r.peers.median, r.peers.q1, r.peers.q3] for r in rows],
+            # what may be shown of the peers, as on the page: None (an empty cell) where it is withheld
+            [[r.key, _text(r.title), r.own, r.peers_text, r.peers.median, r.peers.q1, r.peers.q3] for r in rows],
         )
         for name, caption, rows in (
             ("benchmark-vie", _("VIE items: your score and the peers"), result.vie),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from edmonitor.core.downloads import download_response
 from edmonitor.knowledge.suggestions import suggestions
@@ -17,7 +19,7 @@ from edmonitor.organisations.permissions import Action, organisation_for
 from edmonitor.programmes.models import Programme
 
 from . import charts
-from .benchmark import MIN_PEERS, Benchmark, benchmark
+from .benchmark import DEFAULT_WINDOW_YEARS, WINDOW_YEARS, Benchmark, benchmark, window
 from .organisation import organisation_report
 from .pdf import render_pdf
 from .tables import XLSX_CONTENT_TYPE, Table, as_csv, as_workbook, benchmark_tables, find, organisation_tables
@@ -89,6 +91,16 @@ def organisation_report_table(request: HttpRequest, pk: int, name: str, fmt: str
     return table_download(request, organisation, organisation_tables(context["report"]), name, fmt, title)
 
 
+def _window_years(request: HttpRequest) -> tuple[int, bool]:
+    """The window chosen with ``?jaren=`` and whether it was valid (a bad or unknown value gives the default)."""
+    given = request.GET.get("jaren", "")
+    if given == "":
+        return DEFAULT_WINDOW_YEARS, True
+    if given.isdigit() and int(given) in WINDOW_YEARS:
+        return int(given), True
+    return DEFAULT_WINDOW_YEARS, False
+
+
 def _benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Programme], str, str, Benchmark]:
     organisation = organisation_for(request.user, pk, Action.VIEW)
     programmes = list(Programme.objects.filter(participations__organisation=organisation).order_by("name"))
@@ -101,7 +113,8 @@ def _benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Progra
         group = "sector"
         peers = Organisation.objects.filter(sector=organisation.sector)
         group_label = organisation.get_sector_display()
-    return organisation, programmes, group, group_label, benchmark(organisation, peers)
+    within = window(_window_years(request)[0], timezone.localdate())
+    return organisation, programmes, group, group_label, benchmark(organisation, peers, within)
 
 
 def organisation_benchmark_table(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
@@ -111,8 +124,18 @@ def organisation_benchmark_table(request: HttpRequest, pk: int, name: str, fmt: 
 
 
 def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organisation beside the anonymous median and spread of its peers (a programme or its sector)."""
+    """The organisation beside what may be shown of its anonymous peers (a programme or its sector)."""
     organisation, programmes, group, group_label, result = _benchmark(request, pk)
+    if not _window_years(request)[1]:
+        messages.warning(
+            request,
+            _("Choose a period of %(first)s or %(last)s years. You now see the last %(years)s years.")
+            % {
+                "first": ", ".join(str(y) for y in WINDOW_YEARS[:-1]),
+                "last": WINDOW_YEARS[-1],
+                "years": DEFAULT_WINDOW_YEARS,
+            },
+        )
     charts_ = {}
     for name, rows in (("vie", result.vie), ("mie", result.mie)):
         if any(r.peers.median is not None for r in rows):
@@ -124,7 +147,11 @@ def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
                 q3=[_float(r.peers.q3) for r in rows],
                 title=_("%(name)s beside its peers") % {"name": organisation.name},
                 own_label=_("your organisation"),
-                peer_label=_("peers: median and middle half"),
+                peer_label=(
+                    _("peers: median and middle half")
+                    if any(r.peers.q1 is not None for r in rows)
+                    else _("peers: median")
+                ),
             )
     return render(
         request,
@@ -141,8 +168,11 @@ def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
             + [(f"programma-{p.pk}", _("the programme %(name)s") % {"name": p.name}) for p in programmes],
             "group": group,
             "group_label": group_label,
+            "window_options": [
+                (years, ngettext("the last year", "the last %(n)s years", years) % {"n": years})
+                for years in WINDOW_YEARS
+            ],
             "charts": charts_,
-            "min_peers": MIN_PEERS,
         },
     )
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+import re
 from decimal import Decimal
 
 from django.test import RequestFactory
 from django.urls import reverse
 
 from edmonitor.audits.tests.factories import plan
-from edmonitor.core.downloads import csv_bytes, csv_cell, download_response
+from edmonitor.core.downloads import csv_bytes, csv_cell, download_response, neutralise
 from edmonitor.core.models import DownloadKind, DownloadLog
 from edmonitor.testing import BaseTestCase, make_user
 
@@ -154,7 +157,7 @@ class CsvTests(BaseTestCase):
             "-2": "'-2",
             "@SUM(A1:A9)": "'@SUM(A1:A9)",
             "\t=1": "'\t=1",
-            "\r=1": "'\r=1",
+            "\r=1": "'\r'=1",  # the carriage return, and the "=" after it as a line break
             "GGZ Alfa": "GGZ Alfa",
             "2 = 2": "2 = 2",
             "": "",
@@ -181,10 +184,76 @@ class CsvTests(BaseTestCase):
         self.assertEqual(
             data[3:].decode("utf-8").split("\r\n"),
             [
-                "organisatie;score;verschil",
+                '"organisatie";"score";"verschil"',
                 '"\'=HYPERLINK(""http://x"")";3,5;-0,4',
                 '"Jan; Piet";2;-1',
-                "Zorg één;1,25;",
+                '"Zorg één";1,25;',
                 "",
             ],
         )
+
+
+FORMULA_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?\d+(,\d+)?")  # a number (a "," reader leaves "-0" of "-0,4")
+
+
+def formula_fields(data: bytes, delimiter: str) -> list[str]:
+    """The fields a spreadsheet with ``delimiter`` as list separator would read as a formula."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    return [
+        field
+        for row in rows
+        for field in row
+        if field.strip(" ").startswith(FORMULA_CHARACTERS) and not PLAIN_NUMBER.fullmatch(field.strip(" "))
+    ]
+
+
+class FormulaAfterASeparatorTests(BaseTestCase):
+    TEXTS = [
+        'x,=HYPERLINK("http://example.invalid","klik")',
+        "x;=1+1",
+        "eerst, +31 6 12345678",
+        "a,  @SUM(A1:A9)",
+        "regel één\n-2+3",
+        "regel één\r\n=1",
+        "a,\t=1",
+        " =1",
+        "=1",
+        "Jan, Piet; Klaas",  # nothing to neutralise
+    ]
+
+    def data(self) -> bytes:
+        rows = [["GGZ Alfa", text, Decimal("-0.4")] for text in self.TEXTS]
+        return csv_bytes([["Organisatie", "Tekst", "Score"], *rows])
+
+    def test_a_reader_with_a_comma_as_list_separator_finds_no_formula(self):
+        self.assertEqual(formula_fields(self.data(), ","), [])
+
+    def test_a_reader_with_a_semicolon_as_list_separator_finds_no_formula(self):
+        self.assertEqual(formula_fields(self.data(), ";"), [])
+
+    def test_the_semicolon_reader_gets_the_text_back_with_apostrophes_only_before_formula_characters(self):
+        rows = list(csv.reader(io.StringIO(self.data().decode("utf-8-sig"), newline=""), delimiter=";"))
+        self.assertEqual(
+            [row[1] for row in rows[1:]],
+            [
+                'x,\'=HYPERLINK("http://example.invalid","klik")',
+                "x;'=1+1",
+                "eerst, '+31 6 12345678",
+                "a,  '@SUM(A1:A9)",
+                "regel één\n'-2+3",
+                "regel één\r\n'=1",
+                "a,'\t=1",
+                " '=1",
+                "'=1",
+                "Jan, Piet; Klaas",
+            ],
+        )
+        self.assertEqual({row[2] for row in rows[1:]}, {"-0,4"})  # a number, for Dutch Excel, unquoted
+
+    def test_numbers_are_unquoted_and_every_text_is_quoted(self):
+        self.assertEqual(csv_bytes([["a", 1, Decimal("2.5"), -1.25, None]])[3:].decode(), '"a";1;2,5;-1,25;\r\n')
+
+    def test_neutralising_leaves_ordinary_text_alone(self):
+        for text in ("GGZ Alfa", "2 = 2", "a-b, c+d", "e-mail: a@b.nl", "50% - 60%"):
+            self.assertEqual(neutralise(text), text)

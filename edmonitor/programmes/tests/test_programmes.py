@@ -139,6 +139,49 @@ class ProgrammeManagementTests(BaseTestCase):
         self.assertEqual(Participation.objects.count(), 1)
 
 
+class ProgrammeMembershipIsStaffOnlyTests(BaseTestCase):
+    """A programme is a benchmark peer group: an organisation admin who could join or leave one,
+    or move others in and out, would choose their peers (edmonitor/instruments/peers.py)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.programme = Programme.objects.create(name="Pilot")
+        cls.own = Participation.objects.create(programme=cls.programme, organisation=cls.org_a)
+        cls.other = Organisation.objects.create(name="GGZ Gamma")
+        cls.theirs = Participation.objects.create(programme=cls.programme, organisation=cls.other)
+        cls.elsewhere = Programme.objects.create(name="Elders")
+        Participation.objects.create(programme=cls.elsewhere, organisation=cls.org_b)
+
+    def memberships(self):
+        return sorted(Participation.objects.values_list("programme__name", "organisation__name"))
+
+    def test_forged_posts_of_an_organisation_admin_change_no_programme_membership(self):
+        before = self.memberships()
+        self.client.force_login(self.alice)  # admin of GGZ Alfa, which takes part in "Pilot"
+        forged = [
+            (reverse("participation_create", args=[self.programme.pk]), {"organisation": self.org_b.pk}),
+            (reverse("participation_edit", args=[self.programme.pk, self.own.pk]), {"organisation": self.org_b.pk}),
+            (reverse("participation_edit", args=[self.programme.pk, self.theirs.pk]), {"organisation": self.org_a.pk}),
+            (reverse("participation_remove", args=[self.programme.pk, self.theirs.pk]), {}),
+            (reverse("participation_remove", args=[self.programme.pk, self.own.pk]), {}),
+            (reverse("programme_edit", args=[self.programme.pk]), {"name": "Mijn eigen groep"}),
+        ]
+        for url, data in forged:
+            self.assertEqual(self.client.post(url, data).status_code, 403, url)
+        # a programme it does not take part in it cannot even see, let alone join
+        url = reverse("participation_create", args=[self.elsewhere.pk])
+        self.assertEqual(self.client.post(url, {"organisation": self.org_a.pk}).status_code, 404)
+        self.assertEqual(self.memberships(), before)
+        self.assertEqual(Programme.objects.get(pk=self.programme.pk).name, "Pilot")
+
+    def test_a_coordinator_changes_programme_membership(self):
+        self.client.force_login(self.carol)
+        url = reverse("participation_remove", args=[self.programme.pk, self.theirs.pk])
+        self.assertRedirects(self.client.post(url), reverse("programme", args=[self.programme.pk]))
+        self.assertNotIn(("Pilot", "GGZ Gamma"), self.memberships())
+
+
 class ProgrammeQueryCountTests(BaseTestCase):
     def add(self, programme, n):
         start = programme.participations.count()

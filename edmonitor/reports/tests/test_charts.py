@@ -10,10 +10,12 @@ Set EDMONITOR_CHART_PNGS=/some/dir to keep the rasterised pages for a look by ey
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from decimal import Decimal
@@ -207,6 +209,38 @@ def test_it_has_no_scripts_styles_or_external_references(kind):
 @every_chart
 def test_the_same_input_gives_the_same_bytes(kind):
     assert CHARTS[kind]() == CHARTS[kind]()
+
+
+# In a fresh process: no other code has touched ElementTree's process-wide namespace prefixes yet.
+FRESH_PROCESS = """
+import json, sys
+from edmonitor.reports.tests.test_charts import CHARTS
+json.dump({kind: chart() for kind, chart in CHARTS.items()}, sys.stdout)
+"""
+
+
+def test_every_chart_has_the_same_bytes_in_a_fresh_process_and_after_other_xml_work():
+    fresh = json.loads(
+        subprocess.run([sys.executable, "-c", FRESH_PROCESS], capture_output=True, text=True, check=True).stdout
+    )
+    saved = dict(ET._namespace_map)  # process-wide: put back for the tests after this one
+    try:
+        import weasyprint.pdf.metadata  # noqa: F401 - registers "" for "" (no namespace) on import
+
+        ET.register_namespace("", "")  # what that import does, in case it ran before
+        ET.register_namespace("svg", "http://www.w3.org/2000/svg")
+        ET.register_namespace("xl", "http://www.w3.org/1999/xlink")
+        ET.tostring(ET.fromstring('<a xmlns="urn:x"><b/></a>'))
+        charts.item_bars(["x"], [("y", [1])], title="eerst een andere grafiek", y_label="score")
+        with charts._MEMO_LOCK:
+            charts._MEMO.clear()  # draw again, not from memory
+        for kind, chart in CHARTS.items():
+            svg = chart()
+            assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg[:80]
+            assert svg == fresh[kind], kind
+    finally:
+        ET._namespace_map.clear()
+        ET._namespace_map.update(saved)
 
 
 @every_chart

@@ -31,12 +31,18 @@ class OrganisationTableTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.eva = make_user("eva")
-        make_measurement(cls.org_a, SCORES, on=dt.date(2025, 1, 1), goals={"1b": "C"})
+        make_measurement(cls.org_a, SCORES, on=dt.date(2025, 1, 1), goals={"1b": "C"}, label="Nulmeting;+1+1")
         audit = finalised(cls.org_a, cls.mia, cls.eva, THEMES, THEMES, THEMES)
         current = services.amendable_values(audit)
         services.amend(
             audit,
-            values={**current, "recommendations": [["3", '=HYPERLINK("http://example.invalid","klik")']]},
+            values={
+                **current,
+                "recommendations": [
+                    ["3", '=HYPERLINK("http://example.invalid","klik")'],
+                    ["4", 'Meer training,=HYPERLINK("http://example.invalid","klik")'],
+                ],
+            },
             original=unchanged(current),
             reason="test",
             user=cls.alice,
@@ -74,6 +80,26 @@ class OrganisationTableTests(BaseTestCase):
         cell = sheet.cell(row=3, column=2)
         self.assertEqual(cell.data_type, "s")
         self.assertTrue(cell.value.startswith("'="))
+
+    def test_a_formula_after_a_comma_or_semicolon_is_neutralised_for_either_list_separator(self):
+        for name in ("mie-recommendations", "vie-trend"):
+            content = self.download(name, "csv").content
+            for delimiter in (",", ";"):
+                fields = [
+                    field.strip(" ")
+                    for row in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+                    for field in row
+                ]
+                self.assertFalse([f for f in fields if f.startswith(("=", "+", "@"))], (name, delimiter))
+        rows = read_csv(self.download("mie-recommendations", "csv").content)
+        self.assertEqual(rows[2][1], 'Meer training,\'=HYPERLINK("http://example.invalid","klik")')
+
+    def test_an_excel_text_starting_with_an_equals_sign_is_stored_as_text_not_as_a_formula(self):
+        for name in ("mie-recommendations", "vie-trend"):
+            sheet = load_workbook(io.BytesIO(self.download(name, "xlsx").content)).active
+            for row in sheet.iter_rows():
+                for cell in row:
+                    self.assertNotEqual(cell.data_type, "f", (name, cell.coordinate, cell.value))
 
     def test_unknown_tables_and_other_organisations_are_not_found(self):
         self.assertEqual(self.download("bestaat-niet", "csv").status_code, 404)
