@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,13 +25,21 @@ from .permissions import (
     can,
     can_change_peer_group,
     can_create_organisations,
+    is_coordinator,
     organisation_for,
     visible_organisations,
 )
 
 
+SEARCH_MAX_LENGTH = 100  # a name search longer than any organisation name is cut, not run
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
-    organisations = visible_organisations(request.user).prefetch_related(
+    """The start page: the user's organisations (coordinators: all, searchable), their audits, what needs attention."""
+    search = request.GET.get("zoek", "").strip()[:SEARCH_MAX_LENGTH] if is_coordinator(request.user) else ""
+    visible = visible_organisations(request.user)
+    listed = visible.filter(name__icontains=search) if search else visible
+    organisations = listed.order_by(Lower("name"), "pk").prefetch_related(
         Prefetch(
             "measurements",
             queryset=Measurement.objects.select_related("instrument_version").order_by("-measured_on", "-id"),
@@ -50,9 +59,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "organisations/dashboard.html",
         {
             "organisations": organisations,
+            "search": search,
+            "can_search": is_coordinator(request.user),
+            "has_organisations": bool(search) or visible.exists(),
             "can_create": can_create_organisations(request.user),
             "my_audits": my_audits,
-            "attention": attention_across(visible_organisations(request.user), timezone.localdate()),
+            "attention": attention_across(visible, timezone.localdate()),
         },
     )
 
