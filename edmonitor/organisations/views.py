@@ -30,7 +30,6 @@ from .permissions import (
     visible_organisations,
 )
 
-
 SEARCH_MAX_LENGTH = 100  # a name search longer than any organisation name is cut, not run
 
 

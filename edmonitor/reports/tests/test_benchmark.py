@@ -69,6 +69,12 @@ class TenPeersTests(BenchmarkCase):
         for peer in self.peers:
             self.assertNotContains(response, peer.name)
 
+    def test_peer_figures_are_all_written_with_two_decimals(self):
+        response = self.get()
+        q1, median, q3 = numpy.percentile(self.VALUES, [25, 50, 75])  # 2, 3, 4: whole numbers here
+        for value in (median, q1, q3):
+            self.assertContains(response, f'<td class="num">{value:.2f}</td>'.replace(".", ","), html=True)
+
     def test_the_page_says_which_period_the_peers_data_come_from(self):
         today = timezone.localdate()
         start = window(3, today).start
