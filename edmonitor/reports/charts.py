@@ -565,6 +565,7 @@ def benchmark_ranges(
     title: str,
     own_label: str,
     peer_label: str,
+    missing_label: str = "\u2013",
     scale: tuple[float, float] = (1, 5),
     bands: Sequence[Band] | None = None,
     decimals: int | None = None,
@@ -576,8 +577,11 @@ def benchmark_ranges(
     value beside it.
 
     ``peer_label`` names the box-and-tick in the legend (e.g. "andere organisaties:
-    mediaan en middelste helft"), ``own_label`` the diamond. A missing own score shows a
-    dash at the start of the scale; a missing range or median is not drawn.
+    mediaan en middelste helft"), ``own_label`` the diamond. A missing own score is said
+    in words (``missing_label``, e.g. "geen eigen score") in italics at the start of the
+    row, so it cannot pass for a score near the bottom of the scale; a missing range or
+    median is not drawn. The median tick is drawn over the diamond and reaches beyond it,
+    so it stays visible where the organisation's score equals the median.
     """
     _require_labels(categories, "categories")
     n = len(categories)
@@ -603,9 +607,22 @@ def benchmark_ranges(
                 (box,) = ax.barh(row, float(b) - float(a), 0.56, left=float(a), **_range_style())
                 box.set_gid(f"range-{row}")
             if mid is not None:
-                ax.plot([float(mid)] * 2, [row - 0.28, row + 0.28], gid=f"median-{row}", **_median_style())
+                style = {**_median_style(), "zorder": 6}  # over the own diamond (zorder 5)
+                ax.plot([float(mid)] * 2, [row - 0.36, row + 0.36], gid=f"median-{row}", **style)
             if mine is None:
-                _missing(ax, (low, row), f"missing-own-{row}", "center", "center", (0, 0))
+                ax.annotate(
+                    missing_label,
+                    (low, row),
+                    xytext=(2, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontstyle="italic",
+                    color=_EDGE,
+                    gid=f"missing-own-{row}",
+                    zorder=7,
+                    annotation_clip=False,
+                )
                 continue
             ax.plot([float(mine)], [row], gid=f"own-{row}", zorder=5, **_own_style())
             text = format_value(mine, decimals=decimals, decimal_comma=decimal_comma)

@@ -147,6 +147,7 @@ def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
                 q3=[_float(r.peers.q3) for r in rows],
                 title=_("%(name)s beside its peers") % {"name": organisation.name},
                 own_label=_("your organisation"),
+                missing_label=_("no score of your own"),
                 peer_label=(
                     _("peers: median and middle half")
                     if any(r.peers.q1 is not None for r in rows)

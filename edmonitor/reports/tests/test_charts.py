@@ -516,6 +516,24 @@ def test_benchmark_ranges_leave_out_what_is_missing():
     assert {"GGZ Voorbeeldstad", "andere instellingen: mediaan en middelste helft"} <= set(texts(root))
 
 
+def test_a_missing_own_score_is_said_in_words_not_drawn_like_a_low_score():
+    root = parse(benchmark_chart(missing_label="geen eigen score"))
+    assert text_of(with_id(root, "missing-own-1")["missing-own-1"]) == "geen eigen score"
+
+
+def test_the_median_stays_visible_where_the_own_score_equals_it():
+    root = parse(charts.benchmark_ranges(["1a"], [3], [3], [2], [4], title="t", own_label="o", peer_label="p"))
+    ids = [el.get("id") for el in root.iter() if el.get("id") in {"own-0", "median-0"}]
+    assert ids == ["own-0", "median-0"]  # SVG paints in document order: the median tick comes last
+    ticks = tick_positions(root, "x")
+    median = points(with_id(root, "median-0")["median-0"])
+    own = next(with_id(root, "own-0")["own-0"].iter(f"{SVG}use"))
+    assert to_value(ticks, median[0][0]) == pytest.approx(to_value(ticks, float(own.get("x", "0"))), abs=0.01)
+    # The tick reaches beyond the diamond (9 pt high) above and below.
+    heights = [y for _x, y in median]
+    assert max(heights) - min(heights) > 9 * 1.5
+
+
 def test_labels_with_dollar_signs_are_shown_literally():
     svg = charts.item_bars(["$1$", "b"], [("s", [1, 2])], title="Kosten $ en $ baten", y_label="$y$")
     found = texts(parse(svg))
