@@ -130,6 +130,29 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # SQLite lets one writer at a time change the file. A transaction that starts by reading
+    # (DEFERRED, the default) and then wants to write fails at once with "database is locked"
+    # when another one is writing, whatever the timeout. IMMEDIATE takes the write lock at
+    # BEGIN, so writers queue up instead, each waiting up to `timeout` seconds. 20 s lets 20
+    # simultaneous writers through (a save holds the lock for well under half a second, a
+    # login's Argon2 check runs outside it) and stays below gunicorn's 30 s worker timeout.
+    # WAL lets pages be read while someone writes; synchronous=NORMAL is safe with WAL (a
+    # power cut can lose the last commits, never corrupt the file). Both are stored in the
+    # file, so the PRAGMAs are cheap on every new connection.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    if PRODUCTION and not envbool("EDMONITOR_SMALL_SINGLE_SERVER", False):
+        raise ImproperlyConfigured(
+            "DATABASE_URL points to SQLite, which lets only one writer at a time: use PostgreSQL in "
+            "production, or set EDMONITOR_SMALL_SINGLE_SERVER=1 for a small installation on one server "
+            "(README, 'Running in production')"
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
