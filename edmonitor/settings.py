@@ -235,15 +235,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- login throttling (django-axes) ---------------------------------------------------------
-# 5 failed logins lock the user name (from any address) and, separately, the client address
-# (for any user name) until 15 minutes after the last attempt. A successful login clears the
-# failures of that account only (edmonitor.core.lockout.AccountResetHandler).
+# 5 failed logins for one user name from one client address lock that pair; 20 failed logins
+# from one address, for any user names, lock that address; each until 15 minutes after the
+# last attempt. A user name is never locked as such, so nobody can lock another person out
+# from elsewhere. A successful login clears that pair's failures (edmonitor.core.lockout).
 
-AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5  # per (user name, address)
+EDMONITOR_ADDRESS_FAILURE_LIMIT = 20  # per address, all user names together
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "edmonitor.core.lockout.AccountResetHandler"
+AXES_HANDLER = "edmonitor.core.lockout.PairAndAddressHandler"
 AXES_LOCKOUT_CALLABLE = "edmonitor.core.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "edmonitor.core.lockout.client_ip"
 AXES_VERBOSE = False
