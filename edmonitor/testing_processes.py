@@ -33,9 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
 
 
-def child(args: list[str], database: Path, **env: str) -> subprocess.Popen[str]:
-    """Start ``python -m edmonitor ARGS`` on the SQLite file ``database``; the pause hook only when asked."""
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", **env}
+def database_url(database: Path | str) -> str:
+    """A SQLite file's URL; a string is a database URL already (a PostgreSQL database)."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def child(args: list[str], database: Path | str, **env: str) -> subprocess.Popen[str]:
+    """Start ``python -m edmonitor ARGS`` on ``database`` (SQLite file or URL); the pause hook only when asked."""
+    environment = {**os.environ, "DATABASE_URL": database_url(database), **env}
     for name in (PAUSE_AFTER_ENV, PAUSE_SECONDS_ENV):
         if name not in env:
             environment.pop(name, None)
@@ -50,7 +55,7 @@ def child(args: list[str], database: Path, **env: str) -> subprocess.Popen[str]:
     )
 
 
-def run(args: list[str], database: Path) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], database: Path | str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m edmonitor ARGS`` to its end."""
     proc = child(args, database)
     out, err = proc.communicate(timeout=TIMEOUT)
@@ -122,17 +127,17 @@ class ChildProcessMixin(SimpleTestCase):
 
 
 class Server:
-    """gunicorn serving edmonitor on a free port of 127.0.0.1 on the SQLite file ``database``, as e2e/conftest.py.
+    """gunicorn serving edmonitor on a free port of 127.0.0.1, as e2e/conftest.py starts it.
 
-    Used as a context manager: ``with Server(database, workers=4) as server: server.url``.
-    The server runs as deployed (DEBUG off, its own secret key); its output is kept in
-    ``server.log`` for the failure message of a test.
+    ``database`` is a SQLite file or a database URL. Used as a context manager:
+    ``with Server(database, log, workers=4) as server: server.url``. The server runs as
+    deployed (DEBUG off, its own secret key); its output goes to ``log``.
     """
 
-    def __init__(self, database: Path, *, workers: int = 4) -> None:
+    def __init__(self, database: Path | str, log: Path, *, workers: int = 4) -> None:
         self.database = database
         self.workers = workers
-        self.log = database.with_suffix(".gunicorn.log")
+        self.log = log
         self.url = ""
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -140,7 +145,7 @@ class Server:
         environment = {k: v for k, v in os.environ.items() if k != "EDMONITOR_PRODUCTION"}
         environment |= {
             "DJANGO_SETTINGS_MODULE": "edmonitor.settings",
-            "DATABASE_URL": f"sqlite:///{self.database}",
+            "DATABASE_URL": database_url(self.database),
             "DEBUG": "0",
             "SECRET_KEY": "test-" + os.urandom(16).hex(),
             "ALLOWED_HOSTS": "127.0.0.1",

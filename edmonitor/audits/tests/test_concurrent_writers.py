@@ -1,27 +1,27 @@
-"""Twenty people saving the shared notes of one audit at the same moment, on a real server on SQLite.
+"""Twenty people saving the shared notes of one audit at the same moment, on a real server.
 
-A real gunicorn with four worker processes serves one SQLite file (what a small single-server
-installation runs). Twenty logged-in browsers, each with its own session and CSRF token, open
-the notes form and then all post at once. README, "How the MIE audit works": two people
-saving the same audit never overwrite each other; untouched fields are left alone, and a
-field someone else changed in the meantime is refused with the stored value shown. On
-SQLite that holds only if writers wait for each other instead of failing with "database is
-locked" (settings.py: IMMEDIATE transactions and a busy timeout).
-
-The test is about SQLite's file locking: it runs in the suite's SQLite run (on a SQLite file
-of its own) and is skipped in the PostgreSQL run, where row locks serialise the saves and
-test_concurrency.py covers the merge.
+A real gunicorn with four worker processes serves a fresh database: a SQLite file of its own
+in the suite's SQLite run (what a small single-server installation runs), a PostgreSQL
+database of its own (the suite's database name + ``_writers``) in the PostgreSQL run. Twenty
+logged-in browsers, each with its own session and CSRF token, open the notes form and then
+all post at once. README, "How the MIE audit works": two people saving the same audit never
+overwrite each other; untouched fields are left alone, and a field someone else changed in
+the meantime is refused with the stored value shown. On SQLite that holds only if writers
+wait for each other instead of failing with "database is locked" (settings.py: IMMEDIATE
+transactions and a busy timeout); before that, this test saw 500s.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
 import sqlite3
 import threading
 from html.parser import HTMLParser
-from unittest import skipUnless
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import psycopg
 from django.db import connection
 
 from edmonitor.testing_processes import ChildProcessMixin, Server, run
@@ -125,10 +125,46 @@ class Browser:
         assert status == 302, f"logging in as {username} gave {status}"
 
 
-@skipUnless(connection.vendor == "sqlite", "SQLite's file locking; the PostgreSQL run needs no second copy")
+def stored_notes(database: Path | str, audit_pk: int) -> dict[str, str]:
+    """The notes as stored, read straight from the database (not through the application)."""
+    query = "SELECT theme_id, notes, explanation FROM audits_themerecord WHERE audit_id = %s"
+    if isinstance(database, str):
+        with psycopg.connect(database) as con:
+            rows = con.execute(query, [audit_pk]).fetchall()
+    else:
+        with sqlite3.connect(database) as con:
+            rows = con.execute(query.replace("%s", "?"), [audit_pk]).fetchall()
+    values = {}
+    for theme_id, notes, explanation in rows:
+        values[f"notes_{theme_id}"] = notes
+        values[f"explanation_{theme_id}"] = explanation
+    return values
+
+
 class TwentyWritersTests(ChildProcessMixin):
+    def fresh_database(self) -> Path | str:
+        """The migrated SQLite copy of ChildProcessMixin, or in the PostgreSQL run a new, migrated database."""
+        if connection.vendor != "postgresql":
+            return self.database
+        base = os.environ["DATABASE_URL"]
+        name = base.rsplit("/", 1)[-1].split("?", 1)[0] + "_writers"
+        url = base.rsplit("/", 1)[0] + "/" + name
+
+        def drop() -> None:
+            with psycopg.connect(url, dbname="postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        drop()
+        with psycopg.connect(url, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        self.addCleanup(drop)
+        migrated = run(["migrate", "--noinput", "-v", "0"], url)
+        self.assertEqual(migrated.returncode, 0, migrated.stderr)
+        return url
+
     def test_twenty_simultaneous_writers_get_no_server_error_and_are_merged_or_told_of_the_conflict(self):
-        prepared = run(["shell", "--no-imports", "-c", PREPARE], self.database)
+        database = self.fresh_database()
+        prepared = run(["shell", "--no-imports", "-c", PREPARE], database)
         self.assertEqual(prepared.returncode, 0, prepared.stderr)
         audit_pk, notes_path = prepared.stdout.split()
 
@@ -159,7 +195,7 @@ class TwentyWritersTests(ChildProcessMixin):
                 problems.append(f"writer {i}: {error!r}")
                 ready.abort()
 
-        with Server(self.database, workers=4) as server:
+        with Server(database, self.tmp / "gunicorn.log", workers=4) as server:
             threads = [threading.Thread(target=writer, args=(i,)) for i in range(len(writes))]
             for thread in threads:
                 thread.start()
@@ -171,7 +207,7 @@ class TwentyWritersTests(ChildProcessMixin):
         self.assertEqual(server_errors, [], f"server errors; the server's log:\n{log[-4000:]}")
         self.assertEqual(problems, [], log[-4000:])
 
-        stored = self.stored_notes(int(audit_pk))
+        stored = stored_notes(database, int(audit_pk))
         # every writer of a field of their own was saved, and their text is stored
         for i, (field, text) in enumerate(writes[: len(own_fields)]):
             self.assertEqual(results[i] and results[i][0], 302, f"writer {i} ({field})")
@@ -183,15 +219,3 @@ class TwentyWritersTests(ChildProcessMixin):
         self.assertEqual(len(saved), 1, [r and r[0] for r, _t in shared])
         self.assertEqual(len(told), len(shared) - 1)
         self.assertEqual(stored[shared_field], saved[0])
-
-    def stored_notes(self, audit_pk: int) -> dict[str, str]:
-        """The notes as stored, read straight from the database file (not through the application)."""
-        with sqlite3.connect(self.database) as con:
-            rows = con.execute(
-                "SELECT theme_id, notes, explanation FROM audits_themerecord WHERE audit_id = ?", [audit_pk]
-            ).fetchall()
-        values = {}
-        for theme_id, notes, explanation in rows:
-            values[f"notes_{theme_id}"] = notes
-            values[f"explanation_{theme_id}"] = explanation
-        return values
