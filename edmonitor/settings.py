@@ -136,11 +136,12 @@ if SQLITE:
     # (DEFERRED, the default) and then wants to write fails at once with "database is locked"
     # when another one is writing, whatever the timeout. IMMEDIATE takes the write lock at
     # BEGIN, so writers queue up instead, each waiting up to `timeout` seconds. 20 s lets 20
-    # simultaneous writers through (a save holds the lock for well under half a second, a
-    # login's Argon2 check runs outside it) and stays below gunicorn's 30 s worker timeout.
-    # WAL lets pages be read while someone writes; synchronous=NORMAL is safe with WAL (a
-    # power cut can lose the last commits, never corrupt the file). Both are stored in the
-    # file, so the PRAGMAs are cheap on every new connection.
+    # simultaneous writers through (a save holds the lock for tens of milliseconds; a login's
+    # Argon2 check runs outside it; audits/tests/test_concurrent_writers.py) and stays below
+    # gunicorn's default 30 s worker timeout, so a request that cannot get the lock ends in an
+    # error page rather than a killed worker. WAL lets pages be read while someone writes (it
+    # is stored in the file: the PRAGMA costs nothing after the first time); synchronous=NORMAL
+    # is safe with WAL (a power cut can lose the last commits, never corrupt the file).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
