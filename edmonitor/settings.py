@@ -135,11 +135,12 @@ if SQLITE:
     # SQLite lets one writer at a time change the file. A transaction that starts by reading
     # (DEFERRED, the default) and then wants to write fails at once with "database is locked"
     # when another one is writing, whatever the timeout. IMMEDIATE takes the write lock at
-    # BEGIN, so writers queue up instead, each waiting up to `timeout` seconds. 20 s lets 20
-    # simultaneous writers through (a save holds the lock for tens of milliseconds; a login's
-    # Argon2 check runs outside it; audits/tests/test_concurrent_writers.py) and stays below
-    # gunicorn's default 30 s worker timeout, so a request that cannot get the lock ends in an
-    # error page rather than a killed worker. WAL lets pages be read while someone writes (it
+    # BEGIN, so writers queue up instead, each waiting up to `timeout` seconds. A save holds
+    # the lock for a few milliseconds (the notes: 4-6 ms), so 20 simultaneous writers pass in
+    # well under a second (audits/tests/test_concurrent_writers.py); 20 s also lets saves wait
+    # out a CSV import or a backup, which hold the lock for seconds. It stays below gunicorn's
+    # default 30 s worker timeout, so a request that cannot get the lock ends in an error page
+    # rather than a killed worker. WAL lets pages be read while someone writes (it
     # is stored in the file: the PRAGMA costs nothing after the first time); synchronous=NORMAL
     # is safe with WAL (a power cut can lose the last commits, never corrupt the file).
     DATABASES["default"]["OPTIONS"] = {
