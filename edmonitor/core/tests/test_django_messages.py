@@ -25,8 +25,6 @@ from edmonitor.testing import BaseTestCase
 DJANGO = Path(django.__file__).resolve().parent
 # Django's catalogues of the parts edmonitor uses; the English one lists every message.
 CATALOGUES = ["conf", *(f"contrib/{app}" for app in ("admin", "auth", "contenttypes", "sessions"))]
-
-
 OURS = Path(settings.LOCALE_PATHS[0]) / "nl" / "LC_MESSAGES" / "django.po"
 
 
