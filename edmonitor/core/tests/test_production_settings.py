@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
@@ -118,8 +119,40 @@ class RefusesToStartTests(SimpleTestCase):
     def test_production_refuses_debug(self):
         self.assert_refused({**PRODUCTION, "DEBUG": "1"}, "DEBUG cannot be on in production")
 
+    def test_production_refuses_to_start_on_sqlite(self):
+        self.assert_refused(
+            {**PRODUCTION, "DATABASE_URL": "sqlite:////srv/edmonitor/db.sqlite3"},
+            "DATABASE_URL points to SQLite, which lets only one writer at a time",
+        )
+        self.assert_refused(
+            {**PRODUCTION, "DATABASE_URL": "sqlite:////srv/edmonitor/db.sqlite3", "EDMONITOR_SMALL_SINGLE_SERVER": "0"},
+            "set EDMONITOR_SMALL_SINGLE_SERVER=1",
+        )
+
     def test_a_bad_number_is_refused_loudly(self):
         self.assert_refused({**PRODUCTION, "SESSION_COOKIE_AGE": "acht uur"}, "SESSION_COOKIE_AGE must be an integer")
+
+
+class SmallSingleServerTests(SimpleTestCase):
+    def test_production_on_sqlite_starts_when_the_installation_is_declared_small_and_single_server(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3", "EDMONITOR_SMALL_SINGLE_SERVER": "1"}
+            result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_a_sqlite_connection_waits_for_other_writers_and_lets_readers_beside_a_writer(self):
+        code = (
+            "from django.db import connection; cursor = connection.cursor(); "
+            "print([cursor.execute(f'PRAGMA {p}').fetchone()[0] "
+            "for p in ('journal_mode', 'busy_timeout', 'synchronous')])"
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run(
+                ["manage.py", "shell", "--no-imports", "-c", code], {"DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3"}
+            )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # WAL (readers beside a writer), a 20 s busy timeout in milliseconds, synchronous NORMAL (= 1)
+        self.assertEqual(result.stdout.strip(), "['wal', 20000, 1]")
 
 
 class ProductionValuesTests(SimpleTestCase):
