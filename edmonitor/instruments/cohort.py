@@ -76,10 +76,10 @@ from typing import Any
 
 from .csvio import InvalidFile, RowProblem, ScoredRow, open_csv, read_measurements, records
 from .definition import Instrument
-from .scoring import Problem, gettext_noop, level_for, parse_record, total_of
+from .scoring import Msg, Problem, gettext_noop, level_for, parse_record, total_of
 
 MOMENTS = ("baseline", "followup")
-MOMENT_NAMES = {"baseline": gettext_noop("baseline"), "followup": gettext_noop("follow-up")}
+MOMENT_NAMES = {"baseline": Msg(gettext_noop("baseline")), "followup": Msg(gettext_noop("follow-up"))}
 
 # scipy's method="auto" (1.17): exact without ties and zeros; else an exact permutation test up to
 # this many pairs (2**13 sign assignments fit its default 9999 resamples); else the normal approximation.
@@ -368,10 +368,10 @@ def _check_goals(instrument: Instrument, where: str, organisation: str, goals: M
 # --------------------------------------------------------------------------- the comparison
 
 METHOD_NAMES = {
-    "exact": gettext_noop("exact distribution"),
-    "permutation": gettext_noop("exact, over every assignment of signs, because of ties or zero differences"),
-    "asymptotic": gettext_noop("normal approximation with tie correction"),
-    "": "-",
+    "exact": Msg(gettext_noop("exact distribution")),
+    "permutation": Msg(gettext_noop("exact, over every assignment of signs, because of ties or zero differences")),
+    "asymptotic": Msg(gettext_noop("normal approximation with tie correction")),
+    "": Msg("-"),
 }
 
 

@@ -38,6 +38,12 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+class Msg(str):
+    """A parameter of a :class:`Problem` that is itself a message, translated with it (e.g. a method's name)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Problem:
     """An error or warning about one field (a CSV column / form field name) or the whole record."""
@@ -51,7 +57,8 @@ class Problem:
         return cls(field_name, message, tuple(params.items()))
 
     def text(self, translate: Callable[[str], str] = lambda s: s) -> str:
-        return translate(self.message) % dict(self.params)
+        params = {k: translate(v) if isinstance(v, Msg) else v for k, v in self.params}
+        return translate(self.message) % params
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ starting with ``=`` would otherwise be stored as a formula).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,10 +30,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 @dataclass(frozen=True)
 class Table:
-    name: str  # slug: in URLs, file names and (shortened) as the sheet name
+    name: str  # slug: in URLs and file names
     caption: str
     columns: Sequence[str]
     rows: Sequence[Sequence[Any]]
+    sheet: str = ""  # the Excel sheet's name in the user's language (at most 31 characters); else the caption
 
 
 def find(tables: Sequence[Table], name: str) -> Table | None:
@@ -51,7 +54,7 @@ def as_workbook(tables: Sequence[Table], title: str) -> bytes:
     book.remove(book.active)
     used: set[str] = set()
     for table in tables:
-        name = _sheet_name(table.name, used)
+        name = _sheet_name(table.sheet or table.caption, used)
         sheet = book.create_sheet(name)
         sheet.append([csv_cell(table.caption)])
         sheet["A1"].font = Font(bold=True)
@@ -64,6 +67,8 @@ def as_workbook(tables: Sequence[Table], title: str) -> bytes:
             for cell in cells:
                 if cell.data_type == "f":  # openpyxl takes any text starting with "=" for a formula
                     cell.data_type = "s"
+                elif cell.is_date:
+                    cell.number_format = "DD-MM-YYYY"  # a real date, shown the Dutch way
         for column in sheet.columns:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in list(column)[1:]) if column else 8
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
@@ -77,11 +82,17 @@ def as_workbook(tables: Sequence[Table], title: str) -> bytes:
 def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dt.date):
+        return value
     return csv_cell(value)
 
 
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = name[:31]
+    """A valid, unique Excel sheet name: no []:*?/\\, no apostrophe at either end, at most 31 characters."""
+    base = _NOT_IN_SHEET_NAMES.sub("", name)[:31].strip(" '") or "tabel"
     candidate, n = base, 2
     while candidate in used:
         suffix = f"-{n}"
@@ -108,6 +119,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
                     [r["item"].id, _text(r["item"].title), r["previous"], r["score"], r["change"], r["goal"]]
                     for r in vie.rows
                 ],
+                sheet=_("VIE items"),
             )
         )
         tables.append(
@@ -116,6 +128,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
                 _("Goal attainment over the ten items"),
                 [_("Code"), _("Meaning"), _("Items")],
                 [[g["code"], _text(g["label"]), g["count"]] for g in vie.goals],
+                sheet=_("VIE goal attainment"),
             )
         )
         tables.append(
@@ -123,7 +136,8 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
                 "vie-trend",
                 _("Total over time"),
                 [_("Date"), _("Label"), _("Total"), _("Level")],
-                [[m.measured_on.isoformat(), m.label, m.total, m.level] for m in vie.series],
+                [[m.measured_on, m.label, m.total, m.level] for m in vie.series],
+                sheet=_("VIE over time"),
             )
         )
     mie = report.mie
@@ -134,6 +148,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
                 _("Consensus score per theme"),
                 [_("Theme"), _("Title"), _("Previous"), _("Consensus"), _("Change")],
                 [[r["theme"].id, _text(r["theme"].title), r["previous"], r["score"], r["change"]] for r in mie.rows],
+                sheet=_("MIE themes"),
             )
         )
         tables.append(
@@ -141,7 +156,8 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
                 "mie-trend",
                 _("Mean consensus score over time"),
                 [_("Date"), _("Mean")],
-                [[s["audit"].held_on.isoformat(), s["mean"]] for s in mie.series],
+                [[s["audit"].held_on, s["mean"]] for s in mie.series],
+                sheet=_("MIE over time"),
             )
         )
         tables.append(
@@ -150,6 +166,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
                 _("Recommendations"),
                 [_("Theme"), _("Recommendation")],
                 [[r.theme_id, r.text] for r in mie.recommendations],
+                sheet=_("MIE recommendations"),
             )
         )
     return tables
@@ -190,9 +207,9 @@ def programme_tables(report: Any) -> list[Table]:
         [
             [
                 p.label,
-                p.participation.baseline.measured_on.isoformat() if p.participation.baseline else None,
+                p.participation.baseline.measured_on if p.participation.baseline else None,
                 p.participation.baseline.total if p.participation.baseline else None,
-                p.participation.followup.measured_on.isoformat() if p.participation.followup else None,
+                p.participation.followup.measured_on if p.participation.followup else None,
                 p.participation.followup.total if p.participation.followup else None,
             ]
             for p in report.participants
@@ -213,6 +230,7 @@ def programme_tables(report: Any) -> list[Table]:
                 [o.organisation, o.baseline, o.baseline_level, o.followup, o.followup_level, o.change]
                 for o in result.changes_sorted
             ],
+            sheet=_("Totals"),
         ),
         Table(
             "levels",
@@ -222,6 +240,7 @@ def programme_tables(report: Any) -> list[Table]:
                 [lv.code, result.levels["baseline"].get(lv.code, 0), result.levels["followup"].get(lv.code, 0)]
                 for lv in instrument.levels
             ],
+            sheet=_("Levels"),
         ),
         Table(
             "items",
@@ -238,15 +257,17 @@ def programme_tables(report: Any) -> list[Table]:
                 ]
                 for item in instrument.items
             ],
+            sheet=_("Item means"),
         ),
         Table(
             "goals",
             _("Number of organisations per goal-attainment code (recorded at the follow-up)"),
-            [_("Item"), *goal_codes],
+            [_("Item"), *[f"{g.code}: {_text(g.label)}" for g in instrument.goal_codes]],
             [
                 [item.goal_id, *[result.goals.get(item.goal_id, {}).get(c, 0) for c in goal_codes]]
                 for item in instrument.items
             ],
+            sheet=_("Goal attainment"),
         ),
         Table(
             "overall",
@@ -262,5 +283,6 @@ def programme_tables(report: Any) -> list[Table]:
                 [_("Wilcoxon: test statistic"), w.statistic],
                 [_("Wilcoxon: two-sided p-value"), w.p_value],
             ],
+            sheet=_("Overall"),
         ),
     ]

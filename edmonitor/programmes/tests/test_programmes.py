@@ -77,6 +77,23 @@ class LiveProgrammeTests(BaseTestCase):
         self.assertContains(response, "2,3")  # the printed baseline average …
         self.assertContains(response, "2,2")  # … and what the item scores give
 
+    def test_the_remarks_name_the_tests_method_in_dutch(self):
+        from edmonitor.instruments.cohort import METHOD_NAMES
+
+        self.client.force_login(self.carol)
+        page = self.client.get(reverse("programme", args=[self.programme.pk])).content.decode()
+        method = (
+            self.client.get(reverse("programme", args=[self.programme.pk])).context["report"].result.wilcoxon.method
+        )
+        self.assertIn(method, {"exact", "permutation", "asymptotic"})
+        self.assertNotIn(METHOD_NAMES[method], page)  # the English name
+        dutch = {
+            "exact": "exacte verdeling",
+            "permutation": "exact, over alle mogelijke toewijzingen van plus- en mintekens",
+            "asymptotic": "normale benadering met correctie voor gelijke waarden",
+        }
+        self.assertIn(dutch[method], page)
+
     def test_a_member_sees_only_the_names_of_organisations_they_may_see(self):
         self.client.force_login(self.member)
         response = self.client.get(reverse("programme", args=[self.programme.pk]))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from edmonitor import instruments
 from edmonitor.audits import services
 from edmonitor.audits.tests.factories import finalised, unchanged
 from edmonitor.core.models import DownloadLog
@@ -62,15 +65,23 @@ class OrganisationTableTests(BaseTestCase):
         log = DownloadLog.objects.get()
         self.assertEqual((log.user, log.organisation, log.kind), (self.lex, self.org_a, "csv"))
 
-    def test_every_table_of_the_report_downloads_in_both_formats(self):
+    def test_every_table_of_the_report_downloads_in_both_formats_with_dutch_sheet_names(self):
         report_tables = ["vie-items", "vie-goals", "vie-trend", "mie-themes", "mie-trend", "mie-recommendations"]
-        for name in report_tables:
+        sheets = [
+            "VIE-items",
+            "VIE-doelrealisatie",
+            "VIE door de tijd",
+            "MIE-thema's",
+            "MIE door de tijd",
+            "MIE-aanbevelingen",
+        ]
+        for name, sheet in zip(report_tables, sheets, strict=True):
             self.assertEqual(self.download(name, "csv").status_code, 200, name)
             book = load_workbook(io.BytesIO(self.download(name, "xlsx").content))
-            self.assertEqual(book.sheetnames, [name])
+            self.assertEqual(book.sheetnames, [sheet])
         book = load_workbook(io.BytesIO(self.download("alle", "xlsx").content))
-        self.assertEqual(book.sheetnames, report_tables)
-        themes = book["mie-themes"]
+        self.assertEqual(book.sheetnames, sheets)
+        themes = book["MIE-thema's"]
         self.assertEqual([row[3] for row in themes.iter_rows(min_row=3, values_only=True)], list(THEMES.values()))
 
     def test_a_formula_in_a_text_is_neutralised_in_csv_and_excel(self):
@@ -120,11 +131,26 @@ class ProgrammeWorkbookTests(BaseTestCase):
         report = self.client.get(reverse("programme", args=[self.programme.pk])).context["report"]
         response = self.client.get(reverse("programme_table", args=[self.programme.pk, "alle", "xlsx"]))
         book = load_workbook(io.BytesIO(response.content))
-        self.assertEqual(book.sheetnames, ["organisations", "totals", "levels", "items", "goals", "overall"])
-        items = {row[0]: row for row in book["items"].iter_rows(min_row=3, values_only=True)}
+        self.assertEqual(
+            book.sheetnames,
+            ["Organisaties", "Totalen", "Niveaus", "Gemiddelde per item", "Doelrealisatie", "Overzicht"],
+        )
+        items = {row[0]: row for row in book["Gemiddelde per item"].iter_rows(min_row=3, values_only=True)}
         for item_id, change in report.result.items.items():
             self.assertEqual(Decimal(str(items[item_id][3])), change.baseline)
             self.assertEqual(Decimal(str(items[item_id][4])), change.followup)
-        self.assertEqual(book["organisations"].max_row, 2 + 18)
+        self.assertEqual(book["Organisaties"].max_row, 2 + 18)
+        # Dates are real dates, shown the Dutch way; goal codes come with their meaning.
+        first = next(book["Organisaties"].iter_rows(min_row=3, max_row=3))
+        self.assertTrue(first[1].is_date and first[3].is_date)
+        self.assertEqual(first[1].number_format, "DD-MM-YYYY")
+        participant = report.participants[0].participation
+        self.assertEqual(
+            (first[1].value.date(), first[3].value.date()),
+            (participant.baseline.measured_on, participant.followup.measured_on),
+        )
+        header = [c.value for c in book["Doelrealisatie"][2]]
+        definition = json.loads((Path(instruments.__file__).parent / "definitions" / "vie-2012.1.json").read_text())
+        self.assertEqual(header[1:], [f"{g['code']}: {g['label']['nl']}" for g in definition["goal_codes"]])
         log = DownloadLog.objects.get()
         self.assertEqual((log.kind, log.organisation), ("xlsx", None))
