@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from edmonitor.core.dates import long_date
 from edmonitor.organisations.models import Facility
 from edmonitor.organisations.permissions import scores_unblinded
 
@@ -100,10 +101,8 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
             return names.get(value, str(value))
         if field == "position":
             return str(positions.get(value, value))
-        if isinstance(value, dt.datetime):
-            return value.strftime("%Y-%m-%d %H:%M")
         if isinstance(value, dt.date):
-            return value.isoformat()
+            return long_date(value)
         return str(value)
 
     def subject(record: Any, field: str) -> str:

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.core.dates import long_date
 from edmonitor.core.downloads import download_response
 from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.overview import for_audit_page
@@ -436,5 +437,5 @@ def audit_export(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
         content=json.dumps(data, ensure_ascii=False, indent=2, default=str),
         content_type="application/json; charset=utf-8",
         description=_("MIE audit of %(date)s%(facility)s")
-        % {"date": f"{audit.held_on:%Y-%m-%d}", "facility": f" ({audit.facility.name})" if audit.facility else ""},
+        % {"date": long_date(audit.held_on), "facility": f" ({audit.facility.name})" if audit.facility else ""},
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -222,9 +223,10 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
 
 
 def _decimal_text(value: Decimal | None) -> str:
+    """A stored fact as the user typed it: with a decimal comma on a Dutch page (4,5), a point in English."""
     if value is None:
         return ""
-    return format(value.normalize(), "f")
+    return format(value.normalize(), "f").replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def initial_from(measurement: Measurement) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -124,7 +126,8 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
             "rows": rows,
             "level": instrument.level(measurement.level) if measurement.level else None,
             "warnings": [problem_message(w, instrument) for w in result.warnings],
-            "facts": [(instrument.fact(k), v) for k, v in measurement.facts.items()],
+            # as numbers, so the page writes them the user's way (4,5 in Dutch)
+            "facts": [(instrument.fact(k), Decimal(v)) for k, v in measurement.facts.items()],
             "criteria": {
                 item_id: [c for c in instrument.item(item_id).derivation.criteria if c.id in ids]
                 for item_id, ids in measurement.criteria.items()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats
+from django.utils.translation import gettext as _
 
+from edmonitor.core.dates import long_date
 from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
@@ -27,8 +30,8 @@ class ProgrammeForm(AccessibleFormMixin, forms.ModelForm):
 class MeasurementChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Measurement) -> str:
         label = f" – {obj.label}" if obj.label else ""
-        total = f" (totaal {obj.total})" if obj.total is not None else ""
-        return f"{obj.measured_on:%d-%m-%Y}{label}{total}"
+        total = _(" (total %(total)s)") % {"total": formats.localize(obj.total)} if obj.total is not None else ""
+        return f"{long_date(obj.measured_on)}{label}{total}"
 
 
 class ParticipationForm(AccessibleFormMixin, forms.ModelForm):

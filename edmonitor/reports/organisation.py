@@ -22,6 +22,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit, ThemeRecord
+from edmonitor.core.dates import long_date
 from edmonitor.instruments.audit import consensus_mean
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
@@ -109,8 +110,8 @@ def _vie_section(organisation: Organisation) -> VieSection | None:
     categories = [r["item"].id for r in rows]
     series_values = []
     if previous:
-        series_values.append((f"{previous.measured_on:%d-%m-%Y}", [r["previous"] for r in rows]))
-    series_values.append((f"{latest.measured_on:%d-%m-%Y}", [r["score"] for r in rows]))
+        series_values.append((long_date(previous.measured_on), [r["previous"] for r in rows]))
+    series_values.append((long_date(latest.measured_on), [r["score"] for r in rows]))
     item_chart = charts.item_bars(
         categories,
         series_values,
@@ -120,7 +121,7 @@ def _vie_section(organisation: Organisation) -> VieSection | None:
     trend_chart = None
     if len(series) >= 2:
         trend_chart = charts.trend_lines(
-            [f"{m.measured_on:%d-%m-%Y}" for m in series],
+            [long_date(m.measured_on) for m in series],
             [(_("total"), [_decimal(m.total) for m in series])],
             title=_("Total over time"),
             y_label=_("total (1–5)"),
@@ -192,8 +193,8 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
     categories = [theme.id for theme in instrument.themes]
     values = []
     if previous:
-        values.append((f"{previous.held_on:%d-%m-%Y}", [r["previous"] for r in rows]))
-    values.append((f"{latest.held_on:%d-%m-%Y}", [r["score"] for r in rows]))
+        values.append((long_date(previous.held_on), [r["previous"] for r in rows]))
+    values.append((long_date(latest.held_on), [r["score"] for r in rows]))
     theme_chart = charts.item_bars(
         [_("theme %(n)s") % {"n": c} for c in categories],
         values,
@@ -203,7 +204,7 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
     trend_chart = None
     if len(series) >= 2:
         trend_chart = charts.trend_lines(
-            [f"{s['audit'].held_on:%d-%m-%Y}" for s in series],
+            [long_date(s["audit"].held_on) for s in series],
             [(_("mean"), [_decimal(s["mean"]) for s in series])],
             title=_("Mean consensus score over time"),
             y_label=_("mean (1–5)"),

@@ -83,6 +83,30 @@ class MeasurementFormTests(BaseTestCase):
         page = self.client.get(reverse("measurement", args=[self.org_a.pk, measurement.pk]))
         self.assertContains(page, "derived-tag", count=1)
 
+    def test_a_fact_typed_with_a_decimal_comma_is_shown_back_with_a_decimal_comma(self):
+        self.post({"item_1a": None, "mode_1a": "facts", "staff_fte": "1000", "ed_fte": "4,5"})
+        measurement = Measurement.objects.get()
+        self.assertEqual(measurement.facts["ed_fte"], "4.5")  # stored as a plain number
+        page = self.client.get(reverse("measurement", args=[self.org_a.pk, measurement.pk]))
+        self.assertContains(page, "<dd>4,5</dd>", html=True)
+        self.assertNotContains(page, "4.5")
+        form = self.client.get(reverse("measurement_edit", args=[self.org_a.pk, measurement.pk])).context["form"]
+        self.assertEqual(form["ed_fte"].value(), "4,5")
+
+    def test_dates_are_written_one_way_on_every_page(self):
+        self.post()
+        measurement = Measurement.objects.get()
+        self.post({"measured_on": "2026-03-15", "label": "vervolg"})
+        pages = [
+            reverse("organisation", args=[self.org_a.pk]) + f"?a={measurement.pk}&b={measurement.pk + 1}",
+            reverse("organisation_report", args=[self.org_a.pk]),
+        ]
+        for url in pages:
+            html = self.client.get(url).content.decode()
+            self.assertIn("15 maart 2026", html, url)
+            for other in ("15 mrt", "15-3-2026", "15-03-2026", "1-4-2025", "01-04-2025"):
+                self.assertNotIn(other, html.lower(), url)
+
     def test_item_7a_is_derived_from_the_ticked_criteria_which_are_stored_one_by_one(self):
         ticked = ["regular_actions", "several_departments", "structural_attention"]
         self.post({"item_7a": None, "mode_7a": "facts", "criteria_7a": ticked})

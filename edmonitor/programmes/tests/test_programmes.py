@@ -119,9 +119,7 @@ class ProgrammeManagementTests(BaseTestCase):
         programme = Programme.objects.get(name="Regio Noord 2024–2025")
         self.assertRedirects(response, reverse("programme", args=[programme.pk]))
         url = reverse("participation_create", args=[programme.pk])
-        self.assertContains(
-            self.client.get(url, {"organisatie": self.org_a.pk}), before.measured_on.strftime("%d-%m-%Y")
-        )
+        self.assertContains(self.client.get(url, {"organisatie": self.org_a.pk}), "1 januari 2024 (totaal 2,0)")
         self.client.post(url, {"organisation": self.org_a.pk, "baseline": before.pk, "followup": after.pk})
         participation = Participation.objects.get(programme=programme)
         self.assertEqual((participation.baseline, participation.followup), (before, after))
