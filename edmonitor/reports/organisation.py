@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from edmonitor.audits.models import Audit, ThemeRecord
 from edmonitor.core.dates import long_date
 from edmonitor.instruments.audit import consensus_mean
+from edmonitor.instruments.scoring import total_of
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 
@@ -45,6 +46,19 @@ class VieSection:
     total_change: Decimal | None
     item_chart: str
     trend_chart: str | None
+    # Totals are means over the items scored; when the two measurements scored different
+    # items, the change of the totals compares unlike things, so the report also gives the
+    # change over the items both scored.
+    scored: int = 0  # items scored in the latest measurement
+    scored_before: int | None = None
+    common: int = 0  # items scored in both
+    common_change: Decimal | None = None
+    item_count: int = 0
+    coded: int = 0  # items with a goal-attainment code
+
+    @property
+    def items_differ(self) -> bool:
+        return self.previous is not None and not (self.scored == self.scored_before == self.common)
 
 
 @dataclass
@@ -105,6 +119,11 @@ def _vie_section(organisation: Organisation) -> VieSection | None:
                 "goal_label": goal_labels.get(goal),
             }
         )
+    scores_now = {r["item"].id: r["score"] for r in rows if r["score"] is not None}
+    scores_before = {r["item"].id: r["previous"] for r in rows if r["previous"] is not None}
+    common = scores_now.keys() & scores_before.keys()
+    common_now, _mean = total_of(instrument, {k: scores_now[k] for k in common})
+    common_before, _mean = total_of(instrument, {k: scores_before[k] for k in common})
     counts = Counter(r["goal"] for r in rows if r["goal"])
     goals = [{"code": g.code, "label": g.label, "count": counts.get(g.code, 0)} for g in instrument.goal_codes]
     categories = [r["item"].id for r in rows]
@@ -141,6 +160,12 @@ def _vie_section(organisation: Organisation) -> VieSection | None:
         ),
         item_chart=item_chart,
         trend_chart=trend_chart,
+        scored=len(scores_now),
+        scored_before=len(scores_before) if previous is not None else None,
+        common=len(common),
+        common_change=common_now - common_before if common_now is not None and common_before is not None else None,
+        item_count=len(instrument.items),
+        coded=sum(counts.values()),
     )
 
 

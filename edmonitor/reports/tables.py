@@ -125,7 +125,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
         tables.append(
             Table(
                 "vie-goals",
-                _("Goal attainment over the ten items"),
+                _("Goal attainment per item"),
                 [_("Code"), _("Meaning"), _("Items")],
                 [[g["code"], _text(g["label"]), g["count"]] for g in vie.goals],
                 sheet=_("VIE goal attainment"),

@@ -101,6 +101,35 @@ class OrganisationReportTests(ReportData):
         self.assertContains(response, "nog geen VIE-meting")
 
 
+class DifferentItemSetsTests(BaseTestCase):
+    """A total over nine items beside one over ten: the report says so and compares like with like."""
+
+    def test_totals_over_different_items_say_so_and_give_the_change_over_the_items_both_have(self):
+        latest_scores = {k: v for k, v in SECOND.items() if k != "10a"}  # 10a not scored this time
+        make_measurement(self.org_a, FIRST, on=dt.date(2024, 3, 1))
+        make_measurement(self.org_a, latest_scores, on=dt.date(2025, 3, 1), goals={"1b": "C", "2b": "D"})
+        self.client.force_login(self.lex)
+        response = self.client.get(reverse("organisation_report", args=[self.org_a.pk]))
+        vie = response.context["report"].vie
+        both = {k: v for k, v in FIRST.items() if k in latest_scores}
+        self.assertEqual(vie.total_change, total(latest_scores) - total(FIRST))
+        self.assertEqual(vie.common_change, total(latest_scores) - total(both))
+        self.assertEqual((vie.scored, vie.scored_before, vie.common), (9, 10, 9))
+        self.assertTrue(vie.items_differ)
+        self.assertContains(response, "nu over 9 items, eerder over 10")
+        self.assertContains(response, "Verandering over de 9 items die beide keren een score hebben")
+        self.assertContains(response, "een code voor 2 van de 10 items")
+
+    def test_totals_over_the_same_items_need_no_remark(self):
+        make_measurement(self.org_a, FIRST, on=dt.date(2024, 3, 1))
+        make_measurement(self.org_a, SECOND, on=dt.date(2025, 3, 1), goals={f"{i}b": "A" for i in range(1, 11)})
+        self.client.force_login(self.lex)
+        response = self.client.get(reverse("organisation_report", args=[self.org_a.pk]))
+        self.assertFalse(response.context["report"].vie.items_differ)
+        self.assertNotContains(response, "eerder over")
+        self.assertNotContains(response, "een code voor")
+
+
 class OrganisationReportPdfTests(ReportData):
     def test_the_pdf_holds_the_name_and_scores_as_text_and_is_not_blank(self):
         self.client.force_login(self.lex)
