@@ -1,4 +1,4 @@
-"""Checks for uploaded and imported files: a size limit and UTF-8 text.
+"""Checks for uploaded and imported files: a size limit and UTF-8 text, and how deeply JSON nests.
 
 Every import (web forms, ``load_live`` and the command line) reads its file through
 :func:`check_upload`, so a huge or binary file is refused with a clear message before
@@ -8,6 +8,8 @@ default, environment variable of the same name).
 
 from __future__ import annotations
 
+import re
+from itertools import accumulate
 from typing import IO, Any
 
 from django.conf import settings
@@ -61,3 +63,21 @@ def check_upload(file: IO[bytes] | Any, *, max_bytes: int | None = None) -> byte
             params={"name": name},
         )
     return content
+
+
+# A JSON string, escapes included: brackets inside strings do not nest anything.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (``[]`` is 1, ``{"a": [1]}`` is 2).
+
+    A linear scan that needs no parsing: strings are taken out, then the brackets are counted
+    (unclosed ones too, since a parser would recurse into them before finding the error).
+    ``json.loads`` has no depth limit of its own: 100,000 nested brackets end in a
+    ``RecursionError``, so a reader checks this first.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
