@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
@@ -16,6 +16,7 @@ from edmonitor.organisations.models import Facility, Organisation
 from .models import InstrumentVersion, ItemResponse, Measurement
 
 BATCH = 500  # rows per INSERT in the bulk path (well under SQLite's limit of variables per statement)
+UNNEST_BATCH = 5000  # rows per INSERT … UNNEST on PostgreSQL (six arrays, whatever their length)
 
 
 def input_of(measurement: Measurement) -> MeasurementInput:
@@ -90,29 +91,58 @@ def _fill(
     measurement.printed_level = inp.printed_level or ""
 
 
-def _responses(
-    measurement: Measurement, instrument_version: InstrumentVersion, entry: NewMeasurement, result: ScoreResult
-) -> list[ItemResponse]:
+#: One item response as plain values: item id, score, derived, goal code, note (the columns after the measurement).
+ResponseValues = tuple[str, int | None, bool, str, str]
+RESPONSE_COLUMNS = ("item_id", "score", "derived", "goal_code", "note")
+
+
+def _responses(version: InstrumentVersion, entry: NewMeasurement, result: ScoreResult) -> list[ResponseValues]:
     """The item responses of a scored measurement: an item with a score, a goal code or a note."""
     notes = {k: v.strip() for k, v in (entry.notes or {}).items() if v and v.strip()}
     responses = []
-    for item in instrument_version.instrument.items:
+    for item in version.instrument.items:
         scored = result.items.get(item.id)
         goal = result.goals.get(item.goal_id, "")
         note = notes.get(item.id, "")
         if scored is None and not goal and not note:
             continue
-        responses.append(
-            ItemResponse(
-                measurement=measurement,
-                item_id=item.id,
-                score=scored,
-                derived=item.id in result.derived,
-                goal_code=goal,
-                note=note,
-            )
-        )
+        responses.append((item.id, scored, item.id in result.derived, goal, note))
     return responses
+
+
+def _insert_responses(rows: list[tuple[int, ResponseValues]]) -> None:
+    """Insert (measurement id, response values) rows, many per statement.
+
+    The bulk path's responses, up to ten per measurement: ``bulk_create`` spent most of an
+    import building a model instance per response and preparing each of its values
+    (bench/README.md, "Web import"), for columns that need no preparing (integers, booleans,
+    text). The values are parameters, as in every query; table, columns and their types come
+    from the model. PostgreSQL gets one array per column (``UNNEST``, as Django's own
+    ``bulk_create`` does there): a statement with thousands of placeholders costs psycopg more
+    to parse than the database to run. SQLite gets rows of placeholders, as many as it takes.
+    """
+    qn = connection.ops.quote_name
+    fields = [ItemResponse._meta.get_field(name) for name in ("measurement", *RESPONSE_COLUMNS)]
+    insert = f"INSERT INTO {qn(ItemResponse._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Types without their length (varchar, not varchar(16)), as Django's UNNEST insert writes them.
+            arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            for start in range(0, len(rows), UNNEST_BATCH):
+                chunk = rows[start : start + UNNEST_BATCH]
+                columns = zip(*((measurement_id, *values) for measurement_id, values in chunk), strict=True)
+                cursor.execute(f"{insert}SELECT * FROM UNNEST({arrays})", [list(column) for column in columns])
+            return
+        width = len(fields)
+        # SQLite takes at most max_query_params values per statement (999 before SQLite 3.32).
+        per_statement = min(BATCH, (connection.features.max_query_params or BATCH * width) // width)
+        placeholders = "(" + ", ".join(["%s"] * width) + ")"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"{insert}VALUES " + ", ".join([placeholders] * len(chunk)),
+                [value for measurement_id, values in chunk for value in (measurement_id, *values)],
+            )
 
 
 @transaction.atomic
@@ -142,7 +172,10 @@ def record_measurement(
     _fill(measurement, organisation=organisation, version=instrument_version, entry=entry, result=result)
     measurement.save()
     measurement.responses.all().delete()
-    ItemResponse.objects.bulk_create(_responses(measurement, instrument_version, entry, result))
+    ItemResponse.objects.bulk_create(
+        ItemResponse(measurement=measurement, **dict(zip(RESPONSE_COLUMNS, values, strict=True)))
+        for values in _responses(instrument_version, entry, result)
+    )
     return measurement, result
 
 
@@ -174,13 +207,12 @@ def record_measurements(
             measurements.append(measurement)
             results.append(result)
         Measurement.objects.bulk_create(measurements)  # sets the ids (RETURNING) on both databases
-        ItemResponse.objects.bulk_create(
+        _insert_responses(
             [
-                response
+                (measurement.pk, values)
                 for measurement, entry, result in zip(measurements, batch, results, strict=True)
-                for response in _responses(measurement, instrument_version, entry, result)
-            ],
-            batch_size=BATCH,
+                for values in _responses(instrument_version, entry, result)
+            ]
         )
     return len(entries)
 
