@@ -1,9 +1,11 @@
 """Checks for uploaded and imported files: a size limit and UTF-8 text, and how deeply JSON nests.
 
-Every import (web forms, ``load_live`` and the command line) reads its file through
+Every upload and CSV import (web forms, ``load_live``) reads its file through
 :func:`check_upload`, so a huge or binary file is refused with a clear message before
-anything parses it. The limit is the setting ``EDMONITOR_MAX_IMPORT_BYTES`` (5 MB by
-default, environment variable of the same name).
+anything parses it. The limit is the setting ``EDMONITOR_MAX_IMPORT_BYTES`` (1 MB by
+default, environment variable of the same name); ``import_organisation`` and ``restore``
+apply it too, or their ``--max-bytes`` (``edmonitor/transfer/files.py``), and check
+:func:`json_depth` before they parse.
 """
 
 from __future__ import annotations
