@@ -68,7 +68,7 @@ class InvalidFile(ValueError):
         self.found = len(problems) if found is None else found
 
 
-def _stop(problems: list[RowProblem], limit: int) -> InvalidFile:
+def stopped(problems: list[RowProblem], limit: int) -> InvalidFile:
     """The refusal of a file whose reading stopped at ``limit`` problems (a row may have added several)."""
     return InvalidFile(problems[:limit], complete=False, found=len(problems))
 
@@ -113,7 +113,7 @@ def open_csv(
     seen: set[str] = set()
     for name in header:
         if max_problems is not None and len(problems) >= max_problems:
-            raise _stop(problems, max_problems)
+            raise stopped(problems, max_problems)
         if name not in permitted:
             fail(name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
         elif name in seen:
@@ -139,7 +139,7 @@ def records(
             if usable(header, row, cells, problems):
                 yield row, dict(zip(header, cells, strict=True))
             elif max_problems is not None and len(problems) >= max_problems:
-                raise _stop(problems, max_problems)
+                raise stopped(problems, max_problems)
     except csv.Error as exc:
         csv_error(reader, exc, problems)
 
@@ -197,7 +197,7 @@ def read_measurements(
         if scored is not None:
             rows.append(scored)
         elif max_problems is not None and len(problems) >= max_problems:
-            raise _stop(problems, max_problems)
+            raise stopped(problems, max_problems)
     if not rows and not problems:
         no_rows(problems)
     if problems:
