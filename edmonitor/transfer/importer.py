@@ -496,12 +496,24 @@ def _validate(data: Any, r: _Reader) -> _Plan | None:
     )
 
 
-def _check_users(r: _Reader) -> None:
+def _users_named(names: set[str]) -> list[Any]:
+    """The user accounts with these names, a few hundred names per query.
+
+    A file may name tens of thousands of users; one ``IN`` with a parameter each runs past
+    SQLite's and PostgreSQL's limits of parameters per statement (a database error, not a
+    problem report).
+    """
     User = get_user_model()
+    ordered = sorted(names)
+    found: list[Any] = []
+    for start in range(0, len(ordered), _BATCH):
+        found += User.objects.filter(**{f"{User.USERNAME_FIELD}__in": ordered[start : start + _BATCH]})
+    return found
+
+
+def _check_users(r: _Reader) -> None:
     names = set(r.user_refs)
-    present = set(
-        User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names}).values_list(User.USERNAME_FIELD, flat=True)
-    )
+    present = {user.get_username() for user in _users_named(names)}
     missing = sorted(names - present)
     for name in missing:
         paths = r.user_refs[name]
@@ -912,9 +924,8 @@ class _Writer:
 
     def __init__(self, plan: _Plan) -> None:
         self.plan = plan
-        User = get_user_model()
         names = _plan_users(plan)
-        self.users = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})}
+        self.users = {u.get_username(): u for u in _users_named(names)}
         self.counter = WriteCounter()
 
     def wrote(self) -> None:

@@ -121,6 +121,17 @@ class OrganisationImportLimitTests(BaseTestCase):
         self.assertTrue(report.ok, report.problems[:3])
         self.assertLessEqual(Counted.comparisons, 4 * n)  # a list made it about n * n / 2 = 80,000
 
+    def test_a_file_naming_260_000_users_is_checked_not_a_database_error(self):
+        # One IN with a parameter per name ran past SQLite's limit of parameters (250,000 in this build,
+        # 32,766 in others): "too many SQL variables", a traceback instead of the list of missing users.
+        # A 15 MB file, so only with --max-bytes; PostgreSQL binds the names on the client.
+        data = json.loads(self.copy)
+        data["roles"] = [{"user": f"onbekend-{i}", "full_name": "", "role": "viewer"} for i in range(260_000)]
+        with override("en"):
+            report = import_organisation(data, dry_run=True)
+        self.assertEqual(len([p for p in report.problems if "there is no user 'onbekend-" in p]), 260_000)
+        self.assertIn("missing user accounts: onbekend-0, onbekend-1, onbekend-10,", report.problems[-1])
+
 
 class ImportThroughTheCommandLineTests(ChildProcessMixin):
     def test_deep_json_exits_with_status_2_and_one_line_on_stderr_without_a_traceback(self):
