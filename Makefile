@@ -1,5 +1,5 @@
 # The README names these targets. `make demo` and `make test` are the two commands.
-.PHONY: demo test setup lint messages bench
+.PHONY: demo test setup lint messages bench bench-import
 
 demo:
 	scripts/demo.sh
@@ -19,3 +19,8 @@ messages:
 # The national-scale benchmark (bench/README.md); not part of `make test`. Options: BENCH="--scale 0.01 --db postgresql"
 bench:
 	scripts/bench.sh $(BENCH)
+
+# The web import of a CSV file at the upload limit (bench/README.md, "Web import"). Options:
+# BENCH_IMPORT="--db postgresql --sizes 1048576,2097152,5242880"
+bench-import:
+	scripts/bench.sh --import $(BENCH_IMPORT)

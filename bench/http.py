@@ -9,9 +9,26 @@ from __future__ import annotations
 import http.client
 import re
 import time
+import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
+
+
+def multipart(data: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its content type."""
+    boundary = f"edmonitor-bench-{uuid.uuid4().hex}"
+    parts = []
+    for name, value in data.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 @dataclass
@@ -40,12 +57,20 @@ class Client:
             self.conn.close()
             self.conn = None
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> Response:
         headers = {"Host": f"{self.host}:{self.port}", "Connection": "keep-alive"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if data is not None:
+        if files is not None:
+            body, headers["Content-Type"] = multipart(data or {}, files)
+        elif data is not None:
             body = urlencode(data).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):
@@ -81,6 +106,10 @@ class Client:
 
     def post(self, path: str, data: dict[str, str]) -> Response:
         return self.request("POST", path, {"csrfmiddlewaretoken": self.csrf_token(), **data})
+
+    def post_files(self, path: str, data: dict[str, str], files: dict[str, tuple[str, bytes]]) -> Response:
+        """A form with file fields (``name -> (filename, content)``), as a browser sends it."""
+        return self.request("POST", path, {"csrfmiddlewaretoken": self.csrf_token(), **data}, files)
 
     def csrf_token(self) -> str:
         return self.cookies.get("csrftoken", "")

@@ -214,7 +214,7 @@ class Database:
 class Server:
     """gunicorn as edmonitor is deployed (as e2e/conftest.py starts it), on a free loopback port."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int) -> None:
+    def __init__(self, env: dict[str, str], workers: int, threads: int, timeout: int = 120) -> None:
         self.log = VAR / "gunicorn.log"
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
@@ -225,7 +225,7 @@ class Server:
                 f"--threads={threads}",
                 "--backlog=2048",
                 "--no-control-socket",
-                "--timeout=120",
+                f"--timeout={timeout}",
                 "bench.wsgi:application",
             ],
             cwd=ROOT,

@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # the MIE and cohort modules are imported by their own subcom
     from edmonitor.instruments.cohort import CohortResult
 
 EXIT_BAD_INPUT = 2
+# Problems `score vie` lists before it stops reading a bad file: a file of a million bad rows
+# would otherwise print a million lines and hold them all in memory (500 MB for 1.6 MB of rows).
+MAX_PROBLEMS = 1000
 
 
 def _table(instrument: Instrument, rows: list[ScoredRow]) -> str:
@@ -136,12 +139,19 @@ def score_command(args: argparse.Namespace) -> int:
         if args.format == "json":
             # Written row by row by the batch scorer: the same engine and the same bytes as
             # json.dumps of every scored row, without building objects per row (bench/README.md).
-            sys.stdout.write("[" + ", ".join(score_file_json(instrument, data)) + "]\n")
+            rows = score_file_json(instrument, data, max_problems=MAX_PROBLEMS)
+            sys.stdout.write("[" + ", ".join(rows) + "]\n")
         else:
-            print(_table(instrument, read_measurements(instrument, data)))
+            print(_table(instrument, read_measurements(instrument, data, max_problems=MAX_PROBLEMS)))
     except InvalidFile as exc:
         for problem in exc.problems:
             print(f"{args.input}: {problem.text()}", file=sys.stderr)
+        if not exc.complete:
+            print(
+                f"{args.input}: at least {exc.found} problems; the first {len(exc.problems)} are listed. "
+                f"Reading stopped at row {exc.problems[-1].row}.",
+                file=sys.stderr,
+            )
         return EXIT_BAD_INPUT
     return 0
 

@@ -256,12 +256,15 @@ AXES_VERBOSE = False
 # Form posts are text; 2 MB is far above the largest audit report. Files larger than the
 # in-memory size are streamed to a temporary file by Django; check_upload
 # (edmonitor/core/uploads.py) refuses anything above EDMONITOR_MAX_IMPORT_BYTES. The reverse
-# proxy should also cap the request body (README).
+# proxy should also cap the request body (README). 1 MB, not 5: the largest valid CSV of 1 MB
+# (28,000 measurements) imports in 4-8 s through gunicorn on the 2-core machine, 2 MB in 8-14 s,
+# and 5 MB ran past the 30 s worker timeout on PostgreSQL (bench/README.md, "Web import"); the
+# largest organisation export of the national benchmark is 0.75 MB. The commands take --max-bytes.
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-EDMONITOR_MAX_IMPORT_BYTES = envint("EDMONITOR_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+EDMONITOR_MAX_IMPORT_BYTES = envint("EDMONITOR_MAX_IMPORT_BYTES", 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 # The national-scale benchmark (bench/README.md): set up, generate the data set (cached per
 # seed and scale in var/bench/), measure on SQLite or PostgreSQL, write bench/results/.
 #   scripts/bench.sh [--scale 1.0] [--db sqlite|postgresql] [--seed 42] [--load-seconds 60] ...
+#   scripts/bench.sh --import [--db sqlite|postgresql] [--sizes BYTES,...]   (the web import, bench/imports.py)
 # PostgreSQL: a private cluster from scripts/ensure-postgres.sh on port $EDMONITOR_PG_PORT
 # (default here 54351, so the benchmark never touches the test suite's server on 54329).
 set -euo pipefail
@@ -15,4 +16,8 @@ for arg in "$@"; do
     export BENCH_PG_URL
   fi
 done
+if [ "${1:-}" = "--import" ]; then
+  shift
+  exec .venv/bin/python -m bench.imports "$@"
+fi
 exec .venv/bin/python -m bench.run "$@"

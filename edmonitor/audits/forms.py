@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.core.forms import AccessibleFormMixin, date_input
+from edmonitor.core.forms import AccessibleFormMixin, date_input, plain_number
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.organisations.forms import choose_person
 from edmonitor.organisations.models import Organisation
@@ -202,8 +202,19 @@ class ConsensusForm(_MergeForm):
                 self.fields[field_name(key)].initial = value
 
 
+#: Recommendation rows a posted form may ask for beyond those the audit has: the hidden field
+#: ``recommendation_rows`` echoes how many rows the page showed, and each row costs two fields.
+MAX_RECOMMENDATION_ROWS = 100
+
+
 class ReportForm(_MergeForm):
-    """Conclusion and recommendations; blank recommendation rows are ignored (clearing one removes it)."""
+    """Conclusion and recommendations; blank recommendation rows are ignored (clearing one removes it).
+
+    The hidden ``recommendation_rows`` says how many rows the page showed (the audit may have
+    fewer recommendations by the time it is posted). It must be a plain number no larger than
+    the rows the audit needs or :data:`MAX_RECOMMENDATION_ROWS`; anything else makes the form
+    invalid with a message, and nothing is saved.
+    """
 
     extra_rows = 3
 
@@ -220,8 +231,11 @@ class ReportForm(_MergeForm):
         self.fields["improvements"].initial = self.shown["improvements"]
         existing = list(self.shown["recommendations"])
         count = len(existing) + self.extra_rows
-        if self.is_bound:
-            count = max(count, int(self.data.get("recommendation_rows") or 0))
+        self.bad_row_count = False
+        if self.is_bound and self.data.get("recommendation_rows"):
+            posted = plain_number(self.data["recommendation_rows"], maximum=max(count, MAX_RECOMMENDATION_ROWS))
+            self.bad_row_count = posted is None
+            count = max(count, posted or 0)
         self.row_count = count
         themes = [("", "–"), *[(t.id, f"{t.id}. {t.title.get(get_language())}") for t in instrument.themes]]
         for i in range(count):
@@ -245,6 +259,11 @@ class ReportForm(_MergeForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.bad_row_count:
+            raise forms.ValidationError(
+                _("The number of recommendation rows in the form is not valid. Reload the page and try again."),
+                code="bad_row_count",
+            )
         for i in range(self.row_count):
             if data.get(f"rec_text_{i}", "").strip() and not data.get(f"rec_theme_{i}"):
                 self.add_error(f"rec_theme_{i}", _("Choose the theme this recommendation addresses."))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.dates import long_date
 from edmonitor.core.downloads import download_response
+from edmonitor.core.forms import plain_number
 from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.overview import for_audit_page
 from edmonitor.improvement.services import judge_again_message, refresh_judged_goals
@@ -391,12 +392,12 @@ def agreement(request: HttpRequest) -> HttpResponse:
     chosen_programme = None
     raw = request.GET.get("organisatie")
     if raw:
-        chosen = organisations.filter(pk=raw).first() if raw.isdigit() else None
+        chosen = organisations.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
         if chosen is None:
             messages.error(request, _("Choose one of your organisations."))
     raw = request.GET.get("programma")
     if raw:
-        chosen_programme = programmes.filter(pk=raw).first() if raw.isdigit() else None
+        chosen_programme = programmes.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
         if chosen_programme is None:
             messages.error(request, _("Choose one of the programmes."))
     result = agreement_for(request.user, organisation=chosen, programme=chosen_programme)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²".isdigit() is true too); 18 fit in a bigint
+
+
+def plain_number(value: Any, *, maximum: int | None = None) -> int | None:
+    """A number a client sent (an id in a query string, a count in a hidden field) or None when it is not one.
+
+    Only up to 18 ASCII digits: ``int()`` of ``"²"`` or of 5,000 digits raises (HTTP 500), and a
+    number past the database's integers must not reach a query. With ``maximum``, a larger
+    number is not one either: every count that drives work has a bound.
+    """
+    if not isinstance(value, str) or not _PLAIN_NUMBER.fullmatch(value):
+        return None
+    number = int(value)
+    return None if maximum is not None and number > maximum else number
 
 
 def date_input() -> forms.DateInput:

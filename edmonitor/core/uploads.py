@@ -1,13 +1,17 @@
-"""Checks for uploaded and imported files: a size limit and UTF-8 text.
+"""Checks for uploaded and imported files: a size limit and UTF-8 text, and how deeply JSON nests.
 
-Every import (web forms, ``load_live`` and the command line) reads its file through
+Every upload and CSV import (web forms, ``load_live``) reads its file through
 :func:`check_upload`, so a huge or binary file is refused with a clear message before
-anything parses it. The limit is the setting ``EDMONITOR_MAX_IMPORT_BYTES`` (5 MB by
-default, environment variable of the same name).
+anything parses it. The limit is the setting ``EDMONITOR_MAX_IMPORT_BYTES`` (1 MB by
+default, environment variable of the same name); ``import_organisation`` and ``restore``
+apply it too, or their ``--max-bytes`` (``edmonitor/transfer/files.py``), and check
+:func:`json_depth` before they parse.
 """
 
 from __future__ import annotations
 
+import re
+from itertools import accumulate
 from typing import IO, Any
 
 from django.conf import settings
@@ -61,3 +65,24 @@ def check_upload(file: IO[bytes] | Any, *, max_bytes: int | None = None) -> byte
             params={"name": name},
         )
     return content
+
+
+# A JSON string, escapes included: brackets inside strings do not nest anything. A string the
+# text never closes runs to its end (as it does for a JSON parser): so every match attempt at a
+# quote succeeds and the scan stays linear (a pattern that fails there would start again at every
+# following quote: '"' followed by 40,000 '\\"' took 24 s).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*(?:"|\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (``[]`` is 1, ``{"a": [1]}`` is 2).
+
+    A linear scan that needs no parsing: strings are taken out, then the brackets are counted
+    (unclosed ones too, since a parser would recurse into them before finding the error).
+    ``json.loads`` has no depth limit of its own: 100,000 nested brackets end in a
+    ``RecursionError``, so a reader checks this first.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from edmonitor.audits.models import Audit, Recommendation
+from edmonitor.core.forms import plain_number
 from edmonitor.knowledge.content import ROLES
 from edmonitor.knowledge.models import DialogueMethod, RoleUse
 from edmonitor.knowledge.models import label as role_label
@@ -233,10 +234,10 @@ def _source(request: HttpRequest, organisation: Organisation, data: Any) -> tupl
 
 
 def _int_or_404(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("No such source") from None
+    number = plain_number(value)
+    if number is None:
+        raise Http404("No such source")
+    return number
 
 
 @require_http_methods(["GET", "POST"])

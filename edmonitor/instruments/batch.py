@@ -41,6 +41,7 @@ from .csvio import (
     no_rows,
     open_csv,
     parse_date,
+    stopped,
     usable,
 )
 from .definition import Instrument, Item
@@ -271,15 +272,16 @@ def row_scorer(instrument: Instrument, header: list[str]) -> Callable[[list[str]
     return plain
 
 
-def score_file_json(instrument: Instrument, data: bytes) -> list[str]:
+def score_file_json(instrument: Instrument, data: bytes, *, max_problems: int | None = None) -> list[str]:
     """The JSON text of every scored row of a ``score vie`` file, in file order.
 
     Joined with ", " inside brackets it is exactly ``json.dumps([row_json(r) for r in
     read_measurements(instrument, data)], ensure_ascii=False)``. Raises :class:`InvalidFile`
-    with the same problems as :func:`.csvio.read_measurements`.
+    with the same problems as :func:`.csvio.read_measurements` (with ``max_problems``, the
+    same first ones: reading stops at the same row).
     """
     problems: list[RowProblem] = []
-    reader, header = open_csv(data, allowed_columns(instrument), problems)
+    reader, header = open_csv(data, allowed_columns(instrument), problems, max_problems)
     plain, width = row_scorer(instrument, header), len(header)
     out: list[str] = []
     try:
@@ -292,6 +294,8 @@ def score_file_json(instrument: Instrument, data: bytes) -> list[str]:
                     continue
                 del cells[width:]
             _engine_row(instrument, header, reader.line_num, cells, problems, out)
+            if max_problems is not None and len(problems) >= max_problems:
+                raise stopped(problems, max_problems)
     except csv.Error as exc:
         csv_error(reader, exc, problems)
     if not out and not problems:

@@ -4,7 +4,9 @@ The format is the command-line contract of part 1 (see README, "Command line"):
 ``organisation`` is required; ``measured_on``, ``label``, ``item_<id>``,
 ``goal_<id>``, the instrument's facts, ``printed_total`` and ``printed_level`` are
 optional. A file is accepted whole or not at all: :func:`read_measurements`
-returns every problem with its row number (the header is row 1) and column.
+returns every problem with its row number (the header is row 1) and column — or, with
+``max_problems``, the first problems only: reading stops once that many are found, so a
+file of a million bad rows costs no more than a file of a hundred (the web import).
 """
 
 from __future__ import annotations
@@ -53,20 +55,36 @@ class ScoredRow:
 
 
 class InvalidFile(ValueError):
-    def __init__(self, problems: list[RowProblem]):
+    """A file refused, with its problems.
+
+    ``complete`` is False when reading stopped at a limit (``max_problems``): the file has
+    ``found`` problems *at least*, and ``problems`` holds the first of them.
+    """
+
+    def __init__(self, problems: list[RowProblem], *, complete: bool = True, found: int | None = None):
         super().__init__("\n".join(p.text() for p in problems))
         self.problems = problems
+        self.complete = complete
+        self.found = len(problems) if found is None else found
+
+
+def stopped(problems: list[RowProblem], limit: int) -> InvalidFile:
+    """The refusal of a file whose reading stopped at ``limit`` problems (a row may have added several)."""
+    return InvalidFile(problems[:limit], complete=False, found=len(problems))
 
 
 def allowed_columns(instrument: Instrument) -> list[str]:
     return list(META_COLUMNS) + record_fields(instrument)
 
 
-def open_csv(data: bytes, allowed: Iterable[str], problems: list[RowProblem]) -> tuple[Any, list[str]]:
+def open_csv(
+    data: bytes, allowed: Iterable[str], problems: list[RowProblem], max_problems: int | None = None
+) -> tuple[Any, list[str]]:
     """Decode a CSV upload and check its header; raise :class:`InvalidFile` with every header problem.
 
     UTF-8 (with or without BOM), comma or semicolon separated (Dutch spreadsheets export with
-    semicolons), only ``allowed`` columns, each once, and an ``organisation`` column.
+    semicolons), only ``allowed`` columns, each once, and an ``organisation`` column. With
+    ``max_problems``, the header's check stops at that many problems.
     """
 
     def fail(field: str | None, message: str, **params: object) -> None:
@@ -94,6 +112,8 @@ def open_csv(data: bytes, allowed: Iterable[str], problems: list[RowProblem]) ->
     permitted = set(allowed)
     seen: set[str] = set()
     for name in header:
+        if max_problems is not None and len(problems) >= max_problems:
+            raise stopped(problems, max_problems)
         if name not in permitted:
             fail(name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
         elif name in seen:
@@ -106,13 +126,20 @@ def open_csv(data: bytes, allowed: Iterable[str], problems: list[RowProblem]) ->
     return reader, header
 
 
-def records(reader: Any, header: list[str], problems: list[RowProblem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, column -> cell) for every non-empty data row; ragged rows and CSV errors become problems."""
+def records(
+    reader: Any, header: list[str], problems: list[RowProblem], max_problems: int | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, column -> cell) for every non-empty data row; ragged rows and CSV errors become problems.
+
+    With ``max_problems``, raises :class:`InvalidFile` once the problems reach that number.
+    """
     try:
         for cells in reader:
             row = reader.line_num
             if usable(header, row, cells, problems):
                 yield row, dict(zip(header, cells, strict=True))
+            elif max_problems is not None and len(problems) >= max_problems:
+                raise stopped(problems, max_problems)
     except csv.Error as exc:
         csv_error(reader, exc, problems)
 
@@ -148,20 +175,29 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def read_measurements(
-    instrument: Instrument, data: bytes, *, organisation: str | None = None, require_date: bool = False
+    instrument: Instrument,
+    data: bytes,
+    *,
+    organisation: str | None = None,
+    require_date: bool = False,
+    max_problems: int | None = None,
 ) -> list[ScoredRow]:
     """Parse and score a whole CSV file; raise :class:`InvalidFile` with every problem.
 
     ``organisation``: every row must be about this organisation (names compared without
     regard to case or surrounding spaces). ``require_date``: every row needs ``measured_on``.
+    ``max_problems``: stop reading at the row that brings the problems to this number, and
+    raise :class:`InvalidFile` with the first ``max_problems`` (``complete`` False).
     """
     problems: list[RowProblem] = []
-    reader, header = open_csv(data, allowed_columns(instrument), problems)
+    reader, header = open_csv(data, allowed_columns(instrument), problems, max_problems)
     rows: list[ScoredRow] = []
-    for row, record in records(reader, header, problems):
+    for row, record in records(reader, header, problems, max_problems):
         scored = _read_row(instrument, row, record, problems, organisation, require_date)
         if scored is not None:
             rows.append(scored)
+        elif max_problems is not None and len(problems) >= max_problems:
+            raise stopped(problems, max_problems)
     if not rows and not problems:
         no_rows(problems)
     if problems:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.utils import formats
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from edmonitor.core.forms import AccessibleFormMixin, date_input
@@ -256,6 +256,11 @@ def initial_from(measurement: Measurement) -> dict[str, Any]:
     return initial
 
 
+#: Problems the web import lists before it stops reading a bad file: a file of a million bad rows
+#: must cost no more than a file of a hundred (time, memory and the size of the page).
+MAX_LISTED_PROBLEMS = 100
+
+
 class MeasurementImportForm(AccessibleFormMixin, forms.Form):
     """A CSV file of VIE measurements of one organisation, in the format of ``edmonitor score vie``.
 
@@ -283,11 +288,30 @@ class MeasurementImportForm(AccessibleFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         content = check_upload(upload)
         try:
-            rows = read_measurements(self.instrument, content, organisation=self.organisation.name, require_date=True)
+            rows = read_measurements(
+                self.instrument,
+                content,
+                organisation=self.organisation.name,
+                require_date=True,
+                max_problems=MAX_LISTED_PROBLEMS,
+            )
         except InvalidFile as invalid:
-            raise forms.ValidationError([_row_problem(p, self.instrument) for p in invalid.problems]) from None
+            listed = [_row_problem(p, self.instrument) for p in invalid.problems]
+            raise forms.ValidationError([_problem_count(invalid), *listed]) from None
         self.rows = rows
         return upload
+
+
+def _problem_count(invalid: InvalidFile) -> str:
+    """How many problems the file has: all of them are listed, or reading stopped at the limit."""
+    if invalid.complete:
+        return ngettext("The file has %(n)s problem.", "The file has %(n)s problems.", invalid.found) % {
+            "n": invalid.found
+        }
+    # Reading stopped at the row that brought the problems to the limit: the row of the last one listed.
+    return _(
+        "The file has at least %(n)s problems; the first %(listed)s are listed. Reading stopped at row %(row)s."
+    ) % {"n": invalid.found, "listed": len(invalid.problems), "row": invalid.problems[-1].row}
 
 
 def _row_problem(problem: RowProblem, instrument: Instrument) -> str:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
 from edmonitor.organisations.models import Facility, Organisation
 
 from .models import InstrumentVersion, ItemResponse, Measurement
+
+BATCH = 500  # rows per INSERT in the bulk path (well under SQLite's limit of variables per statement)
+UNNEST_BATCH = 5000  # rows per INSERT … UNNEST on PostgreSQL (six arrays, whatever their length)
 
 
 def input_of(measurement: Measurement) -> MeasurementInput:
@@ -40,6 +44,107 @@ def rescore(measurement: Measurement) -> ScoreResult:
     return result
 
 
+@dataclass(frozen=True)
+class NewMeasurement:
+    """One measurement to record with :func:`record_measurements`.
+
+    ``result`` is the engine's :func:`~edmonitor.instruments.scoring.score` of ``inp`` when the
+    caller has it already (the CSV reader scores every row to check it); None: scored here.
+    """
+
+    measured_on: dt.date
+    inp: MeasurementInput
+    label: str = ""
+    facility: Facility | None = None
+    notes: Mapping[str, str] | None = None
+    result: ScoreResult | None = None
+
+
+def _scored(instrument_version: InstrumentVersion, inp: MeasurementInput) -> ScoreResult:
+    result, problems = score(instrument_version.instrument, inp)
+    if result is None:
+        raise InvalidMeasurement(problems)
+    return result
+
+
+def _fill(
+    measurement: Measurement,
+    *,
+    organisation: Organisation,
+    version: InstrumentVersion,
+    entry: NewMeasurement,
+    result: ScoreResult,
+) -> None:
+    """Set a measurement's fields from its input and score (the rules of both recording paths)."""
+    if entry.facility is not None and entry.facility.organisation_id != organisation.pk:
+        raise ValueError("The facility belongs to another organisation.")
+    inp = entry.inp
+    measurement.instrument_version = version
+    measurement.facility = entry.facility
+    measurement.measured_on = entry.measured_on
+    measurement.label = entry.label.strip()
+    measurement.facts = {k: str(v) for k, v in inp.facts.items()}
+    measurement.criteria = {k: sorted(v) for k, v in inp.criteria.items()}
+    measurement.total = result.total
+    measurement.level = result.level or ""
+    measurement.printed_total = inp.printed_total
+    measurement.printed_level = inp.printed_level or ""
+
+
+#: One item response as plain values: item id, score, derived, goal code, note (the columns after the measurement).
+ResponseValues = tuple[str, int | None, bool, str, str]
+RESPONSE_COLUMNS = ("item_id", "score", "derived", "goal_code", "note")
+
+
+def _responses(version: InstrumentVersion, entry: NewMeasurement, result: ScoreResult) -> list[ResponseValues]:
+    """The item responses of a scored measurement: an item with a score, a goal code or a note."""
+    notes = {k: v.strip() for k, v in (entry.notes or {}).items() if v and v.strip()}
+    responses = []
+    for item in version.instrument.items:
+        scored = result.items.get(item.id)
+        goal = result.goals.get(item.goal_id, "")
+        note = notes.get(item.id, "")
+        if scored is None and not goal and not note:
+            continue
+        responses.append((item.id, scored, item.id in result.derived, goal, note))
+    return responses
+
+
+def _insert_responses(rows: list[tuple[int, ResponseValues]]) -> None:
+    """Insert (measurement id, response values) rows, many per statement.
+
+    The bulk path's responses, up to ten per measurement: ``bulk_create`` spent most of an
+    import building a model instance per response and preparing each of its values
+    (bench/README.md, "Web import"), for columns that need no preparing (integers, booleans,
+    text). The values are parameters, as in every query; table, columns and their types come
+    from the model. PostgreSQL gets one array per column (``UNNEST``, as Django's own
+    ``bulk_create`` does there): a statement with thousands of placeholders costs psycopg more
+    to parse than the database to run. SQLite gets rows of placeholders, as many as it takes.
+    """
+    qn = connection.ops.quote_name
+    fields = [ItemResponse._meta.get_field(name) for name in ("measurement", *RESPONSE_COLUMNS)]
+    insert = f"INSERT INTO {qn(ItemResponse._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Types without their length (varchar, not varchar(16)), as Django's UNNEST insert writes them.
+            arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            for start in range(0, len(rows), UNNEST_BATCH):
+                chunk = rows[start : start + UNNEST_BATCH]
+                columns = zip(*((measurement_id, *values) for measurement_id, values in chunk), strict=True)
+                cursor.execute(f"{insert}SELECT * FROM UNNEST({arrays})", [list(column) for column in columns])
+            return
+        width = len(fields)
+        # SQLite takes at most max_query_params values per statement (999 before SQLite 3.32).
+        per_statement = min(BATCH, (connection.features.max_query_params or BATCH * width) // width)
+        placeholders = "(" + ", ".join(["%s"] * width) + ")"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"{insert}VALUES " + ", ".join([placeholders] * len(chunk)),
+                [value for measurement_id, values in chunk for value in (measurement_id, *values)],
+            )
+
+
 @transaction.atomic
 def record_measurement(
     *,
@@ -58,50 +163,58 @@ def record_measurement(
 
     Raises :class:`InvalidMeasurement` (and saves nothing) when the input has errors.
     """
-    if facility is not None and facility.organisation_id != organisation.pk:
-        raise ValueError("The facility belongs to another organisation.")
-    instrument = instrument_version.instrument
-    result, problems = score(instrument, inp)
-    if result is None:
-        raise InvalidMeasurement(problems)
-    notes = {k: v.strip() for k, v in (notes or {}).items() if v and v.strip()}
-
+    entry = NewMeasurement(measured_on=measured_on, inp=inp, label=label, facility=facility, notes=notes)
+    result = _scored(instrument_version, inp)
     if measurement is None:
         measurement = Measurement(organisation=organisation, created_by=user, origin=origin)
     elif measurement.organisation_id != organisation.pk or measurement.instrument_version_id != instrument_version.pk:
         raise ValueError("A measurement keeps its organisation and instrument version.")
-    measurement.instrument_version = instrument_version
-    measurement.facility = facility
-    measurement.measured_on = measured_on
-    measurement.label = label.strip()
-    measurement.facts = {k: str(v) for k, v in inp.facts.items()}
-    measurement.criteria = {k: sorted(v) for k, v in inp.criteria.items()}
-    measurement.total = result.total
-    measurement.level = result.level or ""
-    measurement.printed_total = inp.printed_total
-    measurement.printed_level = inp.printed_level or ""
+    _fill(measurement, organisation=organisation, version=instrument_version, entry=entry, result=result)
     measurement.save()
-
     measurement.responses.all().delete()
-    responses = []
-    for item in instrument.items:
-        scored = result.items.get(item.id)
-        goal = result.goals.get(item.goal_id, "")
-        note = notes.get(item.id, "")
-        if scored is None and not goal and not note:
-            continue
-        responses.append(
-            ItemResponse(
-                measurement=measurement,
-                item_id=item.id,
-                score=scored,
-                derived=item.id in result.derived,
-                goal_code=goal,
-                note=note,
-            )
-        )
-    ItemResponse.objects.bulk_create(responses)
+    ItemResponse.objects.bulk_create(
+        ItemResponse(measurement=measurement, **dict(zip(RESPONSE_COLUMNS, values, strict=True)))
+        for values in _responses(instrument_version, entry, result)
+    )
     return measurement, result
+
+
+@transaction.atomic
+def record_measurements(
+    *,
+    organisation: Organisation,
+    instrument_version: InstrumentVersion,
+    entries: Sequence[NewMeasurement],
+    user=None,
+    origin: str = Measurement.Origin.FORM,
+) -> int:
+    """Record many new measurements of one organisation at once, all or none; the number recorded.
+
+    The bulk path: the same rules as :func:`record_measurement` (through the same helpers),
+    written with one INSERT per batch of rows instead of several statements per measurement,
+    so a file of tens of thousands of rows is stored in seconds (bench/README.md, "Web
+    import"); batch by batch, so the objects of one batch are all that is held at a time.
+    Raises :class:`InvalidMeasurement` (and saves nothing) when an entry without a result has errors.
+    """
+    for start in range(0, len(entries), BATCH):
+        batch = entries[start : start + BATCH]
+        measurements: list[Measurement] = []
+        results: list[ScoreResult] = []
+        for entry in batch:
+            result = entry.result if entry.result is not None else _scored(instrument_version, entry.inp)
+            measurement = Measurement(organisation=organisation, created_by=user, origin=origin)
+            _fill(measurement, organisation=organisation, version=instrument_version, entry=entry, result=result)
+            measurements.append(measurement)
+            results.append(result)
+        Measurement.objects.bulk_create(measurements)  # sets the ids (RETURNING) on both databases
+        _insert_responses(
+            [
+                (measurement.pk, values)
+                for measurement, entry, result in zip(measurements, batch, results, strict=True)
+                for values in _responses(instrument_version, entry, result)
+            ]
+        )
+    return len(entries)
 
 
 @transaction.atomic
@@ -109,20 +222,19 @@ def delete_measurement(measurement: Measurement) -> None:
     measurement.delete()
 
 
-@transaction.atomic
 def import_measurements(
     *, organisation: Organisation, instrument_version: InstrumentVersion, rows: Sequence[ScoredRow], user=None
-) -> list[Measurement]:
-    """Store checked rows of a CSV file as measurements of one organisation: all of them or none."""
-    return [
-        record_measurement(
-            organisation=organisation,
-            instrument_version=instrument_version,
-            measured_on=row.measured_on,
-            label=row.label,
-            inp=row.input,
-            user=user,
-            origin=Measurement.Origin.IMPORT,
-        )[0]
-        for row in rows
-    ]
+) -> int:
+    """Store checked rows of a CSV file as measurements of one organisation, all of them or none; how many."""
+    entries = []
+    for row in rows:
+        if row.measured_on is None:
+            raise ValueError("An imported row needs its date (read the file with require_date=True).")
+        entries.append(NewMeasurement(measured_on=row.measured_on, inp=row.input, label=row.label, result=row.result))
+    return record_measurements(
+        organisation=organisation,
+        instrument_version=instrument_version,
+        entries=entries,
+        user=user,
+        origin=Measurement.Origin.IMPORT,
+    )

@@ -179,8 +179,8 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            ngettext("%(n)s measurement has been imported.", "%(n)s measurements have been imported.", len(saved))
-            % {"n": len(saved)},
+            ngettext("%(n)s measurement has been imported.", "%(n)s measurements have been imported.", saved)
+            % {"n": saved},
         )
         return redirect("organisation", pk=organisation.pk)
     if request.method == "POST":

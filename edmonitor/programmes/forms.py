@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from edmonitor.core.dates import long_date
-from edmonitor.core.forms import AccessibleFormMixin, date_input
+from edmonitor.core.forms import AccessibleFormMixin, date_input, plain_number
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 
@@ -49,7 +49,10 @@ class ParticipationForm(AccessibleFormMixin, forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=taken)
         if self.is_bound:
             chosen = str(self.data.get("organisation") or "")
-            organisation = self.fields["organisation"].queryset.filter(pk=chosen).first() if chosen.isdigit() else None
+            number = plain_number(chosen)
+            organisation = (
+                self.fields["organisation"].queryset.filter(pk=number).first() if number is not None else None
+            )
         organisation = organisation or (self.instance.organisation if self.instance.organisation_id else None)
         measurements = Measurement.objects.filter(organisation=organisation, instrument_version__code="vie")
         for name in ("baseline", "followup"):

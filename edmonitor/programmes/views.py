@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from edmonitor.core.forms import plain_number
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import can_manage_programmes, programme_for, visible_programmes
 from edmonitor.reports.tables import programme_tables
@@ -63,7 +64,8 @@ def participation_form(request: HttpRequest, pk: int, participation_pk: int | No
         get_object_or_404(Participation, pk=participation_pk, programme=programme) if participation_pk else None
     )
     chosen = request.GET.get("organisatie", "")
-    organisation = Organisation.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    number = plain_number(chosen)
+    organisation = Organisation.objects.filter(pk=number).first() if number is not None else None
     form = ParticipationForm(
         request.POST or None, instance=participation, programme=programme, organisation=organisation
     )

@@ -56,11 +56,19 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Field, JSONField, Model, Prefetch
 from django.utils.translation import gettext as _
 
+from .files import read_input
+
 LEFT_OUT_APPS = {"contenttypes", "sessions", "axes"}
 LEFT_OUT_MODELS = {"auth.permission"}
 # Rows that `migrate` writes into every new database (post_migrate): a restore replaces them.
 MADE_BY_MIGRATE = {"measurements.instrumentversion"}
 MAX_LISTED = 20  # problems listed one by one; the rest are counted
+# How deeply a backup nests: the list of rows → a row → its fields → a field's value, and the deepest
+# value stored is an instrument definition (vie-2012.1.json nests 7 levels). A file that nests deeper
+# is refused before it is parsed (json.loads would end in a RecursionError); a test holds this to
+# the shipped definitions.
+MAX_VALUE_DEPTH = 7
+MAX_DEPTH = 3 + MAX_VALUE_DEPTH
 
 
 class BackupError(Exception):
@@ -176,10 +184,17 @@ def _listed(problems: list[str]) -> list[str]:
     return [*problems[:MAX_LISTED], _("… and %(n)s more problems.") % {"n": more}]
 
 
-def read_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
-    """Read and check the whole file before anything is stored; rows per model label, or :class:`BackupError`."""
+def read_backup(path: Path, *, max_bytes: int | None = None, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Read and check the whole file before anything is stored; rows per model label, or :class:`BackupError`.
+
+    Refused before parsing, with :class:`~.files.InputRefused`: a file larger than ``max_bytes``
+    (default ``EDMONITOR_MAX_IMPORT_BYTES``) or nested deeper than :data:`MAX_DEPTH`. Refused
+    after: anything but rows of the models a backup holds, and the same row (model and primary
+    key) twice — ``loaddata`` would write the second over the first and restore fewer rows than
+    the file holds.
+    """
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_input(path, max_bytes=max_bytes, max_depth=MAX_DEPTH)
     except OSError as exc:
         raise BackupError([_("cannot read the file: %(error)s") % {"error": exc.strerror or exc}]) from exc
     except UnicodeDecodeError as exc:
@@ -195,9 +210,10 @@ def read_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
         ) from exc
     if not isinstance(objects, list):
         raise BackupError([_("not an edmonitor backup: a backup is a JSON list of rows")])
-    known = {model._meta.label_lower for model in backup_models(using)}
+    known = {model._meta.label_lower: model for model in backup_models(using)}
     problems: list[str] = []
     counts: Counter[str] = Counter()
+    seen: dict[tuple[str, str], int] = {}  # (model, primary key as the database compares it) -> first row
     for index, row in enumerate(objects):
         label = row.get("model") if isinstance(row, dict) else None
         if not isinstance(row, dict) or not isinstance(row.get("fields"), dict) or "pk" not in row:
@@ -207,10 +223,30 @@ def read_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
                 _("row %(index)s: %(model)s is not part of an edmonitor backup") % {"index": index, "model": label}
             )
         else:
+            key = (label.lower(), _primary_key(known[label.lower()], row["pk"]))
+            first = seen.setdefault(key, index)
+            if first != index:
+                problems.append(
+                    _("row %(index)s: %(model)s with pk %(pk)s is in the file twice (first at row %(first)s)")
+                    % {"index": index, "model": label.lower(), "pk": _shown(row["pk"]), "first": first}
+                )
             counts[label.lower()] += 1
     if problems:
         raise BackupError(_listed(problems))
     return {model._meta.label_lower: counts[model._meta.label_lower] for model in backup_models(using)}
+
+
+def _primary_key(model: type[Model], pk: Any) -> str:
+    """A row's primary key as the database will compare it: ``1`` and ``"1"`` are the same integer id."""
+    try:
+        return str(model._meta.pk.to_python(pk))
+    except Exception:  # a bad value: loaddata reports it once the rows are written
+        return repr(pk)
+
+
+def _shown(pk: Any) -> str:
+    text = str(pk)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 class _Loader(loaddata.Command):
@@ -242,12 +278,15 @@ def _reset_sequences(using: str) -> None:
             cursor.execute(statement)
 
 
-def restore_backup(path: Path, *, dry_run: bool = False, using: str = DEFAULT_DB_ALIAS) -> RestoreReport:
-    """Restore a backup into a migrated, empty database, all or nothing; :class:`BackupError` when refused.
+def restore_backup(
+    path: Path, *, dry_run: bool = False, max_bytes: int | None = None, using: str = DEFAULT_DB_ALIAS
+) -> RestoreReport:
+    """Restore a backup into a migrated, empty database, all or nothing; :class:`BackupError` when refused
+    (:class:`~.files.InputRefused` when the file is too large or nests too deeply: see :func:`read_backup`).
 
     With ``dry_run`` everything is read, checked and written, then rolled back.
     """
-    counts = read_backup(path, using=using)
+    counts = read_backup(path, max_bytes=max_bytes, using=using)
     unapplied = _unapplied_migrations(using)
     if unapplied:
         raise BackupError(

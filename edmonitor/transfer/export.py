@@ -32,6 +32,9 @@ from edmonitor.organisations.permissions import scores_unblinded
 
 FORMAT = "edmonitor-organisation"
 FORMAT_VERSION = 1
+# How deeply the format's arrays and objects nest: document → audits → audit → themes → theme →
+# ratings → rating. A reader refuses a file that nests deeper before parsing it (FORMAT.md).
+MAX_DEPTH = 7
 
 
 def timestamp(value: dt.datetime | None) -> str | None:

@@ -428,7 +428,10 @@ def _validate(data: Any, r: _Reader) -> _Plan | None:
     staff_fte = r.get(org, "staff_fte", "organisation", lambda v, p: r.decimal(v, p, places=2, digits=10, minimum=0))
     created_at = r.get(org, "created_at", "organisation", r.time)
 
+    # In file order, and as a set for the lookups: every measurement and audit names its facility,
+    # and a list scanned per lookup made a file with many facilities take quadratic time.
     facilities: list[str] = []
+    facility_names: set[str] = set()
     for i, entry in enumerate(r.array(top.get("facilities", []), "facilities")):
         path = at("facilities", i)
         d = r.obj(entry, path, ("name",))
@@ -436,11 +439,13 @@ def _validate(data: Any, r: _Reader) -> _Plan | None:
             continue
         facility = r.get(d, "name", path, lambda v, p: r.text(v, p, blank=False, max_length=200))
         if isinstance(facility, str):
-            if facility in facilities:
+            if facility in facility_names:
                 r.problem(at(path, "name"), _("the facility '%(name)s' is listed twice") % {"name": facility})
             facilities.append(facility)
+            facility_names.add(facility)
 
     roles: list[tuple[str, str]] = []
+    role_users: set[str] = set()
     for i, entry in enumerate(r.array(top.get("roles", []), "roles")):
         path = at("roles", i)
         d = r.obj(entry, path, ("user", "full_name", "role"))
@@ -449,16 +454,17 @@ def _validate(data: Any, r: _Reader) -> _Plan | None:
         user = r.get(d, "user", path, r.user)
         r.get(d, "full_name", path, r.text)  # for the reader only: accounts are matched by user name
         role = r.get(d, "role", path, lambda v, p: r.choice(v, p, Role.values))
-        if isinstance(user, str) and user in {u for u, _r in roles}:
+        if isinstance(user, str) and user in role_users:
             r.problem(at(path, "user"), _("'%(user)s' has a role twice") % {"user": user})
         if BAD not in (user, role):
             roles.append((user, role))
+            role_users.add(user)
 
     def facility_ref(value: Any, path: str) -> Any:
         if value is None:
             return None
         name = r.text(value, path, nullable=True)
-        if isinstance(name, str) and name not in facilities:
+        if isinstance(name, str) and name not in facility_names:
             r.problem(path, _("there is no facility '%(name)s' in facilities") % {"name": name})
             return BAD
         return name
@@ -490,12 +496,24 @@ def _validate(data: Any, r: _Reader) -> _Plan | None:
     )
 
 
-def _check_users(r: _Reader) -> None:
+def _users_named(names: set[str]) -> list[Any]:
+    """The user accounts with these names, a few hundred names per query.
+
+    A file may name tens of thousands of users; one ``IN`` with a parameter each runs past
+    SQLite's and PostgreSQL's limits of parameters per statement (a database error, not a
+    problem report).
+    """
     User = get_user_model()
+    ordered = sorted(names)
+    found: list[Any] = []
+    for start in range(0, len(ordered), _BATCH):
+        found += User.objects.filter(**{f"{User.USERNAME_FIELD}__in": ordered[start : start + _BATCH]})
+    return found
+
+
+def _check_users(r: _Reader) -> None:
     names = set(r.user_refs)
-    present = set(
-        User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names}).values_list(User.USERNAME_FIELD, flat=True)
-    )
+    present = {user.get_username() for user in _users_named(names)}
     missing = sorted(names - present)
     for name in missing:
         paths = r.user_refs[name]
@@ -906,9 +924,8 @@ class _Writer:
 
     def __init__(self, plan: _Plan) -> None:
         self.plan = plan
-        User = get_user_model()
         names = _plan_users(plan)
-        self.users = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})}
+        self.users = {u.get_username(): u for u in _users_named(names)}
         self.counter = WriteCounter()
 
     def wrote(self) -> None:
@@ -924,13 +941,12 @@ class _Writer:
         )
         Organisation.objects.filter(pk=organisation.pk).update(created_at=plan.created_at)
         self.wrote()
-        facilities: dict[str, Facility] = {}
-        for name in plan.facilities:
-            facilities[name] = Facility.objects.create(organisation=organisation, name=name)
-            self.wrote()
-        for user, role in plan.roles:
-            Membership.objects.create(organisation=organisation, user=self.user(user), role=role)
-            self.wrote()
+        facilities = {name: Facility(organisation=organisation, name=name) for name in plan.facilities}
+        self.bulk_plain(Facility, list(facilities.values()))
+        self.bulk_plain(
+            Membership,
+            [Membership(organisation=organisation, user=self.user(user), role=role) for user, role in plan.roles],
+        )
         for m in plan.measurements:
             measurement, _result = record_measurement(
                 organisation=organisation,
@@ -1025,6 +1041,12 @@ class _Writer:
 
     def bulk(self, model: Any, rows: list[Any]) -> None:
         bulk_create_with_history(rows, model, batch_size=_BATCH)
+        for _row in rows:
+            self.wrote()
+
+    def bulk_plain(self, model: Any, rows: list[Any]) -> None:
+        """Rows of a model without history (facilities, memberships), a batch per INSERT."""
+        model.objects.bulk_create(rows, batch_size=_BATCH)
         for _row in rows:
             self.wrote()
 

@@ -230,3 +230,19 @@ def test_full_memos_start_again_without_changing_the_output(monkeypatch, tmp_pat
     expected = by_the_engine(data)
     monkeypatch.setattr(batch, "MEMO_LIMIT", 3)
     assert by_the_batch(data) == expected
+
+
+def test_with_a_problem_limit_the_batch_scorer_stops_where_the_engine_stops():
+    instrument = latest_version("vie")
+    bad = "organisation,item_1a,goal_1b\n" + "".join(
+        ["X,9,C\n", "X,1,Q\n", "Y\n", "\n", "X,2,A\n", "X,7,E\n"][n % 6] for n in range(600)
+    )
+    found = []
+    for read in (read_measurements, batch.score_file_json):
+        with pytest.raises(InvalidFile) as refused:
+            read(instrument, bad.encode(), max_problems=100)
+        found.append((refused.value.complete, refused.value.found, [p.text() for p in refused.value.problems]))
+    assert found[0] == found[1]
+    complete, count, texts = found[0]
+    assert (complete, len(texts)) == (False, 100)
+    assert count >= 100

@@ -259,3 +259,24 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_file_of_endless_bad_rows_lists_the_first_thousand_problems_and_says_so(tmp_path, fmt):
+    # One problem per row (a score of 9): rows 2 to 1001 give the first 1,000; the file has 50,000.
+    (tmp_path / "in.csv").write_text("organisation,item_1a\n" + "X,9\n" * 50_000, encoding="utf-8")
+    done = run("score", "vie", "in.csv", "--format", fmt, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1000 + 1
+    assert lines[999].startswith("in.csv: row 1001, column item_1a: ")
+    assert lines[-1] == "in.csv: at least 1000 problems; the first 1000 are listed. Reading stopped at row 1001."
+
+
+def test_a_file_with_fewer_problems_lists_every_one_without_a_count_line(tmp_path):
+    (tmp_path / "in.csv").write_text("organisation,item_1a\n" + "X,9\n" * 999, encoding="utf-8")
+    done = run("score", "vie", "in.csv", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 999
+    assert "at least" not in done.stderr

@@ -58,3 +58,105 @@ class MeasurementImportTests(BaseTestCase):
         self.assertEqual(self.post(GOOD, user=self.lex).status_code, 403)
         self.assertEqual(self.post(GOOD, user=self.bob).status_code, 404)
         self.assertFalse(Measurement.objects.exists())
+
+
+class BadFileLimitTests(BaseTestCase):
+    """A file with endless problems costs no more than a file with a hundred (issue part 7, section 2)."""
+
+    def post(self, content: str):
+        self.client.force_login(self.mia)
+        return self.client.post(
+            reverse("measurement_import", args=[self.org_a.pk]),
+            {"file": SimpleUploadedFile("metingen.csv", content.encode())},
+        )
+
+    def test_endless_bad_rows_list_the_first_hundred_problems_and_say_there_are_at_least_that_many(self):
+        # Every row has two problems (another organisation, no date): rows 2 to 51 give the first 100.
+        response = self.post("organisation;measured_on;label\n" + "x;;\n" * 50_000)
+        self.assertEqual(response.status_code, 200)
+        errors = response.context["form"].errors["file"]
+        self.assertEqual(len(errors), 1 + 100)
+        self.assertEqual(
+            errors[0],
+            "Het bestand heeft ten minste 100 problemen; de eerste 100 staan hieronder. "
+            "Het lezen is gestopt bij rij 51.",
+        )
+        self.assertIn("rij 51, kolom measured_on", errors[-1])
+        self.assertFalse(any("rij 52" in e for e in errors))
+        self.assertLess(len(response.content), 100_000)
+        self.assertFalse(Measurement.objects.exists())
+
+    def test_a_file_with_a_few_problems_gives_their_exact_number(self):
+        response = self.post("organisation;measured_on;label\nGGZ Alfa;2026-01-01;a\nx;;b\nGGZ Alfa;01-01-2026;c\n")
+        errors = response.context["form"].errors["file"]
+        self.assertEqual(errors[0], "Het bestand heeft 3 problemen.")
+        self.assertEqual(len(errors), 1 + 3)
+
+    def test_a_header_of_thousands_of_unknown_columns_stops_at_a_hundred(self):
+        header = "organisation;" + ";".join(f"kolom{n}" for n in range(20_000))
+        errors = self.post(header + "\n").context["form"].errors["file"]
+        self.assertEqual(len(errors), 1 + 100)
+        self.assertIn("ten minste 100 problemen", errors[0])
+        self.assertIn("kolom99", errors[-1])
+
+    def test_endless_ragged_rows_stop_at_a_hundred(self):
+        errors = self.post("organisation;measured_on;label\n" + "x\n" * 50_000).context["form"].errors["file"]
+        self.assertEqual(len(errors), 1 + 100)
+        self.assertIn("gestopt bij rij 101", errors[0])
+
+
+class BulkImportTests(BaseTestCase):
+    """A large valid file is stored with a few statements per batch of rows, not several per row."""
+
+    def test_many_rows_are_stored_with_far_fewer_queries_than_rows(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from edmonitor.instruments.csvio import read_measurements
+        from edmonitor.measurements.instruments import current_version
+        from edmonitor.measurements.services import import_measurements
+
+        version = current_version("vie")
+        rows = 2000
+        header = "organisation;measured_on;" + ";".join(f"item_{n}a" for n in range(1, 11))
+        body = "".join(
+            "GGZ Alfa;2026-01-01;" + ";".join(str((r + n) % 5 + 1) for n in range(10)) + "\n" for r in range(rows)
+        )
+        scored = read_measurements(version.instrument, (header + "\n" + body).encode(), require_date=True)
+        with CaptureQueriesContext(connection) as queries:
+            saved = import_measurements(organisation=self.org_a, instrument_version=version, rows=scored)
+        self.assertEqual(saved, rows)
+        self.assertEqual(Measurement.objects.filter(organisation=self.org_a).count(), rows)
+        # Row by row this took three statements per row (6,000). In batches it is a few per hundred rows
+        # (SQLite takes at most 999 values per statement: about 75 measurements or 165 responses per INSERT).
+        self.assertLess(len(queries), rows / 10)
+
+    def test_the_bulk_path_stores_what_recording_one_measurement_stores(self):
+        import datetime as dt
+
+        from edmonitor.instruments.scoring import MeasurementInput
+        from edmonitor.measurements.instruments import current_version
+        from edmonitor.measurements.services import NewMeasurement, record_measurement, record_measurements
+
+        version = current_version("vie")
+        inp = MeasurementInput(
+            direct={"2a": 3, "6a": 5},
+            facts={"staff_fte": Decimal("1000"), "ed_fte": Decimal("2.5")},
+            goals={"1b": "C", "2b": "A"},
+            printed_total=Decimal("3.0"),
+        )
+        kwargs = {"measured_on": dt.date(2026, 2, 1), "inp": inp, "label": " tweede ", "facility": self.facility_a}
+        notes = {"2a": " toelichting ", "6a": " "}
+        one, _result = record_measurement(organisation=self.org_a, instrument_version=version, notes=notes, **kwargs)
+        record_measurements(
+            organisation=self.org_a, instrument_version=version, entries=[NewMeasurement(notes=notes, **kwargs)]
+        )
+        many = Measurement.objects.exclude(pk=one.pk).get(organisation=self.org_a)
+
+        def stored(m: Measurement):
+            fields = ("facility_id", "measured_on", "label", "facts", "criteria", "total", "level", "printed_total")
+            responses = sorted(m.responses.values_list("item_id", "score", "derived", "goal_code", "note"))
+            return [getattr(m, f) for f in fields], responses
+
+        self.assertEqual(stored(many), stored(one))
+        self.assertEqual(stored(one)[1][0], ("1a", 3, True, "C", ""))  # 2.5 per 1000 fte scores 3, derived

@@ -9,9 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from edmonitor.transfer.export import MAX_DEPTH
+from edmonitor.transfer.files import EXIT_BAD_INPUT, InputRefused, add_max_bytes, read_input
 from edmonitor.transfer.importer import import_organisation
-
-EXIT_BAD_INPUT = 2
 
 
 class Command(BaseCommand):
@@ -20,17 +20,23 @@ class Command(BaseCommand):
         "Everything is checked first; with any problem nothing is stored, every problem is printed to stderr "
         "with its place in the file, and the exit status is 2. The instrument versions and the user accounts "
         "named in the file must exist here; an organisation of the same name must not. With --dry-run the "
-        "file is checked and nothing is stored."
+        "file is checked and nothing is stored. A file larger than EDMONITOR_MAX_IMPORT_BYTES is refused "
+        "unless --max-bytes allows it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON file in the edmonitor-organisation format")
         parser.add_argument("--dry-run", action="store_true", help="Check everything, then roll back: store nothing.")
+        add_max_bytes(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
         try:
-            data = json.loads(Path(path).read_bytes().decode("utf-8"))
+            data = json.loads(read_input(Path(path), max_bytes=options["max_bytes"], max_depth=MAX_DEPTH))
+        except InputRefused as refused:  # too large or too deep: one line, nothing parsed
+            raise self.bad(
+                _("%(file)s: %(problem)s Nothing was stored.") % {"file": path, "problem": refused}
+            ) from refused
         except OSError as exc:
             raise self.bad(
                 _("%(file)s: cannot read the file: %(error)s") % {"file": path, "error": exc.strerror}
