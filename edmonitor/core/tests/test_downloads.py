@@ -39,7 +39,7 @@ class AuditExportLogTests(BaseTestCase):
         self.assertEqual(log.organisation, self.org_a)
         self.assertEqual(log.kind, DownloadKind.JSON)
         self.assertEqual(log.filename, "mie-ggz-alfa-2026-03-02.json")
-        self.assertIn("2026-03-02", log.description)
+        self.assertIn("2 maart 2026", log.description)
         self.assertLess(abs((log.at - dt.datetime.now(dt.UTC)).total_seconds()), 60)
 
     def test_a_refused_download_is_not_logged_and_not_served(self):
