@@ -91,7 +91,7 @@ PAGES = [
     Spec("audit-consensus", "medewerker", AGREEING + "/"),
     Spec("audit-finalised", "projectleider", FINAL + "/"),
     Spec("my-scores-form", "auditor", BLIND + "/mijn-scores/"),
-    Spec("my-scores-form-errors", "auditor", BLIND + "/mijn-scores/", submit("Mijn scores indienen"), errors=True),
+    Spec("my-scores-form-errors", "auditor", BLIND + "/mijn-scores/", submit("Controleren en indienen"), errors=True),
     Spec("consensus-form", "medewerker", AGREEING + "/consensus/"),
     Spec("consensus-form-errors", "medewerker", AGREEING + "/consensus/", consensus_outside_both_scores, errors=True),
     Spec("notes-form", "medewerker", AGREEING + "/aantekeningen/"),

@@ -64,7 +64,12 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
     for n, score in enumerate(AUDITOR_SCORES, start=1):
         theme(anna, n).get_by_role("radio", name=re.compile(rf"^{score} – ")).check()
         theme(anna, n).get_by_label("Uw onderbouwing").fill(f"Anna over thema {n}.")
-    anna.get_by_role("button", name="Mijn scores indienen").click()
+    anna.get_by_role("button", name="Controleren en indienen").click()
+    # A confirmation step shows what becomes fixed before anything is final.
+    expect(anna.get_by_role("heading", level=1)).to_have_text("Uw scores indienen")
+    expect(anna.get_by_role("table", name="Uw scores")).to_contain_text("Anna over thema 5.")
+    assert_blind(anna)
+    anna.get_by_role("button", name="Ja, mijn scores indienen").click()
     expect(anna.get_by_role("status")).to_be_visible()
     expect(anna).to_have_url(audit_url)
     anna_item = anna.get_by_role("listitem").filter(has_text=re.compile(r"^Anna Auditor – "))
@@ -87,16 +92,12 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
     expect(table.get_by_role("row", name=re.compile(r"^4\. "))).to_contain_text("bespreken")
     expect(mia.get_by_text("Score van Anna Auditor: 2 – Anna over thema 1.")).to_be_visible()
 
-    mia.get_by_role("link", name="Consensus").click()
+    # The consensus and, beside the scores it explains, each theme's explanation on one page.
+    mia.get_by_role("link", name="Consensus", exact=True).click()
     for n, score in enumerate(CONSENSUS, start=1):
         expect(theme(mia, n)).to_contain_text(MEDEWERKER_RATIONALE)
         expect(theme(mia, n)).to_contain_text(f"Anna over thema {n}.")
         theme(mia, n).get_by_role("radio", name=re.compile(rf"^{score} – ")).check()
-    mia.get_by_role("button", name="Opslaan").click()
-    expect(mia.get_by_role("status")).to_contain_text("opgeslagen")
-
-    mia.get_by_role("link", name="Aantekeningen en toelichting").click()
-    for n in range(1, 6):
         theme(mia, n).get_by_label("Toelichting voor het rapport").fill(f"Toelichting bij thema {n}.")
     mia.get_by_role("button", name="Opslaan").click()
     expect(mia.get_by_role("status")).to_contain_text("opgeslagen")
@@ -112,9 +113,20 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
     mia.get_by_role("button", name="Opslaan").click()
     expect(mia.get_by_role("status")).to_contain_text("opgeslagen")
 
+    # Finalising: each auditor confirms the report; the second confirmation makes it final.
     expect(mia).to_have_url(audit_url)
-    mia.get_by_role("button", name="De audit afronden").click()
-    expect(mia.get_by_role("status")).to_contain_text("afgerond")
+    mia.get_by_role("link", name="Verslag controleren en bevestigen").click()
+    expect(mia.get_by_role("heading", level=1)).to_have_text("Eindverslag bevestigen")
+    final = mia.get_by_role("table", name="Consensus en toelichting per thema")
+    expect(final).to_contain_text("Toelichting bij thema 5.")
+    mia.get_by_role("button", name="Ik bevestig dit verslag").click()
+    expect(mia.get_by_role("status")).to_contain_text("andere auditor")
+    expect(mia.get_by_text("Anna Auditor: heeft het verslag nog niet bevestigd")).to_be_visible()
+    anna.goto(audit_url)
+    anna.get_by_role("link", name="Verslag controleren en bevestigen").click()
+    anna.get_by_role("button", name="Ik bevestig dit verslag").click()
+    expect(anna.get_by_role("status")).to_contain_text("afgerond")
+    mia.goto(audit_url)
     summary = mia.locator("dl.summary")
     expect(summary).to_contain_text("afgerond")
     expect(summary).to_contain_text("3,0")  # mean of the consensus scores
@@ -124,5 +136,5 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
         expect(phase).to_have_text("afgerond")
         for name in EDIT_LINKS:
             expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
-        expect(page.get_by_role("button", name="De audit afronden")).to_have_count(0)
+        expect(page.get_by_role("link", name="Verslag controleren en bevestigen")).to_have_count(0)
         expect(page.get_by_text("Maak een jaarlijks scholingsplan.").first).to_be_visible()

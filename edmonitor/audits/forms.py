@@ -193,10 +193,18 @@ class RatingForm(_MergeForm):
 
 
 class ConsensusForm(_MergeForm):
+    """The consensus per theme and, beside the scores it explains, the theme's explanation for the report."""
+
     def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for theme_id in instrument.theme_ids:
             self.fields.update(_consensus_fields(instrument, theme_id, required=False))
+            self.fields[f"explanation_{theme_id}"] = forms.CharField(
+                label=_("Explanation for the report"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("Needed before the audit can be finalised. Both auditors agree on it."),
+            )
         for key, value in self.shown.items():
             if field_name(key) in self.fields:
                 self.fields[field_name(key)].initial = value

@@ -111,6 +111,8 @@ class Auditor(models.Model):
     position = models.CharField(_("internal or external"), max_length=16, choices=Position.choices)
     order = models.PositiveSmallIntegerField()
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When this auditor confirmed the final report; the audit is finalised once both have.
+    report_confirmed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

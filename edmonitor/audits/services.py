@@ -80,7 +80,9 @@ def field_label(instrument: AuditInstrument, key: str, name: str | None = None) 
 # --- reading current values --------------------------------------------------------
 
 THEME_NOTE_FIELDS = ("notes", "explanation")
-CONSENSUS_FIELDS = ("consensus", "consensus_reason")
+# The explanation per theme is written on the notes page and, once both auditors have
+# submitted, also on the consensus page beside the scores it explains.
+CONSENSUS_FIELDS = ("consensus", "consensus_reason", "explanation")
 RATING_FIELDS = ("score", "rationale")
 
 
@@ -373,7 +375,10 @@ def save_notes(audit: Audit, *, values: Mapping[str, str], original: Mapping[str
     _refuse_if_finalised(audit)
     slots = _theme_slots(audit, THEME_NOTE_FIELDS)
     values = _clean_text(values)
-    _write(slots, merge(original, _values(slots), {k: values[k] for k in slots if k in values}), user)
+    changes = merge(original, _values(slots), {k: values[k] for k in slots if k in values})
+    _write(slots, changes, user)
+    if changes:
+        _withdraw_confirmations(audit, user)
 
 
 @transaction.atomic
@@ -418,6 +423,41 @@ def save_ratings(
         auditor.save(update_fields=["submitted_at"])
 
 
+def submit_problems(audit: Audit, auditor: Auditor) -> list[str]:
+    """What the auditor's stored draft still lacks before it can be submitted (empty when complete)."""
+    instrument = audit.instrument
+    stored = rating_values(auditor)
+    problems: list[str] = []
+    for theme_id in instrument.theme_ids:
+        key = f"score:{theme_id}"
+        if stored.get(key) is None:
+            message = _("%(field)s: give a score before you submit.") % {"field": field_label(instrument, key)}
+            problems.append(FieldProblem(message, key))
+        key = f"rationale:{theme_id}"
+        if not (stored.get(key) or "").strip():
+            message = _("%(field)s: write a short rationale before you submit.") % {
+                "field": field_label(instrument, key)
+            }
+            problems.append(FieldProblem(message, key))
+    return problems
+
+
+@transaction.atomic
+def submit_ratings(audit: Audit, auditor: Auditor, *, user: Any) -> None:
+    """Make the auditor's saved draft final: from now on it cannot change, and once both submitted it is seen."""
+    audit = _locked(audit)
+    _refuse_if_finalised(audit)
+    auditor = next(a for a in audit.auditors.all() if a.pk == auditor.pk)
+    if auditor.submitted_at:
+        raise AuditRefused([_("You have already submitted your scores; they can no longer change.")])
+    problems = submit_problems(audit, auditor)
+    if problems:
+        raise AuditRefused(problems)
+    auditor.submitted_at = timezone.now()
+    auditor._history_user = user  # type: ignore[attr-defined]
+    auditor.save(update_fields=["submitted_at"])
+
+
 def _consensus_problems(audit: Audit, values: Mapping[str, Any], *, complete: bool) -> list[str]:
     instrument = audit.instrument
     scores: dict[str, list[int]] = {}
@@ -457,11 +497,15 @@ def save_consensus(audit: Audit, *, values: Mapping[str, Any], original: Mapping
     if not _both_submitted(audit):
         raise AuditRefused([_("The consensus can be entered only after both auditors have submitted their scores.")])
     slots = _theme_slots(audit, CONSENSUS_FIELDS)
-    submitted = _clean_text({k: values.get(k) for k in slots})
+    # Only what the caller sends: a caller that knows nothing of explanations leaves them alone.
+    submitted = _clean_text({k: values[k] for k in slots if k in values})
     problems = _consensus_problems(audit, submitted, complete=False)
     if problems:
         raise AuditRefused(problems)
-    _write(slots, merge(original, _values(slots), submitted), user)
+    changes = merge(original, _values(slots), submitted)
+    _write(slots, changes, user)
+    if changes:
+        _withdraw_confirmations(audit, user)
 
 
 def _recommendation_problems(instrument: AuditInstrument, recommendations: Any) -> list[str]:
@@ -492,6 +536,8 @@ def save_report(audit: Audit, *, values: Mapping[str, Any], original: Mapping[st
         raise AuditRefused(problems)
     changes = merge(original, report_values(audit), submitted)
     _apply_report(audit, changes, user)
+    if changes:
+        _withdraw_confirmations(audit, user)
 
 
 def _apply_report(audit: Audit, changes: Mapping[str, Any], user: Any, reason: str = "") -> None:
@@ -508,38 +554,65 @@ def _apply_report(audit: Audit, changes: Mapping[str, Any], user: Any, reason: s
 
 
 def finalise_problems(audit: Audit) -> list[str]:
-    """Everything that still stands in the way of finalising (empty when it can be finalised)."""
+    """Everything that still stands in the way of finalising (empty when it can be finalised).
+
+    Each problem names where it is fixed (its ``key``: a theme's consensus or explanation,
+    ``strengths``, ``improvements``, ``recommendations`` or ``scores``), so pages can link to it.
+    """
     instrument = audit.instrument
-    problems = []
+    problems: list[str] = []
     if not _both_submitted(audit):
-        problems.append(_("Both auditors must have submitted their scores."))
+        problems.append(FieldProblem(_("Both auditors must have submitted their scores."), "scores"))
     else:
         problems += _consensus_problems(audit, consensus_values(audit), complete=True)
     for record in audit.themes.all():
         if not record.explanation.strip():
-            problems.append(
-                _("%(field)s is missing.") % {"field": field_label(instrument, f"explanation:{record.theme_id}")}
-            )
+            key = f"explanation:{record.theme_id}"
+            problems.append(FieldProblem(_("%(field)s is missing.") % {"field": field_label(instrument, key)}, key))
     if not audit.strengths.strip():
-        problems.append(_("The conclusion lacks what goes well."))
+        problems.append(FieldProblem(_("The conclusion lacks what goes well."), "strengths"))
     if not audit.improvements.strip():
-        problems.append(_("The conclusion lacks what can improve."))
+        problems.append(FieldProblem(_("The conclusion lacks what can improve."), "improvements"))
     if not audit.recommendations.exists():
-        problems.append(_("Write at least one concrete recommendation."))
+        problems.append(FieldProblem(_("Write at least one concrete recommendation."), "recommendations"))
     return problems
 
 
+def _withdraw_confirmations(audit: Audit, user: Any) -> None:
+    """The report changed: a confirmation was of the text as it was, so it no longer counts."""
+    for auditor in audit.auditors.all():
+        if auditor.report_confirmed_at is not None:
+            auditor.report_confirmed_at = None
+            auditor._history_user = user  # type: ignore[attr-defined]
+            auditor.save(update_fields=["report_confirmed_at"])
+
+
 @transaction.atomic
-def finalise(audit: Audit, *, user: Any) -> Audit:
+def confirm_report(audit: Audit, *, user: Any) -> Audit:
+    """One auditor confirms the final report; the audit is finalised when the second confirms.
+
+    Both auditors answer for the report, so neither can finalise it alone. A confirmation
+    counts for the report as it is: any later change to notes, explanations, consensus,
+    conclusion or recommendations withdraws both confirmations.
+    """
     audit = _locked(audit)
     _refuse_if_finalised(audit)
+    me = next((a for a in audit.auditors.all() if a.user_id == getattr(user, "pk", None)), None)
+    if me is None:
+        raise AuditRefused([_("Only the two auditors of this audit confirm its report.")])
     problems = finalise_problems(audit)
     if problems:
         raise AuditRefused(problems)
-    audit.finalised_at = timezone.now()
-    audit.finalised_by = user
-    audit._history_user = user  # type: ignore[attr-defined]
-    audit.save(update_fields=["finalised_at", "finalised_by"])
+    now = timezone.now()
+    if me.report_confirmed_at is None:
+        me.report_confirmed_at = now
+        me._history_user = user  # type: ignore[attr-defined]
+        me.save(update_fields=["report_confirmed_at"])
+    if all(a.report_confirmed_at for a in audit.auditors.all()):
+        audit.finalised_at = now
+        audit.finalised_by = user
+        audit._history_user = user  # type: ignore[attr-defined]
+        audit.save(update_fields=["finalised_at", "finalised_by"])
     return audit
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path(prefix + "planning/", views.audit_plan, name="audit_plan"),
     path(prefix + "aantekeningen/", views.audit_notes, name="audit_notes"),
     path(prefix + "mijn-scores/", views.audit_scores, name="audit_scores"),
+    path(prefix + "mijn-scores/indienen/", views.audit_scores_submit, name="audit_scores_submit"),
     path(prefix + "consensus/", views.audit_consensus, name="audit_consensus"),
     path(prefix + "verslag/", views.audit_report, name="audit_report"),
     path(prefix + "afronden/", views.audit_finalise, name="audit_finalise"),

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -239,7 +240,9 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             can_score=scoring,
             can_amend=can_audit(request.user, AuditAction.AMEND, audit),
             can_trail=can_audit(request.user, AuditAction.TRAIL, audit),
-            finalise_problems=services.finalise_problems(audit) if scoring and unblinded else None,
+            finalise_problems=_with_links(audit, me, services.finalise_problems(audit))
+            if scoring and unblinded
+            else None,
             improvement=for_audit_page(request.user, audit),
             suggestions=(
                 suggestions(
@@ -278,16 +281,25 @@ def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
         messages.info(request, _("You have submitted your scores; they can no longer change."))
         return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
     form = RatingForm(request.POST or None, instrument=audit.instrument, shown=services.rating_values(me))
+    # "Check and submit" first saves the draft (nothing typed is lost), then asks for confirmation.
     submit = request.POST.get("action") == "submit"
     done = _save_merge_form(
         request,
         audit,
         form,
-        lambda audit, **kw: services.save_ratings(audit, me, submit=submit, **kw),
+        lambda audit, **kw: services.save_ratings(audit, me, submit=False, **kw),
         lambda stored: services.rating_values(stored.auditors.get(pk=me.pk)),  # type: ignore[attr-defined]
-        _("Your scores have been submitted.") if submit else _("Your draft scores have been saved."),
+        _("Your draft scores have been saved."),
     )
-    if done:
+    if done and submit:
+        stored = audit.auditors.get(pk=me.pk)  # type: ignore[attr-defined]
+        problems = services.submit_problems(audit, stored)
+        if not problems:
+            return redirect("audit_scores_submit", pk=audit.organisation_id, audit_pk=audit.pk)
+        form.rebase(services.rating_values(stored))
+        _refusal_on_form(form, services.AuditRefused(problems))
+        messages.error(request, _("Your draft has been saved. It cannot be submitted yet: complete the marked fields."))
+    elif done:
         return done
     notes = {r.theme_id: r for r in audit.themes.all()}
     rows = [(t, form[f"score_{t.id}"], form[f"rationale_{t.id}"], notes.get(t.id)) for t in audit.instrument.themes]
@@ -313,7 +325,16 @@ def audit_consensus(request: HttpRequest, pk: int, audit_pk: int) -> HttpRespons
         pair = [(a, ratings.get((a.pk, theme.id))) for a in auditors]
         scores = [r.score for _a, r in pair if r is not None and r.score is not None]
         comparison = compare_theme(scores[0], scores[1], None, audit.instrument.discuss_difference)
-        rows.append((theme, pair, comparison, form[f"consensus_{theme.id}"], form[f"consensus_reason_{theme.id}"]))
+        rows.append(
+            (
+                theme,
+                pair,
+                comparison,
+                form[f"consensus_{theme.id}"],
+                form[f"consensus_reason_{theme.id}"],
+                form[f"explanation_{theme.id}"],
+            )
+        )
     return render(
         request,
         "audits/consensus_form.html",
@@ -331,19 +352,90 @@ def audit_report(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     return done or render(request, "audits/report_form.html", _audit_context(request, audit, form=form))
 
 
-def audit_finalise(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def audit_scores_submit(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    """The last step before one's own scores become final: what is submitted, and what that means."""
     audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        services.finalise(audit, user=request.user)
-    except AuditRefused as refused:
-        messages.error(
-            request, _("The audit has not been finalised: %(reasons)s") % {"reasons": " ".join(refused.messages)}
-        )
-    else:
-        messages.success(request, _("The audit has been finalised. Later corrections are recorded as amendments."))
-    return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    me = auditor_of(request.user, audit)
+    assert me is not None  # SCORE is granted to the auditors only
+    if me.submitted_at:  # type: ignore[attr-defined]
+        messages.info(request, _("You have submitted your scores; they can no longer change."))
+        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    if services.submit_problems(audit, me):  # type: ignore[arg-type]
+        messages.error(request, _("Your scores are not complete yet: every theme needs a score and a rationale."))
+        return redirect("audit_scores", pk=audit.organisation_id, audit_pk=audit.pk)
+    if request.method == "POST":
+        try:
+            services.submit_ratings(audit, me, user=request.user)  # type: ignore[arg-type]
+        except AuditRefused as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("audit_scores", pk=audit.organisation_id, audit_pk=audit.pk)
+        messages.success(request, _("Your scores have been submitted."))
+        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    ratings = {r.theme_id: r for r in me.ratings.all()}  # type: ignore[attr-defined]
+    rows = [(t, ratings.get(t.id)) for t in audit.instrument.themes]
+    other = next((a for a in audit.auditors.all() if a.pk != me.pk), None)  # type: ignore[attr-defined]
+    return render(request, "audits/scores_submit.html", _audit_context(request, audit, rows=rows, other=other))
+
+
+def _with_links(audit: Audit, me: Any, problems: list[str]) -> list[tuple[str, str]]:
+    """Each problem in the way of finalising, with the page (and field) where it is fixed."""
+    org, pk = audit.organisation_id, audit.pk
+    links = []
+    for problem in problems:
+        key = getattr(problem, "key", None) or ""
+        if key == "scores":
+            own = me is not None and not me.submitted_at
+            url = reverse("audit_scores" if own else "audit", args=[org, pk])
+        elif key in ("strengths", "improvements"):
+            url = reverse("audit_report", args=[org, pk]) + f"#id_{key}"
+        elif key == "recommendations":
+            url = reverse("audit_report", args=[org, pk]) + "#id_rec_text_0"
+        elif key:
+            url = reverse("audit_consensus", args=[org, pk]) + f"#id_{field_name(key)}"
+        else:
+            url = reverse("audit", args=[org, pk])
+        links.append((str(problem), url))
+    return links
+
+
+@require_http_methods(["GET", "POST"])
+def audit_finalise(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    """Each auditor confirms the final report here; the audit is final once both have."""
+    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
+    me = auditor_of(request.user, audit)
+    if request.method == "POST":
+        try:
+            audit = services.confirm_report(audit, user=request.user)
+        except AuditRefused as refused:
+            messages.error(
+                request, _("The audit has not been finalised: %(reasons)s") % {"reasons": " ".join(refused.messages)}
+            )
+            return redirect("audit_finalise", pk=audit.organisation_id, audit_pk=audit.pk)
+        if audit.is_finalised:
+            messages.success(request, _("The audit has been finalised. Later corrections are recorded as amendments."))
+        else:
+            messages.success(
+                request,
+                _("You have confirmed the report. The audit becomes final when the other auditor confirms too."),
+            )
+        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    problems = _with_links(audit, me, services.finalise_problems(audit))
+    records = {r.theme_id: r for r in audit.themes.all()}
+    rows = [(t, records.get(t.id)) for t in audit.instrument.themes]
+    return render(
+        request,
+        "audits/finalise_confirm.html",
+        _audit_context(
+            request,
+            audit,
+            me=me,
+            rows=rows,
+            problems=problems,
+            auditors=list(audit.auditors.all()),
+            recommendations=list(audit.recommendations.all()),
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])

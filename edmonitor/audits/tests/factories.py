@@ -74,4 +74,5 @@ def finalised(organisation, first, second, a: Mapping[str, int], b: Mapping[str,
     rate(audit, second, b)
     agree(audit, first, consensus)
     write_report(audit, second)
-    return services.finalise(audit, user=first)
+    services.confirm_report(audit, user=first)
+    return services.confirm_report(audit, user=second)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from edmonitor.audits.models import Audit
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 
-from .factories import THEMES, finalised, plan, rate
+from .factories import THEMES, agree, finalised, plan, rate, write_report
 
 
 def weighted_kappa(pairs):
@@ -103,11 +103,36 @@ class AuditPagesTests(BaseTestCase):
         response = self.client.post(self.url("audit_scores", audit), {**data, "score_3": "9", "action": "submit"})
         self.assertEqual(response.status_code, 200)  # 9 is not a choice: refused, nothing saved
         self.assertFalse(audit.auditors.get(user=self.eva).ratings.exists())
-        self.client.post(self.url("audit_scores", audit), {**data, "action": "submit"})
+        # "Check and submit" saves the draft and asks for confirmation; nothing is final yet.
+        response = self.client.post(self.url("audit_scores", audit), {**data, "action": "submit"})
+        self.assertRedirects(response, self.url("audit_scores_submit", audit))
         eva = audit.auditors.get(user=self.eva)
+        self.assertIsNone(eva.submitted_at)
+        self.assertEqual(sorted(eva.ratings.values_list("score", flat=True)), [4] * 5)  # the draft is kept
+        confirm = self.client.get(self.url("audit_scores_submit", audit))
+        self.assertContains(confirm, "niet meer veranderen")  # says what becomes fixed
+        self.assertContains(confirm, "<td>onderbouwing</td>", count=5, html=True)  # and shows what is submitted
+        self.client.post(self.url("audit_scores_submit", audit))
+        eva.refresh_from_db()
         self.assertIsNotNone(eva.submitted_at)
-        self.assertEqual(sorted(eva.ratings.values_list("score", flat=True)), [4] * 5)
         self.assertRedirects(self.client.get(self.url("audit_scores", audit)), self.url("audit", audit))
+
+    def test_an_incomplete_draft_is_saved_and_what_is_missing_is_marked_before_submitting(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        self.client.force_login(self.eva)
+        form = self.client.get(self.url("audit_scores", audit)).context["form"]
+        data = {"score_1": "4", "rationale_1": "mijn werk", "original": form["original"].value(), "action": "submit"}
+        response = self.client.post(self.url("audit_scores", audit), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("score_2", response.context["form"].errors)
+        self.assertIn("rationale_5", response.context["form"].errors)
+        eva = audit.auditors.get(user=self.eva)
+        self.assertEqual(eva.ratings.get(theme_id="1").rationale, "mijn werk")  # nothing typed is lost
+        self.assertIsNone(eva.submitted_at)
+        # The confirmation page cannot be reached around it.
+        self.assertRedirects(self.client.get(self.url("audit_scores_submit", audit)), self.url("audit_scores", audit))
+        self.client.post(self.url("audit_scores_submit", audit))
+        self.assertIsNone(audit.auditors.get(user=self.eva).submitted_at)
 
     def test_finalise_through_the_page_then_every_edit_page_is_closed(self):
         scores = {t: 3 for t in THEMES}
@@ -223,6 +248,54 @@ class AuditPagesTests(BaseTestCase):
         self.assertNotContains(self.client.get(self.url("audit", audit)), "VIE 1a")
 
 
+class FinalisePageTests(BaseTestCase):
+    """Finalising is a confirmation by each auditor on a page that shows what becomes final."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.eva = make_user("eva")
+
+    def url(self, name, audit):
+        return reverse(name, kwargs={"pk": audit.organisation_id, "audit_pk": audit.pk})
+
+    def test_every_item_in_the_way_links_to_where_it_is_fixed(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        rate(audit, self.mia, {t: 3 for t in THEMES})
+        rate(audit, self.eva, {t: 3 for t in THEMES})
+        self.client.force_login(self.mia)
+        response = self.client.get(self.url("audit_finalise", audit))
+        links = dict(response.context["problems"])
+        consensus, report = self.url("audit_consensus", audit), self.url("audit_report", audit)
+        self.assertEqual(len(links), 5 + 5 + 3)  # five consensus scores, five explanations, the report's three parts
+        for text, url in links.items():
+            if "consensus" in text.lower() or "toelichting" in text.lower():
+                self.assertTrue(url.startswith(consensus + "#id_"), (text, url))
+            else:
+                self.assertTrue(url.startswith(report + "#id_"), (text, url))
+        self.assertContains(response, f'href="{consensus}#id_explanation_3"')
+        self.assertNotContains(response, "Ik bevestig dit verslag")
+
+    def test_both_auditors_confirm_on_the_page_and_the_second_makes_it_final(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        rate(audit, self.mia, {t: 3 for t in THEMES})
+        rate(audit, self.eva, {t: 3 for t in THEMES})
+        agree(audit, self.mia, {t: 3 for t in THEMES})
+        write_report(audit, self.eva)
+        self.client.force_login(self.mia)
+        page = self.client.get(self.url("audit_finalise", audit))
+        self.assertContains(page, "Toelichting thema 4")  # what becomes final is shown
+        self.assertContains(page, "Ik bevestig dit verslag")
+        self.client.post(self.url("audit_finalise", audit))
+        self.assertIsNone(Audit.objects.get(pk=audit.pk).finalised_at)
+        detail = self.client.get(self.url("audit", audit))
+        self.assertContains(detail, "heeft het verslag bevestigd op")
+        self.assertContains(detail, "heeft het verslag nog niet bevestigd")
+        self.client.force_login(self.eva)
+        self.client.post(self.url("audit_finalise", audit))
+        self.assertIsNotNone(Audit.objects.get(pk=audit.pk).finalised_at)
+
+
 class AuditExportAndDeleteTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -289,7 +362,9 @@ class AuditExportAndDeleteTests(BaseTestCase):
         )
         self.assertIn('aria-invalid="true"', str(form["score_2"]))
         self.assertIn('aria-describedby="id_rationale_2_errors"', str(form["rationale_2"]))
-        self.assertFalse(audit.auditors.get(user=self.eva).ratings.exists())
+        eva = audit.auditors.get(user=self.eva)
+        self.assertIsNone(eva.submitted_at)  # not submitted; what was typed is kept as a draft
+        self.assertEqual(eva.ratings.get(theme_id="1").rationale, "ok")
 
     def test_an_external_auditor_gets_no_link_to_the_organisation(self):
         audit = plan(self.org_a, self.mia, self.eva)

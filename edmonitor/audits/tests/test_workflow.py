@@ -116,13 +116,13 @@ class WorkflowTests(BaseTestCase):
         write_report(self.audit, self.eva)
         before = snapshot(self.audit)
         with self.assertRaises(AuditRefused) as refused:
-            services.finalise(self.audit, user=self.mia)
+            services.confirm_report(self.audit, user=self.mia)
         self.assertTrue(any("5" in m for m in refused.exception.messages))
         self.assertEqual(snapshot(self.audit), before)
 
     def test_finalising_names_everything_missing(self):
         with self.assertRaises(AuditRefused) as refused:
-            services.finalise(self.audit, user=self.mia)
+            services.confirm_report(self.audit, user=self.mia)
         text = " ".join(refused.exception.messages)
         self.assertIn("ingediend", text)  # both auditors' scores
         self.assertIn("aanbeveling", text)  # at least one recommendation
@@ -143,7 +143,7 @@ class WorkflowTests(BaseTestCase):
                 original=unchanged(services.report_values(audit)),
                 user=self.mia,
             ),
-            "finalise": lambda: services.finalise(audit, user=self.mia),
+            "finalise": lambda: services.confirm_report(audit, user=self.mia),
         }
         for name, attempt in attempts.items():
             with self.subTest(name), self.assertRaises(AuditRefused):
@@ -180,3 +180,62 @@ class WorkflowTests(BaseTestCase):
                 audit, values={**current, "consensus:1": 5}, original=unchanged(current), reason="x", user=self.mia
             )
         self.assertEqual(audit.themes.get(theme_id="1").consensus, 3)
+
+
+class BothAuditorsConfirmTests(BaseTestCase):
+    """Finalising needs both auditors: each confirms the report; the second confirmation makes it final."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.eva = make_user("eva")
+
+    def ready(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        rate(audit, self.mia, A)
+        rate(audit, self.eva, B)
+        agree(audit, self.mia, {t: B[t] for t in THEMES})
+        write_report(audit, self.eva)
+        return audit
+
+    def test_one_auditor_cannot_finalise_alone(self):
+        audit = services.confirm_report(self.ready(), user=self.mia)
+        self.assertIsNone(audit.finalised_at)
+        self.assertIsNotNone(auditor(audit, self.mia).report_confirmed_at)
+        audit = services.confirm_report(audit, user=self.mia)  # confirming twice changes nothing
+        self.assertIsNone(Audit.objects.get(pk=audit.pk).finalised_at)
+        audit = services.confirm_report(audit, user=self.eva)
+        self.assertIsNotNone(audit.finalised_at)
+        self.assertEqual(audit.finalised_by, self.eva)
+
+    def test_a_change_after_a_confirmation_withdraws_it(self):
+        audit = services.confirm_report(self.ready(), user=self.mia)
+        notes = services.note_values(audit)
+        services.save_notes(
+            audit, values={**notes, "explanation:2": "Beter verwoord."}, original=unchanged(notes), user=self.eva
+        )
+        self.assertIsNone(auditor(audit, self.mia).report_confirmed_at)
+        audit = services.confirm_report(audit, user=self.eva)
+        self.assertIsNone(audit.finalised_at)  # mia must confirm the changed text again
+        audit = services.confirm_report(audit, user=self.mia)
+        self.assertIsNotNone(audit.finalised_at)
+
+    def test_saving_without_a_change_keeps_the_confirmation(self):
+        audit = services.confirm_report(self.ready(), user=self.mia)
+        notes = services.note_values(audit)
+        services.save_notes(audit, values=notes, original=unchanged(notes), user=self.eva)
+        self.assertIsNotNone(auditor(audit, self.mia).report_confirmed_at)
+
+    def test_someone_who_is_not_an_auditor_cannot_confirm(self):
+        with self.assertRaises(AuditRefused):
+            services.confirm_report(self.ready(), user=self.alice)
+
+    def test_the_explanation_can_be_written_with_the_consensus(self):
+        audit = plan(self.org_a, self.mia, self.eva)
+        rate(audit, self.mia, A)
+        rate(audit, self.eva, B)
+        current = services.consensus_values(audit)
+        values = {**current, "consensus:1": 3, "explanation:1": "Visie staat op papier."}
+        services.save_consensus(audit, values=values, original=unchanged(current), user=self.mia)
+        record = ThemeRecord.objects.get(audit=audit, theme_id="1")
+        self.assertEqual((record.consensus, record.explanation), (3, "Visie staat op papier."))

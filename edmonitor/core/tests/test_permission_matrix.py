@@ -117,7 +117,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "audit_scores":         (L, 403, 403, 403, 200, 404, 404, 403),
     "audit_consensus":      (L, 403, 403, 403, 302, 404, 404, 403),  # auditor: not before both submitted
     "audit_report":         (L, 403, 403, 403, 200, 404, 404, 403),
-    "audit_finalise":       (L, 403, 403, 403, 405, 404, 404, 403),  # POST only
+    "audit_scores_submit":  (L, 403, 403, 403, 302, 404, 404, 403),  # auditor: draft incomplete, back to it
+    "audit_finalise":       (L, 403, 403, 403, 200, 404, 404, 403),  # the auditors confirm the report
     "audit_amend":          (L, 403, 403, 403, 403, 404, 404, 403),  # not finalised yet
     "audit_trail":          (L, 403, 403, 200, 200, 404, 404, 200),
     "audit_goals":          (L, 403, 302, 302, 404, 404, 404, 302),  # not finalised: back to the audit
@@ -147,9 +148,10 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
         "audit_delete":     (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_notes":      (L, 403, 403, 403, 200, 404, 404, 403),
         "audit_scores":     (L, 403, 403, 403, 302, 404, 404, 403),  # auditor: submitted, back to the audit
+        "audit_scores_submit": (L, 403, 403, 403, 302, 404, 404, 403),  # likewise
         "audit_consensus":  (L, 403, 403, 403, 200, 404, 404, 403),
         "audit_report":     (L, 403, 403, 403, 200, 404, 404, 403),
-        "audit_finalise":   (L, 403, 403, 403, 405, 404, 404, 403),
+        "audit_finalise":   (L, 403, 403, 403, 200, 404, 404, 403),
         "audit_amend":      (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_trail":      (L, 403, 403, 200, 200, 404, 404, 200),
         "audit_goals":      (L, 403, 302, 302, 404, 404, 404, 302),  # not finalised: back to the audit
@@ -162,6 +164,7 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
         "audit_delete":     (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_notes":      (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_scores":     (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_scores_submit": (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_consensus":  (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_report":     (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_finalise":   (L, 403, 403, 403, 403, 404, 404, 403),
@@ -189,6 +192,7 @@ STATE_CHANGING = {
     "audit_delete",
     "audit_notes",
     "audit_scores",
+    "audit_scores_submit",
     "audit_consensus",
     "audit_report",
     "audit_finalise",
@@ -210,7 +214,8 @@ STATE_CHANGING = {
     "audit_goals",
 }
 # Allowed, but with these fixtures the rules refuse the change itself (nothing to finalise:
-# no consensus yet), so only the "refused roles change nothing" half is checked.
+# no consensus yet), so only the "refused roles change nothing" half is checked. (Submitting
+# one's scores is checked the same way: the auditor's empty draft sends them back to it.)
 ALLOWED_BUT_NOTHING_TO_CHANGE = {"audit_finalise"}
 # Not checked with a POST: credentials (see test_login_throttling) and session/cookie only.
 NOT_POSTED = {"login", "logout", "set_language"}

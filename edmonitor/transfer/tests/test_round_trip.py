@@ -118,7 +118,7 @@ class RoundTripTests(BaseTestCase):
             ],
         )
         self.assertEqual([r["order"] for r in amended["recommendations"]], [0, 1])
-        self.assertEqual(amended["finalised_by"], "mia")
+        self.assertEqual(amended["finalised_by"], "eva")  # the second auditor to confirm the report
         (amendment,) = amended["amendments"]
         self.assertEqual((amendment["author"], amendment["reason"]), ("eva", "Aanvulling na het terugkoppelgesprek"))
         self.assertIn({"field": "consensus:4", "old": "2", "new": "5"}, amendment["changes"])
@@ -148,7 +148,7 @@ class RoundTripTests(BaseTestCase):
         organisation = import_organisation(data).organisation
         audits = {a.held_on.isoformat() + (a.facility.name if a.facility else ""): a for a in organisation.audits.all()}
         self.assertEqual(audits["2025-03-01"].phase, "finalised")
-        self.assertEqual(audits["2025-03-01"].finalised_by, self.mia)
+        self.assertEqual(audits["2025-03-01"].finalised_by, self.eva)  # who confirmed second
         self.assertEqual(audits["2025-09-15"].phase, "consensus")
         self.assertEqual(audits["2026-03-02"].phase, "scoring")  # re-imported without the blind scores
         self.assertFalse(Rating.objects.filter(auditor__audit=audits["2026-03-02"]).exists())

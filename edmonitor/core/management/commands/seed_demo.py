@@ -17,8 +17,8 @@ from django.db import transaction
 from edmonitor.audits.models import Position
 from edmonitor.audits.services import (
     as_shown,
+    confirm_report,
     consensus_values,
-    finalise,
     note_values,
     plan_audit,
     rating_values,
@@ -220,7 +220,8 @@ class Command(BaseCommand):
             original=as_shown(report_values(first)),
             user=internal,
         )
-        finalise(first, user=external)
+        confirm_report(first, user=internal)
+        confirm_report(first, user=external)
         second = plan_audit(
             organisation=organisation,
             held_on=dt.date(2026, 4, 8),
