@@ -140,6 +140,10 @@ class KnowledgePageTests(BaseTestCase):
         # session, user; the methods with their step counts; the core-task choices; the situation choices
         with self.assertNumQueries(5):
             self.get("knowledge_methods")
+        # session, user; the search documents with their entries or methods and sources (however many words)
+        for q in ("herstel", "wat zegt LIVE over draagvlak en herstelondersteunende zorg in teams"):
+            with self.assertNumQueries(3):
+                self.get("knowledge_search", q=q)
 
     def test_an_unknown_slug_is_not_found(self):
         self.assertEqual(self.client.get(reverse("knowledge_entry", args=["bestaat-niet"])).status_code, 404)
