@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from edmonitor.core.forms import AccessibleFormMixin
 from edmonitor.knowledge.content import AIMS, ROLES
 from edmonitor.knowledge.models import Entry, choices
+from edmonitor.knowledge.search import MAX_QUERY_CHARS
 
 # The search can be narrowed to one part of the knowledge base: part -> entry kinds ("method": dialogue methods).
 PARTS: dict[str, tuple[object, tuple[str, ...]]] = {
@@ -29,7 +30,12 @@ PARTS: dict[str, tuple[object, tuple[str, ...]]] = {
 
 
 class SearchForm(AccessibleFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search the knowledge base"), max_length=200, required=False)
+    # no max_length: a longer query (typed in the address) is cut by search.parse, with a message, not refused
+    q = forms.CharField(
+        label=_("Search the knowledge base"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": MAX_QUERY_CHARS}),
+    )
     part = forms.ChoiceField(
         label=_("In"),
         required=False,

@@ -254,9 +254,10 @@ class SearchDocument(models.Model):
     """The search index: one row per entry or method and language, rebuilt by services.rebuild_index().
 
     ``title`` and ``text`` hold the text without accents (so "casuistiek" finds
-    "casuïstiek"); on PostgreSQL they are searched with the Dutch (or English)
-    text search configuration, on SQLite through ``stems``, the Snowball stems
-    of the same words, separated by spaces.
+    "casuïstiek"), for reading; the search itself, alike on SQLite and
+    PostgreSQL, goes through ``title_stems`` and ``stems`` (title and text): the
+    stems of the same words without stop words, separated by spaces and with a
+    space at both ends (see :mod:`edmonitor.knowledge.search`).
     """
 
     language = models.CharField(max_length=2)

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from edmonitor.knowledge.content import AUDIENCES, ROLES
 from edmonitor.knowledge.forms import PARTS, MethodFilterForm, SearchForm
 from edmonitor.knowledge.models import DialogueMethod, Entry, RoleUse, SuggestionLink, label
-from edmonitor.knowledge.search import search
+from edmonitor.knowledge.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, parse, search
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can
 
@@ -65,11 +65,24 @@ def knowledge_index(request: HttpRequest) -> HttpResponse:
 
 def knowledge_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    hits = None
+    hits = query = None
     if form.is_valid() and form.cleaned_data["q"].strip():
-        hits = search(form.cleaned_data["q"], _language(), form.kinds())
+        # a query too long is cut (the page says so); one of stop words only finds nothing (the page says why)
+        query = parse(form.cleaned_data["q"], _language())
+        hits = search(query, _language(), form.kinds())
     shown = hits[:SHOWN_HITS] if hits else hits
-    return render(request, "knowledge/search.html", {"form": form, "hits": hits, "shown": shown})
+    return render(
+        request,
+        "knowledge/search.html",
+        {
+            "form": form,
+            "query": query,
+            "hits": hits,
+            "shown": shown,
+            "max_words": MAX_QUERY_WORDS,
+            "max_chars": MAX_QUERY_CHARS,
+        },
+    )
 
 
 def knowledge_entry(request: HttpRequest, slug: str) -> HttpResponse:

@@ -79,6 +79,29 @@ class KnowledgePageTests(BaseTestCase):
         page = self.get("knowledge_search", q="xyzzyquux")
         self.assertIn("0 resultaten", page)
         self.assertIn("Probeer", page)
+        self.assertIn("0 resultaten", self.get("knowledge_search", q="?!"))
+
+    def test_a_question_about_the_core_tasks_lists_the_core_tasks_first(self):
+        page = self.get("knowledge_search", q="wat zijn de kerntaken")
+        core_tasks = [e["slug"] for e in CONTENT.entries if e["kind"] == "core_task"]
+        first = re.findall(r'href="/kennisbank/([a-z0-9-]+)/"', page.split('class="search-results"')[1])
+        self.assertEqual(set(first[: len(core_tasks)]), set(core_tasks))
+
+    def test_a_search_of_common_words_only_explains_why_nothing_is_searched(self):
+        page = self.get("knowledge_search", q="wat is het")
+        self.assertIn("alleen heel gewone woorden", page)
+        self.assertNotIn("search-results", page)
+        self.assertNotIn("resultaten", page)
+
+    def test_a_search_too_long_is_cut_with_a_message_not_refused(self):
+        words = " ".join(["herstel"] + [f"woord{n}" for n in range(20)])
+        page = self.get("knowledge_search", q=words)
+        self.assertIn("Uw zoekvraag was lang", page)
+        self.assertIn(reverse("knowledge_entry", args=["begrip-herstel"]), page)
+        page = self.get("knowledge_search", q="herstel " + "x" * 300)
+        self.assertIn("Uw zoekvraag was lang", page)
+        self.assertIn(reverse("knowledge_entry", args=["begrip-herstel"]), page)
+        self.assertNotIn("Uw zoekvraag was lang", self.get("knowledge_search", q="herstel"))
 
     def test_a_group_size_filter_keeps_only_methods_that_suit_that_many_people(self):
         for size in (2, 8, 9, 30):
@@ -117,6 +140,10 @@ class KnowledgePageTests(BaseTestCase):
         # session, user; the methods with their step counts; the core-task choices; the situation choices
         with self.assertNumQueries(5):
             self.get("knowledge_methods")
+        # session, user; the search documents with their entries or methods and sources (however many words)
+        for q in ("herstel", "wat zegt LIVE over draagvlak en herstelondersteunende zorg in teams"):
+            with self.assertNumQueries(3):
+                self.get("knowledge_search", q=q)
 
     def test_an_unknown_slug_is_not_found(self):
         self.assertEqual(self.client.get(reverse("knowledge_entry", args=["bestaat-niet"])).status_code, 404)
