@@ -97,9 +97,17 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         empty_label=_("The whole organisation"),
         help_text=_("The MIE is taken for the whole organisation or for one facility."),
     )
-    auditor_1 = forms.CharField(label=_("First auditor (user name)"), max_length=150)
+    auditor_1 = forms.CharField(
+        label=_("First auditor"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"list": "people", "autocomplete": "off"}),
+    )
     position_1 = forms.ChoiceField(label=_("First auditor is"), choices=Position.choices, widget=forms.RadioSelect)
-    auditor_2 = forms.CharField(label=_("Second auditor (user name)"), max_length=150)
+    auditor_2 = forms.CharField(
+        label=_("Second auditor"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"list": "people", "autocomplete": "off"}),
+    )
     position_2 = forms.ChoiceField(label=_("Second auditor is"), choices=Position.choices, widget=forms.RadioSelect)
     participants = forms.CharField(
         label=_("Project team participants"),
@@ -126,9 +134,9 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         self.fields["facility"].queryset = organisation.facilities.all()  # type: ignore[attr-defined]
         for n in ("1", "2"):
             self.fields[f"auditor_{n}"].help_text = _(
-                "The user name of a member of this organisation or of someone who already audits it. "
-                "An external auditor does not need a role in this organisation; a coordinator can add "
-                "someone new."
+                "Type a name or user name and choose from the list: the members of this organisation and "
+                "the people who already audit it. An external auditor needs no role in this organisation; "
+                "a coordinator can add someone new."
             )
         if not editing:
             del self.fields["reason"]

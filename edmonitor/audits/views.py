@@ -28,6 +28,7 @@ from edmonitor.improvement.overview import for_audit_page
 from edmonitor.improvement.services import judge_again_message, refresh_judged_goals
 from edmonitor.instruments.audit import compare_theme, consensus_mean
 from edmonitor.knowledge.suggestions import suggestions
+from edmonitor.organisations.forms import people_list
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import (
     Action,
@@ -145,11 +146,10 @@ def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("audit", pk=organisation.pk, audit_pk=audit.pk)
     if request.method == "POST":
         messages.error(request, _("Nothing has been saved: please correct the marked fields."))
-    members = organisation.memberships.select_related("user").order_by("user__username")
     return render(
         request,
         "audits/plan_form.html",
-        {"form": form, "organisation": organisation, "members": members},
+        {"form": form, "organisation": organisation, "people": people_list(request.user, organisation)},
     )
 
 
@@ -185,7 +185,11 @@ def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             messages.success(request, _("The changes have been saved."))
             return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
         messages.error(request, _("Nothing has been saved."))
-    return render(request, "audits/plan_form.html", _audit_context(request, audit, form=form))
+    return render(
+        request,
+        "audits/plan_form.html",
+        _audit_context(request, audit, form=form, people=people_list(request.user, audit.organisation)),
+    )
 
 
 def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:

@@ -157,7 +157,11 @@ def _goal_problems(
         problems.append(("due_by", _("The follow-up comes after the day the goal is set.")))
     if goal_type in GoalType.values:
         for field, message in core.goal_problems(core.Goal(core.GoalType(goal_type), target, baseline.score)):
-            problems.append((field if field == "target" else "goal_type", _(message)))
+            text = _(message)
+            if field == "target" and baseline.score is not None:
+                # Say what the baseline is: the user may not remember it.
+                text = f"{text} " + _("The baseline score is %(score)s.") % {"score": baseline.score}
+            problems.append((field if field == "target" else "goal_type", text))
     if not problems:
         clash = Goal.objects.open().filter(
             organisation=organisation, instrument=instrument, item=item, **_same_scope(facility)

@@ -259,6 +259,10 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             "facility": outcome.session.facility_id,
             "outcome": outcome.pk,
         }
+    goal_pk = request.GET.get("doel")
+    if not initial and goal_pk:  # "add an action for this goal": the goal's item and scope
+        goal = get_object_or_404(Goal, pk=_int_or_404(goal_pk), organisation=organisation)
+        initial = {"link": join_link(goal.instrument, goal.item), "facility": goal.facility_id}
     form = ActionForm(request.POST or None, organisation=organisation, initial=initial)
     return _action_form_page(
         request,

@@ -22,6 +22,8 @@ from fractions import Fraction
 from importlib import resources
 from typing import Any, TypeVar
 
+from .sources import cite
+
 DEFINITIONS_PACKAGE = "edmonitor.instruments.definitions"
 DEFAULT_LANGUAGE = "nl"
 
@@ -67,7 +69,7 @@ class Source:
         return cls(str(raw["document"]), str(raw["section"]))
 
     def __str__(self) -> str:
-        return f"{self.document}, {self.section}"
+        return cite(self.document, self.section)
 
 
 @dataclass(frozen=True)

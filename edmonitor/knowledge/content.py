@@ -37,34 +37,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-# The seed documents (../shared/seeds) with the edition the content is drawn from.
-SOURCES: dict[str, dict[str, str]] = {
-    "000": {
-        "file": "000_a61fd95bbd9ebc67.txt",
-        "title": "Samenvattingskaart Zorgstandaard Ervaringsdeskundigheid",
-        "edition": "Zorgstandaard",
-    },
-    "001": {
-        "file": "001_ff6c0d47da2b4219.txt",
-        "title": "Hoe word ik ervaringsdeskundige? (PsychoseNet)",
-        "edition": "webpagina",
-    },
-    "002": {
-        "file": "002_63a3ba9f06dc7a13.txt",
-        "title": "Basiscurriculum Ervaringsdeskundigheid",
-        "edition": "2015",
-    },
-    "003": {
-        "file": "003_a8d87148f8c5ac85.txt",
-        "title": "Vernieuwende inzet van ervaringsdeskundigheid (LIVE-evaluatie)",
-        "edition": "2012",
-    },
-    "004": {
-        "file": "004_74087e4844279a5c.txt",
-        "title": "Referentiekader Inzet van ervaringsdeskundigheid en dialogische werkvormen",
-        "edition": "2026",
-    },
-}
+from edmonitor.instruments.sources import SEEDS
+
+# The seed documents (../shared/seeds) with the edition the content is drawn from: one list,
+# kept beside the instruments that cite them too.
+SOURCES: dict[str, dict[str, str]] = SEEDS
 
 # kind -> (Dutch label, English label)
 KINDS: dict[str, tuple[str, str]] = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin
@@ -11,22 +13,42 @@ from .models import Facility, Membership, Organisation, Role
 from .permissions import people_to_choose
 
 
-def choose_person(chooser, organisation: Organisation, username: str):
-    """The active account named ``username`` that ``chooser`` may name for this organisation.
+def choose_person(chooser, organisation: Organisation, name: str):
+    """The active account ``chooser`` may name for this organisation, found by what people type.
 
-    The refusal is the same for a name nobody has and for an account outside the
-    organisation, so a form never reveals who else has an account.
+    ``name`` is a user name, a full name ("Mia Medewerker") or a first name ("Mia"), in any
+    case; a name that fits more than one person asks for the user name. The refusal is the
+    same for a name nobody has and for an account outside the organisation, so a form never
+    reveals who else has an account.
     """
-    user = people_to_choose(chooser, organisation).filter(username__iexact=username.strip()).first()
+    name = " ".join(name.split())
+    people = people_to_choose(chooser, organisation)
+    user = people.filter(username__iexact=name).first()
+    if user is None and name:
+        first, _space, last = name.partition(" ")
+        by_name = people.filter(first_name__iexact=first, last_name__iexact=last) if last else None
+        matches = list((by_name if by_name is not None else people.filter(first_name__iexact=first))[:2])
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("More than one person is called “%(name)s”. Type the user name instead."), params={"name": name}
+            )
+        user = matches[0] if matches else None
     if user is None:
         raise forms.ValidationError(
             _(
                 "“%(name)s” is not one of the people you can choose here: the members of this organisation "
                 "and the auditors of its audits. Ask a coordinator to add someone new."
             ),
-            params={"name": username.strip()},
+            params={"name": name},
         )
     return user
+
+
+def people_list(chooser, organisation: Organisation) -> list[tuple[str, str]]:
+    """(user name, label) of the organisation's own people, as suggestions on forms that choose someone."""
+    own = Q(memberships__organisation=organisation) | Q(audit_roles__audit__organisation=organisation)
+    users = people_to_choose(chooser, organisation).filter(pk__in=get_user_model().objects.filter(own).values("pk"))
+    return [(u.get_username(), u.get_full_name() or u.get_username()) for u in users.order_by("username")]
 
 
 class OrganisationForm(AccessibleFormMixin, forms.ModelForm):

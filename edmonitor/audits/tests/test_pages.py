@@ -78,6 +78,45 @@ class AuditPagesTests(BaseTestCase):
         self.assertEqual(answers["otto"], answers["niemand"])
         self.assertFalse(Audit.objects.exists())
 
+    def test_an_auditor_is_found_by_first_or_full_name_in_any_case(self):
+        from edmonitor.organisations.models import Membership, Role
+
+        pim = make_user("pvdb")
+        pim.first_name, pim.last_name = "Pim", "van den Berg"
+        pim.save()
+        Membership.objects.create(user=pim, organisation=self.org_a, role=Role.MEMBER)
+        self.client.force_login(self.alice)
+        for typed in ("Pim", "pim VAN den berg", "  PVDB "):
+            with self.subTest(typed):
+                response = self.client.post(
+                    reverse("audit_create", kwargs={"pk": self.org_a.pk}),
+                    self.plan_form(auditor_2="mia") | {"auditor_1": typed},
+                )
+                self.assertEqual(response.status_code, 302, typed)
+                self.assertEqual(Audit.objects.latest("pk").auditors.get(order=1).user, pim)
+
+    def test_a_first_name_two_people_share_asks_for_the_user_name(self):
+        from edmonitor.organisations.models import Membership, Role
+
+        for username in ("pim1", "pim2"):
+            user = make_user(username)
+            user.first_name = "Pim"
+            user.save()
+            Membership.objects.create(user=user, organisation=self.org_a, role=Role.MEMBER)
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("audit_create", kwargs={"pk": self.org_a.pk}), self.plan_form(auditor_2="Pim")
+        )
+        self.assertIn("gebruikersnaam", " ".join(response.context["form"].errors["auditor_2"]))
+        self.assertFalse(Audit.objects.exists())
+
+    def test_the_plan_form_suggests_the_organisations_own_people_only(self):
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("audit_create", kwargs={"pk": self.org_a.pk}))
+        suggested = {username for username, _label in page.context["people"]}
+        self.assertEqual(suggested, {"alice", "mia", "lex"})  # A's members; otto and bob are elsewhere
+        self.assertContains(page, '<datalist id="people">')
+
     def test_planning_with_an_unknown_auditor_saves_nothing(self):
         self.client.force_login(self.alice)
         response = self.client.post(

@@ -60,6 +60,31 @@ class GoalPageTests(PageTestCase):
         self.assertContains(response, 'id="error-summary"')
         self.assertFalse(Goal.objects.exists())
 
+    def test_a_target_the_baseline_already_reaches_says_what_the_baseline_is(self):
+        make_measurement(self.org_a, {"2a": 4}, on=LAST_YEAR)
+        response = self.client.post(
+            self.url("goal_create"),
+            {"item": "vie:2a", "goal_type": "at_least", "target": "3", "set_on": TODAY.isoformat()},
+        )
+        self.assertIn("De beginscore is 4.", " ".join(response.context["form"].errors["target"]))
+        self.assertFalse(Goal.objects.exists())
+
+    def test_a_goal_page_offers_an_action_for_that_goal_with_its_item_filled_in(self):
+        goal = self.goal(item="6a")
+        page = self.client.get(self.url("goal", goal_pk=goal.pk))
+        link = self.url("action_create") + f"?doel={goal.pk}"
+        self.assertContains(page, link)
+        form = self.client.get(link).context["form"]
+        self.assertEqual(form["link"].value(), "vie:6a")
+        self.assertEqual(self.client.get(self.url("action_create") + "?doel=999999").status_code, 404)
+
+    def test_a_goal_awaiting_judgement_says_so_at_the_top(self):
+        goal = self.goal()
+        measurement = make_measurement(self.org_a, {"2a": 3}, on=TODAY)
+        html = self.client.get(self.url("goal", goal_pk=goal.pk)).content.decode()
+        judge = self.url("measurement_goals", measurement_pk=measurement.pk)
+        self.assertLess(html.index(judge), html.index('id="attainment"'))
+
     def test_the_form_refuses_a_target_off_the_scale_before_the_service(self):
         response = self.client.post(
             self.url("goal_create"), {"item": "vie:2a", "goal_type": "at_least", "target": "7", "set_on": "2025-01-01"}
@@ -185,6 +210,9 @@ class JudgingPageTests(PageTestCase):
         page = self.client.get(self.url("audit", audit_pk=audit.pk))
         self.assertContains(page, self.url("audit_goals", audit_pk=audit.pk))
         self.assertContains(page, self.url("action_create") + f"?aanbeveling={recommendation.pk}")
+        # What needs the user's action comes first, before the themes and the report.
+        html = page.content.decode()
+        self.assertLess(html.index(self.url("audit_goals", audit_pk=audit.pk)), html.index('id="themes"'))
         response = self.client.post(self.url("audit_goals", audit_pk=audit.pk), {f"code_{goal.pk}": "B"})
         self.assertRedirects(response, self.url("audit", audit_pk=audit.pk))
         goal.refresh_from_db()

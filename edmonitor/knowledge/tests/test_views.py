@@ -55,7 +55,8 @@ class KnowledgePageTests(BaseTestCase):
         page = self.get("knowledge_entry", entry["slug"])
         self.assertIn(SOURCES[entry["source"]]["title"], page)
         self.assertIn(entry["section"], page)
-        self.assertIn(SOURCES[entry["source"]]["file"], page)
+        self.assertIn(SOURCES[entry["source"]]["edition"], page)
+        self.assertNotIn(SOURCES[entry["source"]]["file"], page)  # cited by title, not by file name
 
     def test_a_module_page_lists_its_learning_goals(self):
         module = next(e for e in CONTENT.entries if e["kind"] == "module")
