@@ -180,3 +180,21 @@ def test_page_meets_wcag_21_aa_also_at_200_percent_zoom(
     if overflow := horizontal_overflow(page):
         problems.append("at 200% zoom the page scrolls sideways, because of: " + ", ".join(overflow))
     assert not problems, f"accessibility problems on {page.url}\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[s.name for s in PAGES])
+def test_page_fits_a_phone(open_as: Callable[..., Page], server: Server, spec: Spec) -> None:
+    """At 390 × 844 CSS pixels (a phone held upright) nothing makes the page scroll sideways; wide
+    tables and charts scroll inside their own labelled region, and the menu folds away."""
+    page = open_as(spec.user, viewport={"width": 390, "height": 844})
+    response = page.goto(spec.url(server))
+    assert response is not None and response.status == 200
+    if spec.action:
+        spec.action(page)
+    save_screenshot(page, f"phone-{spec.name}")
+    overflow = horizontal_overflow(page)
+    assert not overflow, f"on a phone {page.url} scrolls sideways, because of: " + ", ".join(overflow)
+    if spec.user is not None:
+        # The menu takes one line until it is opened.
+        menu = page.get_by_role("navigation", name="Hoofdmenu")
+        assert menu.bounding_box()["height"] < 80, "the main menu takes too much of the screen"

@@ -1,4 +1,5 @@
 // Progressive enhancement only: every page works without JavaScript.
+document.documentElement.classList.add("js");
 // For items that can be derived from facts, show only the part the user chose.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-mode-group]").forEach(function (group) {
@@ -13,6 +14,25 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     group.addEventListener("change", update);
     update();
+  });
+  // On a phone the main menu folds behind a button (see edmonitor.css).
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.closest(".site-header").classList.toggle("menu-open", open);
+    });
+  }
+  // A chart that scrolls inside its figure (phones) can be reached and scrolled by keyboard.
+  document.querySelectorAll("figure.chart").forEach(function (figure) {
+    var img = figure.querySelector("img");
+    if (img && figure.scrollWidth > figure.clientWidth + 1) {
+      figure.tabIndex = 0;
+      figure.setAttribute("role", "region");
+      figure.setAttribute("aria-label", img.alt);
+    }
   });
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
