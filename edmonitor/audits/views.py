@@ -276,14 +276,22 @@ def audit_notes(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     return render(request, "audits/notes_form.html", _audit_context(request, audit, form=form, rows=rows))
 
 
-@require_http_methods(["GET", "POST"])
-def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+def _own_scores(request: HttpRequest, pk: int, audit_pk: int) -> tuple[Audit, Any, HttpResponse | None]:
+    """The audit and the user's own auditor row; a redirect instead once their scores are submitted."""
     audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
     me = auditor_of(request.user, audit)
     assert me is not None  # SCORE is granted to the auditors only
     if me.submitted_at:  # type: ignore[attr-defined]
         messages.info(request, _("You have submitted your scores; they can no longer change."))
-        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+        return audit, me, redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    return audit, me, None
+
+
+@require_http_methods(["GET", "POST"])
+def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
+    audit, me, done = _own_scores(request, pk, audit_pk)
+    if done is not None:
+        return done
     form = RatingForm(request.POST or None, instrument=audit.instrument, shown=services.rating_values(me))
     # "Check and submit" first saves the draft (nothing typed is lost), then asks for confirmation.
     submit = request.POST.get("action") == "submit"
@@ -359,12 +367,9 @@ def audit_report(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_scores_submit(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     """The last step before one's own scores become final: what is submitted, and what that means."""
-    audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
-    me = auditor_of(request.user, audit)
-    assert me is not None  # SCORE is granted to the auditors only
-    if me.submitted_at:  # type: ignore[attr-defined]
-        messages.info(request, _("You have submitted your scores; they can no longer change."))
-        return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
+    audit, me, done = _own_scores(request, pk, audit_pk)
+    if done is not None:
+        return done
     if services.submit_problems(audit, me):  # type: ignore[arg-type]
         messages.error(request, _("Your scores are not complete yet: every theme needs a score and a rationale."))
         return redirect("audit_scores", pk=audit.organisation_id, audit_pk=audit.pk)
