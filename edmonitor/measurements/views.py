@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -45,8 +46,23 @@ def _form_page(
     form = MeasurementForm(
         request.POST or None, instrument=version.instrument, organisation=organisation, measurement=measurement
     )
+    unanswered: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        assert form.inp is not None
+        assert form.inp is not None and form.result is not None
+        unanswered = [item for item in version.instrument.items if item.id not in form.result.items]
+        if unanswered and not request.POST.get("confirm_unanswered"):
+            # Nothing is saved yet: the page names the unanswered items and asks once more.
+            return render(
+                request,
+                "measurements/measurement_form.html",
+                {
+                    "form": form,
+                    "organisation": organisation,
+                    "instrument": version.instrument,
+                    "measurement": measurement,
+                    "unanswered": unanswered,
+                },
+            )
         with transaction.atomic():
             saved, _result = record_measurement(
                 organisation=organisation,

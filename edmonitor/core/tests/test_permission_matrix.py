@@ -227,8 +227,8 @@ CHANGES: dict[str, dict[str, str]] = {
     "facility_create": {"name": "Nieuwe voorziening"},
     "facility_edit": {"name": "Hernoemde voorziening"},
     "members": {"username": "eva", "role": "admin"},  # an auditor of A's audits: someone A's admins may choose
-    "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3"},
-    "measurement_edit": {"label": "Gewijzigd"},
+    "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3", "confirm_unanswered": "1"},
+    "measurement_edit": {"label": "Gewijzigd", "confirm_unanswered": "1"},
     "audit_create": {
         "held_on": "2026-09-01",
         "auditor_1": "mia",

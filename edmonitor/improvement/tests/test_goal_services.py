@@ -412,6 +412,7 @@ class CorrectingAJudgedFollowUpTests(GoalTestCase):
             if value not in (None, ""):
                 data[name] = value.isoformat() if hasattr(value, "isoformat") else value
         data["item_2a"] = "1"
+        data["confirm_unanswered"] = "1"  # the follow-up scored only some items
         response = self.client.post(edit, data, follow=True, headers={"accept-language": "nl"})
         self.assertRedirects(response, reverse("measurement_goals", args=[self.org_a.pk, self.follow_up.pk]))
         self.assertContains(response, "beoordeel het opnieuw")

@@ -124,14 +124,16 @@ class JudgingPageTests(PageTestCase):
     def test_a_new_measurement_with_goals_set_before_it_goes_on_to_judging_them(self):
         self.goal()
         response = self.client.post(
-            self.url("measurement_create"), {"measured_on": TODAY.isoformat(), "label": "meting", "item_2a": "3"}
+            self.url("measurement_create"),
+            {"measured_on": TODAY.isoformat(), "label": "meting", "item_2a": "3", "confirm_unanswered": "1"},
         )
         measurement = self.org_a.measurements.get()
         self.assertRedirects(response, self.url("measurement_goals", measurement_pk=measurement.pk))
 
     def test_a_new_measurement_without_goals_goes_to_its_page(self):
         response = self.client.post(
-            self.url("measurement_create"), {"measured_on": TODAY.isoformat(), "label": "meting", "item_2a": "3"}
+            self.url("measurement_create"),
+            {"measured_on": TODAY.isoformat(), "label": "meting", "item_2a": "3", "confirm_unanswered": "1"},
         )
         measurement = self.org_a.measurements.get()
         self.assertRedirects(response, self.url("measurement", measurement_pk=measurement.pk))

@@ -57,7 +57,7 @@ class InstrumentVersionTests(BaseTestCase):
         self.assertContains(edit, "Oude ankertekst voor score twee")
         self.client.post(
             reverse("measurement_edit", args=[self.org_a.pk, measurement.pk]),
-            {"measured_on": "2011-06-01", "item_1a": "3"},
+            {"measured_on": "2011-06-01", "item_1a": "3", "confirm_unanswered": "1"},
         )
         measurement.refresh_from_db()
         self.assertEqual(measurement.instrument_version, old)

@@ -93,6 +93,24 @@ class MeasurementFormTests(BaseTestCase):
         form = self.client.get(reverse("measurement_edit", args=[self.org_a.pk, measurement.pk])).context["form"]
         self.assertEqual(form["ed_fte"].value(), "4,5")
 
+    def test_saving_with_unanswered_items_names_them_and_saves_only_after_confirmation(self):
+        partial = {"item_3a": None, "item_9a": None}
+        response = self.post(partial)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Measurement.objects.exists())  # nothing saved yet
+        self.assertEqual([i.id for i in response.context["unanswered"]], ["3a", "9a"])
+        self.assertContains(response, 'href="#item-3a"')
+        self.assertContains(response, "2 items hebben nog geen antwoord")
+        self.assertEqual(response.context["form"]["item_2a"].value(), ALL_DIRECT["item_2a"])  # nothing typed is lost
+        response = self.post({**partial, "confirm_unanswered": "1"})
+        measurement = Measurement.objects.get()
+        self.assertRedirects(response, reverse("measurement", args=[self.org_a.pk, measurement.pk]))
+        self.assertEqual(measurement.responses.filter(item_id__in=["3a", "9a"]).count(), 0)
+
+    def test_a_complete_measurement_needs_no_confirmation(self):
+        response = self.post()
+        self.assertEqual(response.status_code, 302)
+
     def test_dates_are_written_one_way_on_every_page(self):
         self.post()
         measurement = Measurement.objects.get()

@@ -34,6 +34,32 @@ document.addEventListener("DOMContentLoaded", function () {
       figure.setAttribute("aria-label", img.alt);
     }
   });
+  // A long form warns before its unsaved answers are lost, and says how many items are answered.
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+    var progress = form.querySelector("[data-progress]");
+    var total = form.getAttribute("data-progress-total");
+    if (progress && total) {
+      var count = function () {
+        var answered = 0;
+        form.querySelectorAll("fieldset.item").forEach(function (item) {
+          var facts = item.querySelector("[data-mode-group] input[value=facts]:checked");
+          if (item.querySelector("input[name^=item_]:checked") || facts) answered += 1;
+        });
+        progress.textContent = progress.getAttribute("data-progress")
+          .replace("ANSWERED", answered).replace("TOTAL", total);
+      };
+      progress.hidden = false;
+      form.addEventListener("change", count);
+      count();
+    }
+  });
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 });
