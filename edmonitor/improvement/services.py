@@ -674,18 +674,15 @@ def session_warnings(method: DialogueMethod, counts: Mapping[str, int]) -> list[
     if total == 0:
         return []
     name = method.text("name")
-    note = method.text("group_note")
-    values = {"total": total, "method": name, "range": method.group_size_label()}
     warnings: list[str] = []
-    fit = size_fit(method, total)
-    if fit == SizeFit.NOT_STATED:
-        warnings.append(_("The source gives no group size for %(method)s.") % values)
-    elif fit == SizeFit.TOO_SMALL:
-        warnings.append(_("%(total)s participants is fewer than %(method)s is meant for (%(range)s).") % values)
-    elif fit == SizeFit.TOO_LARGE:
-        warnings.append(_("%(total)s participants is more than %(method)s is meant for (%(range)s).") % values)
-    if fit != SizeFit.FITS and note:
-        warnings[-1] += " " + note
+    size = {
+        SizeFit.NOT_STATED: _("The source gives no group size for %(method)s."),
+        SizeFit.TOO_SMALL: _("%(total)s participants is fewer than %(method)s is meant for (%(range)s)."),
+        SizeFit.TOO_LARGE: _("%(total)s participants is more than %(method)s is meant for (%(range)s)."),
+    }.get(size_fit(method, total))
+    if size is not None:  # with what the source does say about the group, if anything
+        values = {"total": total, "method": name, "range": method.group_size_label()}
+        warnings.append(" ".join(filter(None, [size % values, method.text("group_note")])))
     not_named = []
     for role, use in method.role_uses().items():
         count = counts.get(role, 0)
