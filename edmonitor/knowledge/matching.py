@@ -27,8 +27,6 @@ from django.utils.translation import ngettext
 from edmonitor.knowledge.content import AIMS, ROLES
 from edmonitor.knowledge.models import DialogueMethod, Entry, RoleUse, label
 
-FITTING_USES = (RoleUse.REQUIRED, RoleUse.WELCOME)
-
 
 class SizeFit(StrEnum):
     FITS = "fits"
