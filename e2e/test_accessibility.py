@@ -114,6 +114,12 @@ PAGES = [
     Spec("knowledge-module", "lezer", "/kennisbank/basismodule-1-herstel/"),
     Spec("knowledge-methods", "lezer", "/kennisbank/werkvormen/?present=clients&group_size=9&aim=decision"),
     Spec("knowledge-methods-errors", "lezer", "/kennisbank/werkvormen/?group_size=veel", errors=True),
+    Spec(
+        "knowledge-methods-ten",
+        "medewerker",
+        "/kennisbank/werkvormen/?present=clients&present=experts&present=professionals&group_size=10",
+        lambda page: page.get_by_text("Past niet:").click(),  # the folded list opened as well
+    ),
     Spec("knowledge-method", "medewerker", "/kennisbank/werkvormen/moreel-beraad/"),
     Spec("improvement-plan", "projectleider", ORG + "/verbeterplan/"),
     Spec("goal-form", "medewerker", ORG + "/verbeterplan/doelen/nieuw/"),
@@ -124,6 +130,9 @@ PAGES = [
     Spec("session-form", "medewerker", ORG + "/verbeterplan/gesprekken/nieuw/?methode=kampvuurgesprek"),
     Spec("session-form-errors", "medewerker", ORG + "/verbeterplan/gesprekken/nieuw/", submit("Opslaan"), errors=True),
     Spec("session", "lezer", ORG + "/verbeterplan/gesprekken/{demo_session}/"),
+    Spec("session-steps", "medewerker", ORG + "/verbeterplan/gesprekken/{demo_session}/"),  # the steps form
+    Spec("session-edit", "medewerker", ORG + "/verbeterplan/gesprekken/{demo_session}/bewerken/"),
+    Spec("session-delete", "medewerker", ORG + "/verbeterplan/gesprekken/{demo_session}/verwijderen/"),
 ]
 
 # Pages whose wide tables are not yet wrapped in a .table-scroll region (templates being

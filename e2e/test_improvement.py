@@ -77,11 +77,19 @@ def test_a_dialogue_session_is_planned_from_the_method_with_warnings_and_recorde
     expect(page.get_by_role("status")).to_contain_text("De dialoogsessie is opgeslagen")
     expect(page.get_by_role("status")).to_contain_text("hoogstens 8")
     expect(page.get_by_role("status")).to_contain_text("cliënten")
+    session_url = page.url
 
-    page.get_by_role("link", name="Vastleggen hoe het ging").click()
+    # the steps are real checkboxes on the session's page, saved with their own button
     steps = page.get_by_role("group", name="Uitgevoerde stappen").get_by_role("checkbox")
     steps.nth(0).check()
     steps.nth(1).check()
+    page.get_by_role("button", name="Stappen opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("De stappen zijn opgeslagen")
+    expect(page.get_by_text("2 van 6 stappen gedaan.")).to_be_visible()
+    expect(page.get_by_role("group", name="Uitgevoerde stappen").get_by_role("checkbox").nth(1)).to_be_checked()
+
+    page.get_by_role("link", name="Vastleggen hoe het ging").click()
+    expect(page.get_by_role("note")).to_contain_text("2 stappen van Kampvuurgesprek zijn afgevinkt")
     page.get_by_label("Aantekeningen").fill("Goed gesprek; naasten willen een eigen overleg.")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("opgeslagen")
@@ -90,3 +98,26 @@ def test_a_dialogue_session_is_planned_from_the_method_with_warnings_and_recorde
     page.get_by_label("Uitkomst").fill("Een maandelijks naastenoverleg starten.")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Een maandelijks naastenoverleg starten.")).to_be_visible()
+    page.get_by_role("link", name="Maak er een verbeteractie van").click()
+    page.get_by_label("Verantwoordelijke").fill("Teamleider")
+    page.get_by_role("button", name="Opslaan").click()
+
+    # another method after all: the ticked steps are dropped, and the page says so
+    page.goto(session_url)
+    page.get_by_role("link", name="Vastleggen hoe het ging").click()
+    page.get_by_label("Dialogische werkvorm").select_option(label="Moreel beraad")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "De werkvorm is nu Moreel beraad. De 2 afgevinkte stappen van Kampvuurgesprek zijn vervallen."
+    )
+    expect(page.get_by_text("0 van 7 stappen gedaan.")).to_be_visible()
+
+    # deleting it: the page says the outcome goes and the action stays
+    page.get_by_role("link", name="Sessie verwijderen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dialoogsessie verwijderen")
+    expect(page.locator("main")).to_contain_text("Een maandelijks naastenoverleg starten.")
+    expect(page.locator("main")).to_contain_text("1 verbeteractie is gemaakt van een uitkomst van deze sessie.")
+    page.get_by_role("button", name="Sessie verwijderen").click()
+    expect(page.get_by_role("status")).to_contain_text("De dialoogsessie is verwijderd.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verbeterplan van Zorggroep Testland")
+    expect(page.locator("main")).to_contain_text("Een maandelijks naastenoverleg starten.")  # the action

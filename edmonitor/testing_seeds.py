@@ -40,6 +40,33 @@ def section_occurs(document: str, section: str) -> bool:
     return squash(section).lower() in squash(text).lower()
 
 
+def section_text(document: str, section: str) -> str:
+    """The body of a numbered section ("§2.3"): from its heading to the next heading of the seed.
+
+    A heading is a line whose number and first word (its first six letters, so a typo in the body
+    does not matter) are those of an entry of the table of contents; the table of contents itself
+    (entries end in a tab and a page number) and numbered lists in the text are not headings.
+    """
+    number = re.fullmatch(r"§\s*(\d+(?:\.\d+)+)", section.strip())
+    assert number, f"not a numbered section: {section}"
+    lines = seed_text(document).splitlines()
+    contents = {
+        m.group(1): m.group(2)[:6].lower()
+        for m in (re.match(r"^(\d+(?:\.\d+)*) (\S+).*\t\d+\s*$", line) for line in lines)
+        if m
+    }
+
+    def heading(line: str) -> str | None:
+        m = re.match(r"^(\d+(?:\.\d+)*)\.? (\S+)", line)
+        if m and "\t" not in line and contents.get(m.group(1)) == m.group(2)[:6].lower():
+            return m.group(1)
+        return None
+
+    start = next(i for i, line in enumerate(lines) if heading(line) == number.group(1))
+    end = next((i for i in range(start + 1, len(lines)) if heading(lines[i])), len(lines))
+    return "\n".join(lines[start:end])
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 

@@ -135,9 +135,14 @@ class ActionForm(_ScopedForm):
 
 
 class SessionForm(_ScopedForm):
-    """Plan a session (``method`` chosen) or record it (``method`` fixed, steps and notes added)."""
+    """Plan a session, or record how it went (``recording``: notes added). The method can be chosen both times;
+    :meth:`methods` gives the page what it shows about each (purpose, group size)."""
 
-    method = forms.ModelChoiceField(label=_("Dialogue method"), queryset=DialogueMethod.objects.all())
+    method = forms.ModelChoiceField(
+        label=_("Dialogue method"),
+        queryset=DialogueMethod.objects.all(),
+        help_text=_("Below the list you see the purpose and the group size of the method you choose."),
+    )
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     question = forms.CharField(
         label=_("Question or theme"),
@@ -146,29 +151,18 @@ class SessionForm(_ScopedForm):
             "What the conversation is about, for example 'How do we make room for the experience of relatives?'"
         ),
     )
-    steps_done = forms.TypedMultipleChoiceField(
-        label=_("Steps done"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
-    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args: Any, method: DialogueMethod | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recording: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.method = method
         for role in ROLES:
             self.fields[role] = forms.IntegerField(
                 label=role_label(ROLES, role), min_value=0, max_value=999, initial=0, required=False
             )
-        if method is None:  # planning: steps and notes come when the session is recorded
-            del self.fields["steps_done"], self.fields["notes"]
-            self.fields["method"].label_from_instance = lambda m: m.text("name")
-        else:
-            del self.fields["method"]
-            self.fields["steps_done"].choices = [
-                (s.number, f"{s.number}. {s.text('text')}") for s in method.steps.all()
-            ]
-            if not self.fields["steps_done"].choices:
-                del self.fields["steps_done"]
-        self.order_fields(["method", "held_on", "facility", "question", *ROLES, "steps_done", "notes"])
+        self.fields["method"].label_from_instance = lambda m: m.text("name")
+        if not recording:  # planning: notes come when the session is recorded
+            del self.fields["notes"]
+        self.order_fields(["method", "held_on", "facility", "question", *ROLES, "notes"])
 
     def counts(self) -> dict[str, int]:
         return {role: self.cleaned_data.get(role) or 0 for role in ROLES}
@@ -177,7 +171,31 @@ class SessionForm(_ScopedForm):
         return [self[role] for role in ROLES]
 
     def other_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in ROLES]
+        return [self[name] for name in self.fields if name not in ROLES and name not in ("method", "notes")]
+
+    def chosen_method_pk(self) -> str:
+        """The method chosen as the page shows it: the submitted one, else the initial one ('' when none)."""
+        return str(self["method"].value() or "")
+
+    def methods(self) -> list[DialogueMethod]:
+        return list(self.fields["method"].queryset)
+
+
+class StepsForm(AccessibleFormMixin, forms.Form):
+    """The steps of a session's method as checkboxes (a fieldset with a legend), saved on the session's page."""
+
+    steps_done = forms.TypedMultipleChoiceField(
+        label=_("Steps done"),
+        help_text=_("Tick the steps you went through, then save them."),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
+    def __init__(self, *args: Any, method: DialogueMethod, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["steps_done"].choices = [(s.number, f"{s.number}. {s.text('text')}") for s in method.steps.all()]
 
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):

@@ -19,7 +19,12 @@ Decisions (see also the README, "Improvement plan"):
   where no code was entered yet: a code entered by hand, e.g. for a goal agreed outside
   edmonitor, is left alone. An MIE audit has no goal codes; the judgement stays on the goal.
 - A goal can be changed or deleted only until it is judged; then it is a record.
-- Session warnings never block a save.
+- Session warnings never block a save. They follow :mod:`edmonitor.knowledge.matching`: where the
+  source gives no group size the warning says so rather than staying silent.
+- A session's method can be changed after saving; its ticked steps are then dropped, since they
+  were steps of the other method. Steps are ticked on the session's page (``tick_steps``).
+- Deleting a session deletes its outcomes; actions made from them stay in the plan, with the link
+  to the outcome removed (their history keeps it).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from django.utils.translation import ngettext
 from edmonitor.audits.models import Audit, Recommendation, ThemeRecord
 from edmonitor.instruments import goals as core
 from edmonitor.knowledge.content import ROLES
+from edmonitor.knowledge.matching import SizeFit, size_fit
 from edmonitor.knowledge.models import DialogueMethod, RoleUse
 from edmonitor.knowledge.models import label as role_label
 from edmonitor.measurements.models import ItemResponse, Measurement
@@ -649,26 +655,35 @@ def action_from_outcome(outcome: SessionOutcome, *, user: Any = None, **values: 
 # --- dialogue sessions -----------------------------------------------------------------------------
 
 
-def session_warnings(method: DialogueMethod, counts: Mapping[str, int]) -> list[str]:
-    """Where the participants do not fit the method: group size, a role it needs, a role it does not intend.
+def _and_list(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c' in the active language."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
-    Nothing is said while no participant is entered (a session being planned).
+
+def session_warnings(method: DialogueMethod, counts: Mapping[str, int]) -> list[str]:
+    """Where the participants do not fit the method, by the rules of :mod:`edmonitor.knowledge.matching`.
+
+    The group size against the one the source states, or, where it states none, that it does not
+    (never silence); a role the method needs with nobody; roles its source does not name, and
+    roles it is not meant for, with somebody. Nothing is said while no participant is entered (a
+    session being planned).
     """
     total = sum(counts.get(role, 0) for role in ROLES)
     if total == 0:
         return []
     name = method.text("name")
     warnings: list[str] = []
-    if method.min_group is not None and total < method.min_group:
-        warnings.append(
-            _("%(total)s participants is fewer than %(method)s is meant for (at least %(min)s).")
-            % {"total": total, "method": name, "min": method.min_group}
-        )
-    if method.max_group is not None and total > method.max_group:
-        warnings.append(
-            _("%(total)s participants is more than %(method)s is meant for (at most %(max)s).")
-            % {"total": total, "method": name, "max": method.max_group}
-        )
+    size = {
+        SizeFit.NOT_STATED: _("The source gives no group size for %(method)s."),
+        SizeFit.TOO_SMALL: _("%(total)s participants is fewer than %(method)s is meant for (%(range)s)."),
+        SizeFit.TOO_LARGE: _("%(total)s participants is more than %(method)s is meant for (%(range)s)."),
+    }.get(size_fit(method, total))
+    if size is not None:  # with what the source does say about the group, if anything
+        values = {"total": total, "method": name, "range": method.group_size_label()}
+        warnings.append(" ".join(filter(None, [size % values, method.text("group_note")])))
+    not_named = []
     for role, use in method.role_uses().items():
         count = counts.get(role, 0)
         if use == RoleUse.REQUIRED and count == 0:
@@ -681,6 +696,13 @@ def session_warnings(method: DialogueMethod, counts: Mapping[str, int]) -> list[
                 _("%(method)s is not meant for %(role)s, yet %(count)s take part.")
                 % {"method": name, "role": role_label(ROLES, role).lower(), "count": count}
             )
+        elif use == RoleUse.NOT_MENTIONED and count > 0:
+            not_named.append(role_label(ROLES, role).lower())
+    if not_named:
+        warnings.append(
+            _("The source does not name %(roles)s as participants of %(method)s; check that it suits them.")
+            % {"roles": _and_list(not_named), "method": name}
+        )
     return warnings
 
 
@@ -689,7 +711,6 @@ def _session_problems(
     method: DialogueMethod | None,
     values: Mapping[str, Any],
     counts: Mapping[str, Any],
-    steps_done: Sequence[int] | None,
 ) -> list[tuple[str | None, str]]:
     problems: list[tuple[str | None, str]] = []
     if method is None:
@@ -705,10 +726,6 @@ def _session_problems(
     for role, count in counts.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             problems.append((role, _("Give a number of participants, 0 or more.")))
-    if steps_done and method is not None:
-        numbers = {step.number for step in method.steps.all()}
-        if any(step not in numbers for step in steps_done):
-            problems.append(("steps_done", _("Tick only steps of this method.")))
     return problems
 
 
@@ -726,7 +743,7 @@ def plan_session(
     """Plan (or enter afterwards) a dialogue session; returns it with the warnings about its participants."""
     counts = dict(counts or {})
     values = {"question": question.strip(), "held_on": held_on, "facility": facility}
-    _refuse_if(_session_problems(organisation, method, values, counts, None))
+    _refuse_if(_session_problems(organisation, method, values, counts))
     session = DialogueSession.objects.create(
         organisation=organisation, method=method, created_by=user, **values, **counts
     )
@@ -740,21 +757,77 @@ def record_session(
     held_on: dt.date,
     question: str,
     counts: Mapping[str, int],
-    steps_done: Sequence[int] = (),
     notes: str = "",
     facility: Facility | None = None,
+    method: DialogueMethod | None = None,
 ) -> tuple[DialogueSession, list[str]]:
-    """Record how a session went: date, question, participants, the steps done, notes."""
+    """Record how a session went: date, question, participants, notes, and another method if it changed.
+
+    The ticked steps are steps of the method they were ticked for: with another method they are
+    dropped (the edit page says so before saving; :func:`steps_lost_by_changing_method`).
+    """
     session = DialogueSession.objects.select_for_update().select_related("method", "organisation").get(pk=session.pk)
+    method = method or session.method
     counts = dict(counts)
     values = {"question": question.strip(), "held_on": held_on, "facility": facility}
-    _refuse_if(_session_problems(session.organisation, session.method, values, counts, steps_done))
+    _refuse_if(_session_problems(session.organisation, method, values, counts))
     for name, value in {**values, **counts}.items():
         setattr(session, name, value)
-    session.steps_done = sorted(set(steps_done))
+    if method.pk != session.method_id:
+        session.method = method
+        session.steps_done = []
     session.notes = notes.strip()
     session.save()
     return session, session_warnings(session.method, session.counts())
+
+
+def steps_lost_by_changing_method(session: DialogueSession) -> int:
+    """How many ticked steps a change to another method would drop: all of them (they are this method's)."""
+    return len(session.steps_done)
+
+
+@transaction.atomic
+def tick_steps(session: DialogueSession, steps_done: Sequence[int]) -> DialogueSession:
+    """Save which of the method's steps have been done (the whole list: unticked steps are not done)."""
+    session = DialogueSession.objects.select_for_update().select_related("method").get(pk=session.pk)
+    numbers = set(session.method.steps.values_list("number", flat=True))
+    if any(step not in numbers for step in steps_done):
+        raise ImprovementRefused([("steps_done", _("Tick only steps of this method."))])
+    session.steps_done = sorted(set(steps_done))
+    session.save(update_fields=["steps_done", "updated_at"])
+    return session
+
+
+@dataclass(frozen=True)
+class SessionDeletion:
+    """What deleting a session takes with it (its outcomes) and what stays (the actions made from them)."""
+
+    outcomes: list[SessionOutcome]
+    actions: list[Action]
+
+
+def deleting_session(session: DialogueSession) -> SessionDeletion:
+    """What :func:`delete_session` would delete and keep; for the confirmation page."""
+    outcomes = list(session.outcomes.all())
+    actions = list(Action.objects.filter(source_outcome__session=session).order_by("due_on", "id"))
+    return SessionDeletion(outcomes, actions)
+
+
+@transaction.atomic
+def delete_session(session: DialogueSession, *, user: Any = None) -> SessionDeletion:
+    """Delete a session and its outcomes. Actions made from its outcomes stay, without the link to the outcome.
+
+    Each such action is saved without its source, so its history records who removed the link and
+    still shows the outcome it came from.
+    """
+    session = DialogueSession.objects.select_for_update().get(pk=session.pk)
+    deletion = deleting_session(session)
+    for action in deletion.actions:
+        action.source_outcome = None
+        action._history_user = user  # type: ignore[attr-defined]
+        action.save()
+    session.delete()
+    return deletion
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ urlpatterns = [
     path(plan + "gesprekken/nieuw/", views.session_create, name="session_create"),
     path(plan + "gesprekken/<int:session_pk>/", views.session_detail, name="session"),
     path(plan + "gesprekken/<int:session_pk>/bewerken/", views.session_edit, name="session_edit"),
+    path(plan + "gesprekken/<int:session_pk>/stappen/", views.session_steps, name="session_steps"),
+    path(plan + "gesprekken/<int:session_pk>/verwijderen/", views.session_delete, name="session_delete"),
     path(plan + "gesprekken/<int:session_pk>/uitkomsten/nieuw/", views.outcome_create, name="outcome_create"),
     # Judging goals at a follow-up: a VIE measurement, or a finalised MIE audit.
     path(

@@ -3,7 +3,8 @@
 Access only through :func:`edmonitor.organisations.permissions.organisation_for`: every role of
 the organisation reads (VIEW); project members and admins set goals, keep actions, record
 sessions and judge goals (RECORD). Deleting a goal set by mistake is RECORD as well (it is
-possible only until the goal is judged; after that it is a record). The rules live in
+possible only until the goal is judged; after that it is a record), and so is deleting a dialogue
+session (its outcomes go with it; actions made from them stay). The rules live in
 :mod:`.services`.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,17 @@ from edmonitor.organisations.permissions import Action as Permission
 from edmonitor.organisations.permissions import can, organisation_for
 
 from . import services
-from .forms import ActionForm, GoalCodesForm, GoalForm, OutcomeForm, SessionForm, join_link, show_refusal, split_link
+from .forms import (
+    ActionForm,
+    GoalCodesForm,
+    GoalForm,
+    OutcomeForm,
+    SessionForm,
+    StepsForm,
+    join_link,
+    show_refusal,
+    split_link,
+)
 from .items import item_label
 from .models import Action, DialogueSession, Goal, SessionOutcome
 from .overview import next_follow_up, plan_for
@@ -360,7 +371,7 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Permission.RECORD)
     initial: dict[str, Any] = {"held_on": timezone.localdate()}
-    if request.GET.get("methode"):
+    if request.GET.get("methode"):  # from a method's page or the method filter: "plan a session with this method"
         initial["method"] = DialogueMethod.objects.filter(slug=request.GET["methode"]).first()
     form = SessionForm(request.POST or None, organisation=organisation, initial=initial)
 
@@ -401,7 +412,11 @@ def _session_form(
             return redirect("session", pk=organisation.pk, session_pk=session.pk)
     if request.method == "POST":
         messages.error(request, _("The session has not been saved: please correct the marked fields."))
-    return render(request, "improvement/session_form.html", _context(request, organisation, form=form, **context))
+    return render(
+        request,
+        "improvement/session_form.html",
+        _context(request, organisation, form=form, methods=form.methods(), chosen=form.chosen_method_pk(), **context),
+    )
 
 
 def _role_rows(session: DialogueSession) -> list[dict[str, Any]]:
@@ -422,48 +437,100 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
     outcomes = list(session.outcomes.prefetch_related("actions"))
     done = set(session.steps_done)
     steps = [{"step": s, "done": s.number in done} for s in session.method.steps.all()]
-    return render(
+    context = _context(
         request,
-        "improvement/session_detail.html",
-        _context(
-            request,
-            organisation,
-            session=session,
-            method=session.method,
-            roles=_role_rows(session),
-            steps=steps,
-            warnings=services.session_warnings(session.method, session.counts()),
-            outcomes=outcomes,
-        ),
+        organisation,
+        session=session,
+        method=session.method,
+        roles=_role_rows(session),
+        steps=steps,
+        done_count=sum(1 for s in steps if s["done"]),
+        warnings=services.session_warnings(session.method, session.counts()),
+        outcomes=outcomes,
     )
+    if context["can_record"] and steps:  # the others read the steps as a list
+        context["steps_form"] = StepsForm(method=session.method, initial={"steps_done": session.steps_done})
+    return render(request, "improvement/session_detail.html", context)
+
+
+def session_steps(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """The steps form of the session's page (POST only): which steps of the method have been done."""
+    organisation, session = _session(request, pk, session_pk, Permission.RECORD)
+    if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
+        return HttpResponseNotAllowed(["POST"])
+    form = StepsForm(request.POST, method=session.method)
+    if form.is_valid():
+        try:
+            services.tick_steps(session, form.cleaned_data["steps_done"])
+        except services.ImprovementRefused as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("The steps have been saved."))
+    else:
+        messages.error(request, _("The steps have not been saved: tick only steps of this method."))
+    return redirect(reverse("session", kwargs={"pk": organisation.pk, "session_pk": session.pk}) + "#steps")
 
 
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     organisation, session = _session(request, pk, session_pk, Permission.RECORD)
     initial = {
+        "method": session.method,
         "held_on": session.held_on,
         "question": session.question,
         "facility": session.facility_id,
-        "steps_done": session.steps_done,
         "notes": session.notes,
         **session.counts(),
     }
-    form = SessionForm(request.POST or None, organisation=organisation, method=session.method, initial=initial)
+    form = SessionForm(request.POST or None, organisation=organisation, recording=True, initial=initial)
+    old_method, ticked = session.method, services.steps_lost_by_changing_method(session)
 
     def save(data: dict[str, Any]) -> tuple[DialogueSession, list[str]]:
-        return services.record_session(
+        saved, warnings = services.record_session(
             session,
+            method=data["method"],
             held_on=data["held_on"],
             question=data["question"],
             counts=form.counts(),
-            steps_done=data.get("steps_done") or [],
             notes=data.get("notes", ""),
             facility=data.get("facility"),
         )
+        if saved.method_id != old_method.pk and ticked:
+            messages.info(
+                request,
+                ngettext(
+                    "The method is now %(new)s. The %(n)s ticked step of %(old)s has been dropped.",
+                    "The method is now %(new)s. The %(n)s ticked steps of %(old)s have been dropped.",
+                    ticked,
+                )
+                % {"new": saved.method.text("name"), "old": old_method.text("name"), "n": ticked},
+            )
+        return saved, warnings
 
     return _session_form(
-        request, organisation, form, save, _("The changes have been saved."), session=session, has_methods=True
+        request, organisation, form, save, _("The changes have been saved."),
+        session=session, has_methods=True, ticked=ticked,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    organisation, session = _session(request, pk, session_pk, Permission.RECORD)
+    if request.method == "POST":
+        deleted = services.delete_session(session, user=request.user)
+        done = _("The dialogue session has been deleted.")
+        if deleted.actions:
+            done = ngettext(
+                "The dialogue session has been deleted. %(n)s action made from its outcomes stays in the plan.",
+                "The dialogue session has been deleted. %(n)s actions made from its outcomes stay in the plan.",
+                len(deleted.actions),
+            ) % {"n": len(deleted.actions)}
+        messages.success(request, done)
+        return redirect("improvement_plan", pk=organisation.pk)
+    return render(
+        request,
+        "improvement/session_confirm_delete.html",
+        _context(request, organisation, session=session, deletion=services.deleting_session(session)),
     )
 
 

@@ -82,9 +82,13 @@ ROLES: dict[str, tuple[str, str]] = {
     "experts": ("Ervaringsdeskundigen", "Experts by experience"),
     "professionals": ("Andere professionals", "Other professionals"),
     "managers": ("Managers", "Managers"),
-    "board": ("Bestuur", "Board"),
+    "board": ("Bestuurders", "Board members"),
 }
-ROLE_USES = ("required", "welcome", "not_intended")
+# How a method's source (004 §2, its "Deelnemers") treats a role: ``required`` — named as taking
+# part; ``welcome`` — named as able to join (depending on the subject, for example);
+# ``not_mentioned`` — not named, nor ruled out; ``not_intended`` — the method's set-up leaves no
+# place for them. Only the first two count as fitting (see :mod:`edmonitor.knowledge.matching`).
+ROLE_USES = ("required", "welcome", "not_mentioned", "not_intended")
 AIMS: dict[str, tuple[str, str]] = {
     "decision": ("Gericht op een concreet antwoord of besluit", "Aims at a concrete answer or decision"),
     "exploration": ("Open verkennen", "Open exploration"),
@@ -102,7 +106,7 @@ ENTRY_KEYS = {
 }  # fmt: skip
 METHOD_KEYS = {
     "slug", "name", "summary", "purpose", "setup", "steps", "participants", "roles", "min_group",
-    "max_group", "aim", "yields", "strengths", "limitations", "questions", "core_tasks",
+    "max_group", "group_note", "aim", "yields", "strengths", "limitations", "questions", "core_tasks",
     "critical_situations", "source", "section", "order",
 }  # fmt: skip
 LINK_KEYS = {"instrument", "item", "target", "rationale", "source", "section"}
@@ -221,7 +225,12 @@ def _check_entry(row: Mapping[str, Any]) -> list[str]:
 
 
 def _check_method(row: Mapping[str, Any]) -> list[str]:
-    """A dialogue method: texts, steps, participants per role, group size, aim and links."""
+    """A dialogue method: texts, steps, participants per role, group size, aim and links.
+
+    ``min_group`` and ``max_group`` are the group sizes its section of the source states (null
+    where it states none: such a method never passes as fitting a size); ``group_note``, optional,
+    says in our words what the source says about the group (pairs, a small group, two facilitators).
+    """
     problems = [f"unknown field '{k}'" for k in sorted(set(row) - METHOD_KEYS)]
     problems += _slug(row.get("slug"))
     for key in ("name", "summary", "purpose", "setup", "participants", "yields", "strengths", "limitations"):
@@ -238,6 +247,7 @@ def _check_method(row: Mapping[str, Any]) -> list[str]:
     roles = row.get("roles")
     if not isinstance(roles, Mapping) or set(roles) != set(ROLES) or not set(roles.values()) <= set(ROLE_USES):
         problems.append(f"'roles' must give every role ({', '.join(ROLES)}) one of {', '.join(ROLE_USES)}")
+    problems += _text(row.get("group_note"), "group_note", required=False)
     sizes = [row.get("min_group"), row.get("max_group")]
     if not all(s is None or (isinstance(s, int) and s > 0) for s in sizes):
         problems.append("'min_group' and 'max_group' must be positive whole numbers or null")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin
 from edmonitor.knowledge.content import AIMS, ROLES
+from edmonitor.knowledge.matching import Criteria
 from edmonitor.knowledge.models import Entry, choices
 from edmonitor.knowledge.search import MAX_QUERY_CHARS
 
@@ -50,14 +51,17 @@ class SearchForm(AccessibleFormMixin, forms.Form):
 class MethodFilterForm(AccessibleFormMixin, forms.Form):
     present = forms.MultipleChoiceField(
         label=_("Who takes part"),
-        help_text=_("Only methods meant for all the groups you tick."),
+        help_text=_("Only methods whose source names all the groups you tick as participants."),
         required=False,
         choices=choices(ROLES),
         widget=forms.CheckboxSelectMultiple,
     )
     group_size = forms.IntegerField(
         label=_("Number of people"),
-        help_text=_("Only methods that suit a group of this size."),
+        help_text=_(
+            "Methods for which the source gives a group size that includes this number fit. Methods without a "
+            "group size in the source are listed apart."
+        ),
         required=False,
         min_value=1,
         max_value=500,
@@ -80,3 +84,19 @@ class MethodFilterForm(AccessibleFormMixin, forms.Form):
         queryset=Entry.objects.of_kind("critical_situation"),
         empty_label=_("any"),
     )
+
+    def criteria(self) -> Criteria:
+        """The choices as matching criteria (nothing chosen when the form is not valid)."""
+        if not self.is_valid():
+            return Criteria()
+        data = self.cleaned_data
+        task, situation = data.get("core_task"), data.get("situation")
+        return Criteria(
+            roles=tuple(data.get("present") or ()),
+            size=data.get("group_size"),
+            aim=data.get("aim") or "",
+            core_task=task,
+            task_methods=set(task.methods_for_task.values_list("pk", flat=True)) if task else set(),
+            situation=situation,
+            situation_methods=set(situation.methods_for_situation.values_list("pk", flat=True)) if situation else set(),
+        )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,8 +115,11 @@ class Entry(Bilingual):
 
 
 class RoleUse(models.TextChoices):
+    """How a method's source treats a role (see content.ROLE_USES); only the first two fit."""
+
     REQUIRED = "required", _("takes part")
     WELCOME = "welcome", _("may take part")
+    NOT_MENTIONED = "not_mentioned", _("not named in the source")
     NOT_INTENDED = "not_intended", _("not intended")
 
 
@@ -151,6 +154,12 @@ class DialogueMethod(Bilingual):
     role_board = models.CharField(_("board"), max_length=16, choices=RoleUse.choices)
     min_group = models.PositiveSmallIntegerField(_("smallest group"), null=True, blank=True)
     max_group = models.PositiveSmallIntegerField(_("largest group"), null=True, blank=True)
+    group_note_nl = models.TextField(
+        _("about the group (Dutch)"),
+        blank=True,
+        help_text=_("What the source says about the group: pairs, a small group."),
+    )
+    group_note_en = models.TextField(_("about the group (English)"), blank=True)
     aim = models.CharField(_("aim"), max_length=16, choices=choices(AIMS))
     core_tasks = models.ManyToManyField(
         Entry, blank=True, related_name="methods_for_task", verbose_name=_("core tasks it supports")
@@ -188,6 +197,23 @@ class DialogueMethod(Bilingual):
     def role_uses(self) -> dict[str, str]:
         """Role key (see content.ROLES) -> RoleUse value."""
         return {role: getattr(self, f"role_{role}") for role in ROLES}
+
+    def roles_with(self, use: str) -> list[str]:
+        """The labels of the roles with this use, in the active language and lower case ('clients', …)."""
+        return [label(ROLES, role).lower() for role, value in self.role_uses().items() if value == use]
+
+    def group_size_label(self) -> str:
+        """The group size the source states ('4 to 8 people', 'at most 8 people'), or that it states none."""
+        low, high = self.min_group, self.max_group
+        if low is not None and high is not None:
+            if low == high:
+                return ngettext("%(n)s person", "%(n)s people", low) % {"n": low}
+            return gettext("%(low)s to %(high)s people") % {"low": low, "high": high}
+        if high is not None:
+            return ngettext("at most %(n)s person", "at most %(n)s people", high) % {"n": high}
+        if low is not None:
+            return ngettext("at least %(n)s person", "at least %(n)s people", low) % {"n": low}
+        return gettext("the source gives no group size")
 
     def questions(self) -> list[str]:
         return [line.strip() for line in self.text("questions").splitlines() if line.strip()]

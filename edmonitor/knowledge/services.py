@@ -59,7 +59,17 @@ def _method_fields(row: dict[str, Any], sources: dict[str, Source]) -> dict[str,
         "questions_nl": "\n".join(q["nl"] for q in row.get("questions", [])),
         "questions_en": "\n".join(q.get("en", "") for q in row.get("questions", [])),
     }
-    for key in ("name", "summary", "purpose", "setup", "participants", "yields", "strengths", "limitations"):
+    for key in (
+        "name",
+        "summary",
+        "purpose",
+        "setup",
+        "participants",
+        "group_note",
+        "yields",
+        "strengths",
+        "limitations",
+    ):
         fields.update(_pair(row, key))
     for role in ROLES:
         fields[f"role_{role}"] = row["roles"][role]

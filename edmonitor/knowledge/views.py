@@ -7,13 +7,14 @@ in the admin.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from edmonitor.knowledge.content import AUDIENCES, ROLES
 from edmonitor.knowledge.forms import PARTS, MethodFilterForm, SearchForm
+from edmonitor.knowledge.matching import Group, match_all
 from edmonitor.knowledge.models import DialogueMethod, Entry, RoleUse, SuggestionLink, label
 from edmonitor.knowledge.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, parse, search
 from edmonitor.organisations.models import Organisation
@@ -104,27 +105,28 @@ def knowledge_entry(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _plan_for(request: HttpRequest) -> list[Organisation]:
+    """The organisations the user works for and may record in: where a session with a method can be planned."""
+    own = Organisation.objects.with_member(request.user) if request.user.is_authenticated else []
+    return [o for o in own if can(request.user, Action.RECORD, o)]
+
+
 def method_list(request: HttpRequest) -> HttpResponse:
     form = MethodFilterForm(request.GET or None)
-    methods = DialogueMethod.objects.annotate(step_count=Count("steps"))
-    if form.is_valid():
-        data = form.cleaned_data
-        for role in data["present"]:
-            methods = methods.exclude(**{f"role_{role}": RoleUse.NOT_INTENDED})
-        if data["group_size"]:
-            size = data["group_size"]
-            methods = methods.filter(Q(min_group__isnull=True) | Q(min_group__lte=size))
-            methods = methods.filter(Q(max_group__isnull=True) | Q(max_group__gte=size))
-        if data["aim"]:
-            methods = methods.filter(aim=data["aim"])
-        if data["core_task"]:
-            methods = methods.filter(core_tasks=data["core_task"])
-        if data["situation"]:
-            methods = methods.filter(critical_situations=data["situation"])
+    criteria = form.criteria()
+    groups = match_all(list(DialogueMethod.objects.all()), criteria)
     return render(
         request,
         "knowledge/method_list.html",
-        {"form": form, "methods": methods, "filtered": form.is_bound and form.is_valid()},
+        {
+            "form": form,
+            "criteria": criteria,
+            "filtered": criteria.chosen,
+            "fitting": groups[Group.FITS],
+            "size_not_stated": groups[Group.SIZE_NOT_STATED],
+            "not_fitting": groups[Group.DOES_NOT_FIT],
+            "plan_for": _plan_for(request),
+        },
     )
 
 
@@ -139,11 +141,8 @@ def method_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     roles = [(label(ROLES, role), use, RoleUse(use).label) for role, use in method.role_uses().items()]
     suggested_for = SuggestionLink.objects.filter(method=method).select_related("source")
-    # the organisations the user works for and may record in: plan a session with this method there
-    own = Organisation.objects.with_member(request.user) if request.user.is_authenticated else []
-    plan_for = [o for o in own if can(request.user, Action.RECORD, o)]
     return render(
         request,
         "knowledge/method.html",
-        {"method": method, "roles": roles, "suggested_for": suggested_for, "plan_for": plan_for},
+        {"method": method, "roles": roles, "suggested_for": suggested_for, "plan_for": _plan_for(request)},
     )

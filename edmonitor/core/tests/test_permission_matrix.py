@@ -16,8 +16,9 @@ The expected statuses are written down from the rules, not recorded from the cod
   finalised; the trail for the auditors and the admins.
 - README, "Improvement plan": an organisation's goals, actions and dialogue sessions are read by
   every role of the organisation (VIEW) and set, kept and recorded by project members and admins
-  (RECORD), deleting a goal set by mistake included; goals are judged (RECORD) at a measurement,
-  or at an audit once it is finalised (before that the page sends the user back to the audit).
+  (RECORD), deleting a goal set by mistake or a dialogue session included; goals are judged
+  (RECORD) at a measurement, or at an audit once it is finalised (before that the page sends the
+  user back to the audit).
   An external auditor has no role in the organisation and so no access to its improvement plan.
 - Every page requires login except the login and language pages.
 
@@ -133,6 +134,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "session_create":       (L, 403, 200, 200, 404, 404, 404, 200),
     "session":              (L, 200, 200, 200, 404, 404, 404, 200),
     "session_edit":         (L, 403, 200, 200, 404, 404, 404, 200),
+    "session_steps":        (L, 403, 405, 405, 404, 404, 404, 405),  # POST only: the steps form of its page
+    "session_delete":       (L, 403, 200, 200, 404, 404, 404, 200),  # its outcomes go; actions stay
     "outcome_create":       (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_goals":    (L, 403, 200, 200, 404, 404, 404, 200),  # judge the goals set before it
 }  # fmt: skip
@@ -209,6 +212,8 @@ STATE_CHANGING = {
     "action_edit",
     "session_create",
     "session_edit",
+    "session_steps",
+    "session_delete",
     "outcome_create",
     "measurement_goals",
     "audit_goals",
@@ -249,6 +254,7 @@ CHANGES: dict[str, dict[str, str]] = {
     "action_create": {"title": "Nieuwe actie", "owner": "Teamleider"},
     "action_edit": {"status": "done"},
     "session_edit": {"notes": "Gewijzigd"},
+    "session_steps": {"steps_done": "1"},
     "outcome_create": {"text": "Nieuwe uitkomst"},
     # measurement_goals, audit_goals: the form as shown (the proposed codes) judges the open goals
 }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
+from django.core.management import call_command
 from django.utils.translation import override
 
 from edmonitor.audits.tests.factories import finalised, plan
@@ -11,7 +13,7 @@ from edmonitor.improvement import services
 from edmonitor.improvement.models import Action, DialogueSession, SessionOutcome
 from edmonitor.improvement.services import ImprovementRefused, session_warnings
 from edmonitor.knowledge.content import ROLES
-from edmonitor.knowledge.models import RoleUse
+from edmonitor.knowledge.models import DialogueMethod, RoleUse
 from edmonitor.testing import BaseTestCase
 
 from .factories import make_method
@@ -119,13 +121,13 @@ class SessionWarningTests(BaseTestCase):
     def test_a_group_smaller_than_the_method_is_meant_for(self):
         self.assertEqual(
             self.warnings(clients=1, experts=2),
-            ["3 participants is fewer than Test conversation is meant for (at least 4)."],
+            ["3 participants is fewer than Test conversation is meant for (4 to 8 people)."],
         )
 
     def test_a_group_larger_than_the_method_is_meant_for(self):
         self.assertEqual(
             self.warnings(clients=5, experts=4),
-            ["9 participants is more than Test conversation is meant for (at most 8)."],
+            ["9 participants is more than Test conversation is meant for (4 to 8 people)."],
         )
 
     def test_a_role_the_method_needs_is_missing(self):
@@ -137,15 +139,39 @@ class SessionWarningTests(BaseTestCase):
     def test_a_role_the_method_does_not_intend_takes_part(self):
         self.assertEqual(
             self.warnings(clients=2, experts=2, board=1),
-            ["Test conversation is not meant for board, yet 1 take part."],
+            ["Test conversation is not meant for board members, yet 1 take part."],
         )
 
     def test_several_rules_give_several_warnings(self):
         self.assertEqual(len(self.warnings(board=9)), 1 + 2 + 1)  # too many, no clients, no experts, board
 
-    def test_a_method_without_limits_checks_only_the_roles(self):
+    def test_a_method_without_a_group_size_in_the_source_says_so_instead_of_staying_silent(self):
         open_method = make_method("open", min_group=None, max_group=None, roles=dict.fromkeys(ROLES, RoleUse.WELCOME))
-        self.assertEqual(session_warnings(open_method, {**NONE, "board": 40}), [])
+        with override("en"):
+            self.assertEqual(
+                session_warnings(open_method, {**NONE, "board": 40}),
+                ["The source gives no group size for Test conversation."],
+            )
+
+    def test_what_the_source_says_about_the_group_follows_a_size_warning(self):
+        self.method.group_note_en = "Always two at a time."
+        self.assertEqual(
+            self.warnings(clients=5, experts=4),
+            ["9 participants is more than Test conversation is meant for (4 to 8 people). Always two at a time."],
+        )
+
+    def test_roles_the_source_does_not_name_share_one_warning(self):
+        method = make_method(
+            "unnamed", roles={"managers": RoleUse.NOT_MENTIONED, "board": RoleUse.NOT_MENTIONED}
+        )  # clients and experts required
+        with override("en"):
+            self.assertEqual(
+                session_warnings(method, {**NONE, "clients": 2, "experts": 1, "managers": 1, "board": 1}),
+                [
+                    "The source does not name managers and board members as participants of Test conversation; "
+                    "check that it suits them."
+                ],
+            )
 
 
 class SessionTests(BaseTestCase):
@@ -162,32 +188,70 @@ class SessionTests(BaseTestCase):
         self.assertEqual(len(warnings), 4)  # too few, no clients, no experts, the board
         self.assertEqual((session.board, session.participant_total), (2, 2))
 
-    def test_recording_a_session_ticks_steps_and_keeps_notes(self):
+    def plan(self, **kw) -> DialogueSession:
         session, _w = services.plan_session(
-            organisation=self.org_a, method=self.method, held_on=dt.date(2026, 6, 1), question="Vraag"
+            organisation=self.org_a, method=self.method, held_on=dt.date(2026, 6, 1), question="Vraag", **kw
         )
+        return session
+
+    def test_recording_a_session_keeps_participants_and_notes(self):
+        session = self.plan()
         session, warnings = services.record_session(
             session, held_on=dt.date(2026, 6, 2), question="Vraag", counts={**NONE, "clients": 3, "experts": 2},
-            steps_done=[3, 1, 1], notes=" Goed gesprek ",
+            notes=" Goed gesprek ",
         )  # fmt: skip
         session.refresh_from_db()
         self.assertEqual(
-            (session.steps_done, session.notes, session.held_on), ([1, 3], "Goed gesprek", dt.date(2026, 6, 2))
+            (session.notes, session.held_on, session.participant_total, session.method),
+            ("Goed gesprek", dt.date(2026, 6, 2), 5, self.method),
         )
         self.assertEqual(warnings, [])
 
-    def test_a_refused_session_changes_nothing(self):
-        session, _w = services.plan_session(
-            organisation=self.org_a, method=self.method, held_on=dt.date(2026, 6, 1), question="Vraag"
+    def test_ticking_steps_saves_the_whole_list_in_order(self):
+        session = services.tick_steps(self.plan(), [3, 1, 1])
+        session.refresh_from_db()
+        self.assertEqual(session.steps_done, [1, 3])
+        self.assertEqual(services.tick_steps(session, []).steps_done, [])  # all unticked again
+
+    def test_a_step_the_method_does_not_have_is_refused(self):
+        session = services.tick_steps(self.plan(), [2])
+        with self.assertRaises(ImprovementRefused) as refused:
+            services.tick_steps(session, [1, 4])
+        self.assertEqual([f for f, _m in refused.exception.problems], ["steps_done"])
+        session.refresh_from_db()
+        self.assertEqual(session.steps_done, [2])
+
+    def test_another_method_after_saving_drops_the_ticked_steps(self):
+        session = services.tick_steps(self.plan(), [1, 2])
+        self.assertEqual(services.steps_lost_by_changing_method(session), 2)
+        other = make_method("ander-gesprek", steps=5)
+        session, _w = services.record_session(
+            session, method=other, held_on=session.held_on, question="Vraag", counts=NONE
         )
+        session.refresh_from_db()
+        self.assertEqual((session.method, session.steps_done), (other, []))
+
+    def test_recording_with_the_same_method_keeps_the_ticked_steps(self):
+        session = services.tick_steps(self.plan(), [1, 2])
+        session, _w = services.record_session(
+            session, method=self.method, held_on=session.held_on, question="Vraag", counts=NONE
+        )
+        session.refresh_from_db()
+        self.assertEqual(session.steps_done, [1, 2])
+
+    def test_a_refused_session_changes_nothing(self):
+        session = services.tick_steps(self.plan(), [1])
         with self.assertRaises(ImprovementRefused) as refused:
             services.record_session(
-                session, held_on=dt.date(2026, 6, 2), question=" ", counts={"clients": -1}, steps_done=[4],
-                facility=self.facility_b,
+                session, method=make_method("ander-gesprek"), held_on=dt.date(2026, 6, 2), question=" ",
+                counts={"clients": -1}, facility=self.facility_b,
             )  # fmt: skip
-        self.assertEqual({f for f, _m in refused.exception.problems}, {"question", "clients", "steps_done", "facility"})
+        self.assertEqual({f for f, _m in refused.exception.problems}, {"question", "clients", "facility"})
         session.refresh_from_db()
-        self.assertEqual((session.question, session.held_on, session.steps_done), ("Vraag", dt.date(2026, 6, 1), []))
+        self.assertEqual(
+            (session.question, session.held_on, session.steps_done, session.method),
+            ("Vraag", dt.date(2026, 6, 1), [1], self.method),
+        )
 
     def test_planning_without_a_question_is_refused(self):
         with self.assertRaises(ImprovementRefused):
@@ -206,3 +270,104 @@ class SessionTests(BaseTestCase):
     def test_the_session_has_a_count_for_every_role_of_the_knowledge_base(self):
         names = {f.name for f in DialogueSession._meta.get_fields()}
         self.assertLessEqual(set(ROLES), names)
+
+
+class SessionDeletionTests(BaseTestCase):
+    """Deleting a session deletes its outcomes; actions made from them stay, without the link to the outcome."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.method = make_method()
+
+    def test_deleting_a_session_deletes_its_outcomes_and_keeps_their_actions(self):
+        session, _w = services.plan_session(
+            organisation=self.org_a, method=self.method, held_on=dt.date(2026, 6, 1), question="Vraag"
+        )
+        acted_on = services.add_outcome(session, text="Vaste vrijplaats")
+        services.add_outcome(session, text="Nog uitzoeken")
+        action = services.action_from_outcome(acted_on, owner="Sara", user=self.mia)
+        other, _w = services.plan_session(
+            organisation=self.org_a, method=self.method, held_on=dt.date(2026, 7, 1), question="Andere vraag"
+        )
+        services.add_outcome(other, text="Blijft staan")
+
+        deleted = services.delete_session(session, user=self.alice)
+
+        self.assertEqual(
+            ([o.text for o in deleted.outcomes], deleted.actions), (["Vaste vrijplaats", "Nog uitzoeken"], [action])
+        )
+        self.assertEqual(list(DialogueSession.objects.all()), [other])
+        self.assertEqual(list(SessionOutcome.objects.values_list("text", flat=True)), ["Blijft staan"])
+        action.refresh_from_db()
+        self.assertEqual((action.title, action.source_outcome), ("Vaste vrijplaats", None))
+        latest, before = action.history.order_by("-history_date", "-history_id")[:2]
+        self.assertEqual((latest.history_user, latest.source_outcome_id), (self.alice, None))
+        self.assertEqual(before.source_outcome_id, acted_on.pk)  # the history still shows where it came from
+
+    def test_what_a_deletion_would_take_is_known_before(self):
+        session, _w = services.plan_session(
+            organisation=self.org_a, method=self.method, held_on=dt.date(2026, 6, 1), question="Vraag"
+        )
+        outcome = services.add_outcome(session, text="Uitkomst")
+        action = services.action_from_outcome(outcome, owner="Sara")
+        preview = services.deleting_session(session)
+        self.assertEqual((preview.outcomes, preview.actions), ([outcome], [action]))
+        self.assertTrue(DialogueSession.objects.filter(pk=session.pk).exists())
+
+
+class SessionWarningsWithTheRealMethodsTests(BaseTestCase):
+    """The twelve methods of the knowledge base (004 §2) and the limits their sources state."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        call_command("load_knowledge", stdout=StringIO())
+
+    def warnings(self, slug: str, **counts) -> list[str]:
+        return session_warnings(DialogueMethod.objects.get(slug=slug), {**NONE, **counts})
+
+    def test_open_dialogue_for_ten_people_says_the_source_gives_no_group_size(self):
+        warnings = self.warnings("open-dialogue", clients=1, relatives=3, experts=2, professionals=4)
+        self.assertEqual(len(warnings), 1)
+        self.assertTrue(
+            warnings[0].startswith("De bron noemt geen groepsgrootte voor Peer-supported Open Dialogue (POD).")
+        )
+        self.assertIn("twee getrainde POD-gespreksbegeleiders", warnings[0])  # what it does say about the group
+
+    def test_a_campfire_conversation_for_ten_people_is_too_large(self):
+        warnings = self.warnings(
+            "kampvuurgesprek", clients=2, relatives=2, experts=2, professionals=2, managers=1, board=1
+        )
+        self.assertEqual(len(warnings), 1)
+        self.assertTrue(
+            warnings[0].startswith(
+                "10 deelnemers is meer dan waarvoor Kampvuurgesprek bedoeld is (hoogstens 8 mensen)."
+            )
+        )
+
+    def test_co_counselling_is_for_two_people_at_a_time(self):
+        warnings = self.warnings("co-peer-counselen", clients=5, experts=5)
+        self.assertTrue(
+            warnings[0].startswith(
+                "10 deelnemers is meer dan waarvoor Co-counselen en peer-counselen bedoeld is (2 mensen)."
+            )
+        )
+        self.assertEqual(
+            self.warnings("co-peer-counselen", experts=1, clients=1)[-1:],
+            [
+                "De bron noemt geen cliënten en ervaringsdeskundigen als deelnemers van "
+                "Co-counselen en peer-counselen; kijk of het bij hen past."
+            ],
+        )
+
+    def test_every_method_either_checks_a_size_or_says_the_source_gives_none(self):
+        for method in DialogueMethod.objects.all():
+            sizes = {1, 2, 8, 10, 40}
+            for size in sizes:
+                warnings = session_warnings(method, {**NONE, "experts": size})
+                said = " ".join(warnings)
+                if method.min_group is None and method.max_group is None:
+                    self.assertIn("De bron noemt geen groepsgrootte", said, (method.slug, size))
+                else:
+                    self.assertNotIn("De bron noemt geen groepsgrootte", said, (method.slug, size))

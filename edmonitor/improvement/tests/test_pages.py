@@ -11,6 +11,7 @@ from edmonitor.audits.tests.factories import finalised
 from edmonitor.improvement import services
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.services import Decision
+from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.measurements.models import ItemResponse
 from edmonitor.testing import BaseTestCase, make_measurement
 
@@ -278,24 +279,120 @@ class SessionPageTests(PageTestCase):
         self.assertEqual(levels.count("warning"), 2)  # too few, the board
         self.assertEqual(len(response.context["warnings"]), 2)
 
-    def test_recording_ticks_the_steps(self):
-        session, _w = services.plan_session(organisation=self.org_a, method=self.method, held_on=TODAY, question="V")
+    def session(self, **kw) -> DialogueSession:
+        session, _w = services.plan_session(
+            organisation=self.org_a, method=self.method, held_on=TODAY, question="V", **kw
+        )
+        return session
+
+    def test_the_steps_are_real_checkboxes_in_a_fieldset_that_save(self):
+        session = services.tick_steps(self.session(), [2])
+        page = self.client.get(self.url("session", session_pk=session.pk)).content.decode()
+        form = page[page.index('<form method="post" action="' + self.url("session_steps", session_pk=session.pk)) :]
+        form = form[: form.index("</form>")]
+        self.assertIn("<fieldset>", form)
+        self.assertIn("<legend>Uitgevoerde stappen</legend>", form)
+        self.assertEqual(form.count('type="checkbox"'), 3)
+        self.assertEqual(form.count("checked"), 1)  # step 2
+        self.assertIn('<button type="submit" class="button secondary">Stappen opslaan</button>', form)
+        self.assertNotIn("☐", page)
+        self.assertNotIn("☑", page)
+        response = self.client.post(self.url("session_steps", session_pk=session.pk), {"steps_done": ["1", "3"]})
+        self.assertRedirects(response, self.url("session", session_pk=session.pk) + "#steps")
+        session.refresh_from_db()
+        self.assertEqual(session.steps_done, [1, 3])
+
+    def test_a_reader_sees_the_steps_as_a_plain_list_that_says_what_is_done(self):
+        session = services.tick_steps(self.session(), [1])
+        self.login(self.lex)  # viewer
+        page = self.client.get(self.url("session", session_pk=session.pk)).content.decode()
+        self.assertNotIn('type="checkbox"', page)
+        self.assertNotIn(self.url("session_steps", session_pk=session.pk), page)
+        self.assertIn('Stap 1 <span class="step-status">(gedaan)</span>', page)
+        self.assertIn('Stap 2 <span class="step-status">(nog niet gedaan)</span>', page)
+        self.assertIn("1 van 3 stappen gedaan.", page)
+
+    def test_a_step_the_method_does_not_have_is_refused_and_nothing_is_saved(self):
+        session = services.tick_steps(self.session(), [2])
         response = self.client.post(
-            self.url("session_edit", session_pk=session.pk),
-            {"held_on": TODAY.isoformat(), "question": "V", "clients": "2", "experts": "2", "steps_done": ["1", "3"],
-             "notes": "Mooi"},
-        )  # fmt: skip
+            self.url("session_steps", session_pk=session.pk), {"steps_done": ["9"]}, follow=True
+        )
+        self.assertEqual([m.level_tag for m in response.context["messages"]], ["error"])
+        session.refresh_from_db()
+        self.assertEqual(session.steps_done, [2])
+
+    def test_the_steps_form_only_takes_a_post(self):
+        session = self.session()
+        self.assertEqual(self.client.get(self.url("session_steps", session_pk=session.pk)).status_code, 405)
+
+    def test_the_edit_page_changes_the_method_and_says_beforehand_that_ticked_steps_go(self):
+        session = services.tick_steps(self.session(), [1, 2])
+        other = make_method("ander-gesprek", steps=4)
+        DialogueMethod.objects.filter(pk=other.pk).update(name_nl="Ander gesprek")
+        url = self.url("session_edit", session_pk=session.pk)
+        page = self.client.get(url)
+        self.assertEqual(page.context["form"]["method"].value(), self.method.pk)
+        self.assertContains(page, "2 stappen van Testgesprek zijn afgevinkt.")
+        response = self.client.post(
+            url, {"method": other.pk, "held_on": TODAY.isoformat(), "question": "V", "notes": ""}, follow=True
+        )
         self.assertRedirects(response, self.url("session", session_pk=session.pk))
         session.refresh_from_db()
-        self.assertEqual((session.steps_done, session.clients, session.notes), ([1, 3], 2, "Mooi"))
+        self.assertEqual((session.method, session.steps_done), (other, []))
+        said = [str(m) for m in response.context["messages"]]
+        self.assertIn("De werkvorm is nu Ander gesprek. De 2 afgevinkte stappen van Testgesprek zijn vervallen.", said)
 
-    def test_a_step_the_method_does_not_have_is_refused_by_the_form(self):
-        session, _w = services.plan_session(organisation=self.org_a, method=self.method, held_on=TODAY, question="V")
-        response = self.client.post(
-            self.url("session_edit", session_pk=session.pk),
-            {"held_on": TODAY.isoformat(), "question": "V", "steps_done": ["9"]},
+    def test_the_session_form_shows_the_chosen_methods_purpose_and_group_size(self):
+        page = self.client.get(self.url("session_create") + "?methode=testgesprek").content.decode()
+        info = page[page.index(f'<section data-method="{self.method.pk}"') :]
+        info = info[: info.index("</section>")]
+        self.assertNotIn("hidden", info[: info.index(">")])  # shown without JavaScript
+        self.assertIn("Doel:</strong> Doel", info)  # the factory's purpose text is "Doel"
+        self.assertIn("Groepsgrootte:</strong> 4 tot 8 mensen.", info)
+        self.assertIn("cliënten, ervaringsdeskundigen; kunnen meedoen: naasten, andere professionals, managers", info)
+
+    def test_without_a_chosen_method_the_form_asks_to_choose_one(self):
+        page = self.client.get(self.url("session_create")).content.decode()
+        self.assertIn("<p data-method-none>", page)
+        self.assertIn(
+            f'<section data-method="{self.method.pk}" aria-labelledby="method-info-{self.method.pk}" hidden>', page
         )
-        self.assertIn("steps_done", response.context["form"].errors)
+
+    def test_the_session_form_links_to_the_method_filter_before_the_form(self):
+        page = self.client.get(self.url("session_create")).content.decode()
+        link = page.index(f'href="{reverse("knowledge_methods")}"')
+        self.assertLess(link, page.index('<form method="post" class="narrow"'))  # following it loses nothing typed
+
+    def test_the_delete_page_says_what_goes_and_what_stays(self):
+        session = self.session()
+        outcome = services.add_outcome(session, text="Vaste vrijplaats")
+        services.add_outcome(session, text="Nog uitzoeken")
+        action = services.action_from_outcome(outcome, owner="Sara")
+        url = self.url("session_delete", session_pk=session.pk)
+        self.assertContains(self.client.get(self.url("session", session_pk=session.pk)), url)
+        page = self.client.get(url)
+        self.assertContains(page, "De 2 uitkomsten van de sessie:")
+        self.assertContains(page, "Vaste vrijplaats")
+        self.assertContains(
+            page, "1 verbeteractie is gemaakt van een uitkomst van deze sessie. Die blijft in het verbeterplan staan."
+        )
+        self.assertContains(page, self.url("action_edit", action_pk=action.pk))
+        response = self.client.post(url, follow=True)
+        self.assertRedirects(response, self.url("improvement_plan"))
+        self.assertFalse(DialogueSession.objects.exists())
+        action.refresh_from_db()
+        self.assertIsNone(action.source_outcome)
+        self.assertIn("1 verbeteractie", str(list(response.context["messages"])[0]))
+
+    def test_a_reader_cannot_delete_a_session(self):
+        session = self.session()
+        self.login(self.lex)
+        self.assertNotContains(
+            self.client.get(self.url("session", session_pk=session.pk)),
+            self.url("session_delete", session_pk=session.pk),
+        )
+        self.assertEqual(self.client.post(self.url("session_delete", session_pk=session.pk)).status_code, 403)
+        self.assertTrue(DialogueSession.objects.exists())
 
     def test_an_outcome_becomes_an_action(self):
         session, _w = services.plan_session(organisation=self.org_a, method=self.method, held_on=TODAY, question="V")
@@ -308,8 +405,6 @@ class SessionPageTests(PageTestCase):
         self.assertEqual(page.context["form"]["link"].value(), "vie:6a")
 
     def test_planning_a_session_says_when_no_methods_are_loaded(self):
-        from edmonitor.knowledge.models import DialogueMethod
-
         DialogueMethod.objects.all().delete()
         response = self.client.get(self.url("session_create"))
         self.assertFalse(response.context["has_methods"])

@@ -27,3 +27,9 @@ def prose(value: str) -> SafeString:
         else:
             parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     return mark_safe("".join(parts))  # every piece of text was escaped above
+
+
+@register.filter
+def roles_with(method, use: str) -> list[str]:
+    """``{{ method|roles_with:"required" }}``: the roles the method's source gives that use, lower case."""
+    return method.roles_with(use)

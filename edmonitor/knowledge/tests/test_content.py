@@ -10,6 +10,7 @@ for each of three actors, twelve dialogue methods) must hold.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -19,7 +20,7 @@ from edmonitor.knowledge.content import (
     ContentError,
     read_content,
 )
-from edmonitor.testing_seeds import copied_runs, section_occurs
+from edmonitor.testing_seeds import copied_runs, section_occurs, section_text
 
 CONTENT = read_content()
 ALL_SEEDS = tuple(source["file"] for source in SOURCES.values())
@@ -129,6 +130,79 @@ def test_twelve_dialogue_methods_including_the_mie_conversation():
 
 def test_the_kampvuurgesprek_allows_at_most_eight_people():
     assert next(m for m in CONTENT.methods if m["slug"] == "kampvuurgesprek")["max_group"] == 8
+
+
+# --------------------------------------------------------------------------- group sizes and participants
+
+# (smallest, largest) group per method, as its section of 004 states it; None where it states none.
+GROUP_LIMITS = {
+    "spiegelgesprek": (None, None),
+    "kampvuurgesprek": (None, 8),  # small groups, at most eight
+    "socratisch-gesprek": (None, None),
+    "moreel-beraad": (None, None),
+    "creatieve-dialoog": (None, None),
+    "open-dialogue": (None, None),  # two facilitators, but no number of participants
+    "anticipational-dialogue": (None, None),  # likewise
+    "waarderend-organiseren": (None, None),
+    "mindful-communiceren": (None, None),
+    "co-peer-counselen": (2, 2),  # two people at a time; a group works in changing pairs
+    "gesprekskaarten-casuistiek": (None, None),
+    "mie-gesprek": (None, None),  # two auditors and the project team, no number
+}
+DUTCH_NUMBERS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9, "tien": 10}
+_COUNT = r"(\d+|" + "|".join(DUTCH_NUMBERS) + r")"
+# A group size in the seed's wording: "max 8", "minstens 4", "twee mensen", "12 deelnemers".
+STATED_SIZE = (
+    re.compile(
+        r"\b(?:max(?:imaal|imum)?|hoogstens|ten hoogste|minimaal|minstens|ten minste)\.?\s+" + _COUNT + r"\b", re.I
+    ),
+    re.compile(r"\b" + _COUNT + r"\s+(?:mensen|personen|deelnemers)\b", re.I),
+)
+
+
+def sizes_stated_in(text: str) -> set[int]:
+    found = {m.group(1).lower() for pattern in STATED_SIZE for m in pattern.finditer(text)}
+    return {int(n) if n.isdigit() else DUTCH_NUMBERS[n] for n in found}
+
+
+def test_every_methods_group_limits_are_the_sizes_its_section_states():
+    methods = {m["slug"]: m for m in CONTENT.methods}
+    assert set(methods) == set(GROUP_LIMITS)
+    for slug, limits in GROUP_LIMITS.items():
+        method = methods[slug]
+        assert (method["min_group"], method["max_group"]) == limits, slug
+        stated = sizes_stated_in(section_text(SOURCES[method["source"]]["file"], method["section"]))
+        assert stated == {n for n in limits if n is not None}, (slug, stated)
+
+
+def test_a_method_with_something_to_say_about_its_group_says_it_in_both_languages():
+    notes = {m["slug"] for m in CONTENT.methods if m.get("group_note")}
+    assert {"kampvuurgesprek", "co-peer-counselen", "open-dialogue", "anticipational-dialogue", "mie-gesprek"} <= notes
+
+
+def test_the_mie_conversation_names_only_project_team_roles_as_participants():
+    roles = next(m for m in CONTENT.methods if m["slug"] == "mie-gesprek")["roles"]
+    assert (roles["experts"], roles["managers"], roles["professionals"]) == ("required", "required", "welcome")
+    assert (roles["clients"], roles["relatives"], roles["board"]) == ("not_mentioned",) * 3
+
+
+def test_a_method_whose_source_names_no_participants_fits_no_role():
+    for slug in ("mindful-communiceren", "co-peer-counselen"):
+        roles = next(m for m in CONTENT.methods if m["slug"] == slug)["roles"]
+        assert set(roles.values()) == {"not_mentioned"}, slug
+
+
+def test_a_role_the_participants_text_says_the_source_does_not_name_is_not_mentioned():
+    # "… noemt de bron niet": the Dutch participants text and the role uses agree
+    words = {"managers": "managers", "board": "bestuur", "clients": "cliënten", "relatives": "naasten"}
+    for method in CONTENT.methods:
+        text = method["participants"]["nl"]
+        if "noemt de bron niet" not in text:
+            continue
+        unnamed = text[: text.index("noemt de bron niet")].rsplit(".", 1)[-1].lower()
+        for role, word in words.items():
+            if word in unnamed:
+                assert method["roles"][role] == "not_mentioned", (method["slug"], role)
 
 
 def test_the_curriculum_the_route_and_the_live_lessons_are_there():

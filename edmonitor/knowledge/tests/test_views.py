@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from edmonitor.knowledge.content import SOURCES, read_content
+from edmonitor.knowledge.models import Entry
 from edmonitor.testing import BaseTestCase
 
 CONTENT = read_content()
@@ -23,9 +24,19 @@ def method_slugs(html: str) -> set[str]:
     return set(re.findall(r'href="/kennisbank/werkvormen/([a-z0-9-]+)/"', html))
 
 
+def size_stated(method: dict) -> bool:
+    return method["min_group"] is not None or method["max_group"] is not None
+
+
 def fits(method: dict, size: int) -> bool:
+    """Within the limits the source states; a method without any never fits a size."""
     low, high = method["min_group"], method["max_group"]
-    return (low is None or low <= size) and (high is None or high >= size)
+    return size_stated(method) and (low is None or low <= size) and (high is None or high >= size)
+
+
+def named(method: dict, role: str) -> bool:
+    """The source names the role as taking part or as able to join."""
+    return method["roles"][role] in ("required", "welcome")
 
 
 class KnowledgePageTests(BaseTestCase):
@@ -104,22 +115,80 @@ class KnowledgePageTests(BaseTestCase):
         self.assertIn(reverse("knowledge_entry", args=["begrip-herstel"]), page)
         self.assertNotIn("Uw zoekvraag was lang", self.get("knowledge_search", q="herstel"))
 
-    def test_a_group_size_filter_keeps_only_methods_that_suit_that_many_people(self):
-        for size in (2, 8, 9, 30):
-            expected = {slug for slug, m in METHODS.items() if fits(m, size)}
-            self.assertEqual(method_slugs(self.get("knowledge_methods", group_size=size)), expected, size)
-        self.assertNotIn("kampvuurgesprek", method_slugs(self.get("knowledge_methods", group_size=9)))
+    def groups(self, **params) -> dict[str, list]:
+        response = self.client.get(reverse("knowledge_methods"), params)
+        self.assertEqual(response.status_code, 200)
+        return {
+            name: [m.method.slug for m in response.context[name]]
+            for name in ("fitting", "size_not_stated", "not_fitting")
+        }
 
-    def test_a_participant_filter_leaves_out_methods_not_meant_for_that_group(self):
+    def test_a_group_size_fits_only_methods_whose_source_states_a_size_that_includes_it(self):
+        for size in (2, 8, 9, 30):
+            groups = self.groups(group_size=size)
+            self.assertEqual(set(groups["fitting"]), {s for s, m in METHODS.items() if fits(m, size)}, size)
+            self.assertEqual(set(groups["size_not_stated"]), {s for s, m in METHODS.items() if not size_stated(m)})
+        self.assertIn("kampvuurgesprek", self.groups(group_size=8)["fitting"])
+        self.assertIn("kampvuurgesprek", self.groups(group_size=9)["not_fitting"])
+
+    def test_a_participant_filter_keeps_only_methods_whose_source_names_every_group_ticked(self):
         for roles in (["clients"], ["relatives", "board"], ["managers"]):
-            expected = {s for s, m in METHODS.items() if all(m["roles"][r] != "not_intended" for r in roles)}
-            self.assertEqual(method_slugs(self.get("knowledge_methods", present=roles)), expected, roles)
+            expected = {s for s, m in METHODS.items() if all(named(m, r) for r in roles)}
+            groups = self.groups(present=roles)
+            self.assertEqual(set(groups["fitting"]), expected, roles)
+            self.assertEqual(groups["size_not_stated"], [], "without a size asked, no size group")
+
+    def test_the_issues_query_clients_experts_and_professionals_for_ten_people(self):
+        query = {"present": ["clients", "experts", "professionals"], "group_size": 10}
+        groups = self.groups(**query)
+        self.assertEqual(groups["fitting"], [])  # no method whose source states a size fits ten people
+        self.assertEqual(
+            groups["size_not_stated"],
+            ["spiegelgesprek", "socratisch-gesprek", "moreel-beraad", "creatieve-dialoog", "open-dialogue",
+             "anticipational-dialogue", "waarderend-organiseren"],
+        )  # fmt: skip
+        self.assertEqual(
+            groups["not_fitting"],
+            ["kampvuurgesprek", "mindful-communiceren", "co-peer-counselen", "gesprekskaarten-casuistiek",
+             "mie-gesprek"],
+        )  # fmt: skip
+        page = self.get("knowledge_methods", **query)
+        self.assertIn("Past: 0 werkvormen", page)
+        self.assertIn("Geen grootte genoemd in de bron: 7 werkvormen", page)
+        not_fitting = page[page.index('<details class="not-fitting">') :]
+        self.assertIn("Past niet: 5 werkvormen, met de reden", not_fitting)
+
+    def test_co_counselling_does_not_fit_ten_people_but_fits_two(self):
+        response = self.client.get(reverse("knowledge_methods"), {"group_size": 10})
+        co = next(m for m in response.context["not_fitting"] if m.method.slug == "co-peer-counselen")
+        self.assertEqual(co.misfits, ("10 deelnemers is te veel (2 mensen)",))
+        self.assertIn("co-peer-counselen", self.groups(group_size=2)["fitting"])
+
+    def test_the_mie_conversation_fits_only_the_participants_its_source_names(self):
+        response = self.client.get(reverse("knowledge_methods"), {"present": ["clients", "experts"]})
+        mie = next(m for m in response.context["not_fitting"] if m.method.slug == "mie-gesprek")
+        self.assertEqual(mie.reasons, ("ervaringsdeskundigen nemen deel",))
+        self.assertEqual(mie.misfits, ("de bron noemt geen cliënten als deelnemers",))
+        self.assertIn("mie-gesprek", self.groups(present=["experts", "managers"])["fitting"])
+
+    def test_every_result_says_why_it_fits(self):
+        response = self.client.get(reverse("knowledge_methods"), {"present": ["clients", "managers"], "group_size": 6})
+        campfire = next(m for m in response.context["fitting"] if m.method.slug == "kampvuurgesprek")
+        self.assertEqual(
+            campfire.reasons,
+            ("cliënten nemen deel", "managers nemen deel", "past bij 6 deelnemers (hoogstens 8 mensen)"),
+        )
+        page = response.content.decode()
+        self.assertIn("<li>past bij 6 deelnemers (hoogstens 8 mensen)</li>", page)
+        moral = next(m for m in response.context["size_not_stated"] if m.method.slug == "moreel-beraad")
+        self.assertEqual(moral.reasons, ("cliënten kunnen meedoen", "managers kunnen meedoen"))
+        self.assertIn("De bron noemt geen groepsgrootte.", page)
 
     def test_the_aim_filter_separates_decisions_from_open_exploration(self):
         for aim in ("decision", "exploration"):
             expected = {s for s, m in METHODS.items() if m["aim"] == aim}
-            self.assertEqual(method_slugs(self.get("knowledge_methods", aim=aim)), expected, aim)
-        self.assertIn("moreel-beraad", method_slugs(self.get("knowledge_methods", aim="decision")))
+            self.assertEqual(set(self.groups(aim=aim)["fitting"]), expected, aim)
+        self.assertIn("moreel-beraad", self.groups(aim="decision")["fitting"])
 
     def test_a_bad_filter_value_is_explained_and_filters_nothing(self):
         page = self.get("knowledge_methods", group_size="veel")
@@ -138,9 +207,20 @@ class KnowledgePageTests(BaseTestCase):
         # session, user; the top-level entries with their sources; the methods
         with self.assertNumQueries(4):
             self.get("knowledge")
-        # session, user; the methods with their step counts; the core-task choices; the situation choices
-        with self.assertNumQueries(5):
+        # session, user; the methods; the organisations where the viewer works and her roles there
+        # (to offer to plan a session: a viewer may not); the core-task choices; the situation choices
+        with self.assertNumQueries(7):
             self.get("knowledge_methods")
+        # with every filter chosen: session, user; the chosen core task and situation (validating the
+        # form); the methods linked to each; the methods; the organisations and roles; the choices
+        task = next(slug for m in CONTENT.methods for slug in m["core_tasks"])
+        situation = next(slug for m in CONTENT.methods for slug in m["critical_situations"])
+        ids = dict(Entry.objects.filter(slug__in=[task, situation]).values_list("slug", "pk"))
+        params = {"present": ["clients"], "group_size": 6, "aim": "decision", "core_task": ids[task],
+                  "situation": ids[situation]}  # fmt: skip
+        with self.assertNumQueries(11):
+            response = self.client.get(reverse("knowledge_methods"), params)
+        self.assertTrue(response.context["form"].is_valid(), response.context["form"].errors)
         # session, user; the search documents with their entries or methods and sources (however many words)
         for q in ("herstel", "wat zegt LIVE over draagvlak en herstelondersteunende zorg in teams"):
             with self.assertNumQueries(3):
@@ -156,3 +236,9 @@ class KnowledgePageTests(BaseTestCase):
         self.assertIn(url, self.get("knowledge_method", "moreel-beraad"))
         self.client.force_login(self.lex)  # viewer of A: may not record
         self.assertNotIn(reverse("session_create", args=[self.org_a.pk]), self.get("knowledge_method", "moreel-beraad"))
+
+    def test_a_result_offers_to_plan_a_session_with_that_method_where_the_user_may_record(self):
+        self.client.force_login(self.mia)  # project member of A
+        page = self.get("knowledge_methods", group_size=10)
+        self.assertIn(reverse("session_create", args=[self.org_a.pk]) + "?methode=open-dialogue", page)
+        self.assertNotIn("?methode=co-peer-counselen", page)  # does not fit ten people: no plan link in the list

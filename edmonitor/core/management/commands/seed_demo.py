@@ -280,9 +280,9 @@ class Command(BaseCommand):
         )  # fmt: skip
         improvement.record_session(
             session, held_on=session.held_on, question=session.question, counts=session.counts(),
-            steps_done=[step.number for step in method.steps.all()[:2]],
             notes="Open gesprek; iedereen kwam aan het woord.",
         )  # fmt: skip
+        improvement.tick_steps(session, [step.number for step in method.steps.all()[:2]])
         outcome = improvement.add_outcome(
             session, text="Een maandelijkse vrijplaats, ook open voor wie het vak in wil.", instrument="vie", item="6a"
         )

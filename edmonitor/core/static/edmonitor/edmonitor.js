@@ -63,3 +63,20 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 });
+
+// The session form: show what the knowledge base says about the method chosen (purpose, group size).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-method-info-for]").forEach(function (box) {
+    var select = document.getElementById(box.getAttribute("data-method-info-for"));
+    if (!select) return;
+    function update() {
+      box.querySelectorAll("[data-method]").forEach(function (info) {
+        info.hidden = info.getAttribute("data-method") !== select.value;
+      });
+      var none = box.querySelector("[data-method-none]");
+      if (none) none.hidden = select.value !== "";
+    }
+    select.addEventListener("change", update);
+    update();
+  });
+});
