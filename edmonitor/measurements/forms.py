@@ -272,9 +272,7 @@ class MeasurementImportForm(AccessibleFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
-            "One measurement per row, with the columns of the VIE form (see the README: organisation, "
-            "measured_on, label, item_1a … item_10a, goal_1b … goal_10b and the facts). "
-            "Semicolon or comma separated, UTF-8."
+            "One measurement per row, with the columns of the template above. Semicolon or comma separated, UTF-8."
         ),
     )
 

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("organisaties/<int:pk>/metingen/nieuw/", views.measurement_create, name="measurement_create"),
     path("organisaties/<int:pk>/metingen/importeren/", views.measurement_import, name="measurement_import"),
+    path(
+        "organisaties/<int:pk>/metingen/importeren/sjabloon.csv",
+        views.measurement_import_template,
+        name="measurement_import_template",
+    ),
     path("organisaties/<int:pk>/metingen/<int:measurement_pk>/", views.measurement_detail, name="measurement"),
     path(
         "organisaties/<int:pk>/metingen/<int:measurement_pk>/bewerken/",

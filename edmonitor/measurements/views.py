@@ -9,10 +9,13 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.core.downloads import download_response
+from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.services import (
     judge_again_message,
     pending_goals,
@@ -22,6 +25,7 @@ from edmonitor.improvement.services import (
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
+from . import import_template
 from .forms import MeasurementForm, MeasurementImportForm, problem_message
 from .instruments import current_version
 from .models import InstrumentVersion, Measurement
@@ -201,4 +205,23 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("organisation", pk=organisation.pk)
     if request.method == "POST":
         messages.error(request, _("Nothing has been imported: please correct the file and try again."))
-    return render(request, "measurements/measurement_import.html", {"form": form, "organisation": organisation})
+    return render(
+        request,
+        "measurements/measurement_import.html",
+        {"form": form, "organisation": organisation, "columns": import_template.columns(version.instrument)},
+    )
+
+
+def measurement_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The CSV template to fill in for an import: every column, one example row."""
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    version = current_version("vie")
+    return download_response(
+        request,
+        organisation=organisation,
+        kind=DownloadKind.CSV,
+        filename=f"vie-importsjabloon-{organisation.name}.csv",
+        content=import_template.template_csv(version.instrument, organisation, timezone.localdate()),
+        content_type="text/csv; charset=utf-8",
+        description=_("Template for importing VIE measurements"),
+    )

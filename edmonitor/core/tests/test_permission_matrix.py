@@ -107,6 +107,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "measurement_create":   (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_edit":     (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_import":   (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_import_template": (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_delete":   (L, 403, 403, 200, 404, 404, 404, 200),
     # --- MIE audits, phase 1: independent scoring, nobody has submitted ------------------------
     "audit_create":         (L, 403, 403, 200, 404, 404, 404, 200),

@@ -160,3 +160,31 @@ class BulkImportTests(BaseTestCase):
 
         self.assertEqual(stored(many), stored(one))
         self.assertEqual(stored(one)[1][0], ("1a", 3, True, "C", ""))  # 2.5 per 1000 fte scores 3, derived
+
+
+class ImportTemplateTests(BaseTestCase):
+    """The import page offers a template and explains every column; no page sends anyone to the README."""
+
+    def test_the_template_filled_in_imports_and_the_page_explains_every_column(self):
+        self.login(self.mia)
+        page = self.client.get(reverse("measurement_import", args=[self.org_a.pk]))
+        self.assertNotContains(page, "README")
+        self.assertContains(page, "<code>item_1a</code>", html=True)
+        self.assertContains(page, "<code>goal_10b</code>", html=True)
+        template_url = reverse("measurement_import_template", args=[self.org_a.pk])
+        self.assertContains(page, template_url)
+        text = self.client.get(template_url).content.decode("utf-8-sig")
+        header, example = (line.split(";") for line in text.strip().split("\r\n"))
+        self.assertEqual([c.name for c in page.context["columns"]], [h.strip('"') for h in header])
+        self.assertEqual(example[0], '"GGZ Alfa"')
+        # Fill in the example row as a user would, and import it.
+        row = dict(zip([h.strip('"') for h in header], example, strict=True))
+        row |= {"label": "sjabloon", "item_2a": "3", "item_5a": "2", "goal_2b": "A"}
+        filled = "\ufeff" + ";".join(header) + "\r\n" + ";".join(row.values()) + "\r\n"
+        response = self.client.post(
+            reverse("measurement_import", args=[self.org_a.pk]),
+            {"file": SimpleUploadedFile("sjabloon.csv", filled.encode("utf-8"))},
+        )
+        self.assertRedirects(response, reverse("organisation", args=[self.org_a.pk]))
+        measurement = self.org_a.measurements.get(label="sjabloon")
+        self.assertEqual(measurement.total, Decimal("2.5"))
