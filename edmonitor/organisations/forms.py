@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin
 
 from .models import Facility, Membership, Organisation, Role
-from .permissions import people_to_choose
+from .permissions import own_people, people_to_choose
 
 
 def choose_person(chooser, organisation: Organisation, name: str):
@@ -46,8 +44,7 @@ def choose_person(chooser, organisation: Organisation, name: str):
 
 def people_list(chooser, organisation: Organisation) -> list[tuple[str, str]]:
     """(user name, label) of the organisation's own people, as suggestions on forms that choose someone."""
-    own = Q(memberships__organisation=organisation) | Q(audit_roles__audit__organisation=organisation)
-    users = people_to_choose(chooser, organisation).filter(pk__in=get_user_model().objects.filter(own).values("pk"))
+    users = people_to_choose(chooser, organisation) & own_people(organisation)
     return [(u.get_username(), u.get_full_name() or u.get_username()) for u in users.order_by("username")]
 
 

@@ -80,6 +80,13 @@ def visible_organisations(user: User) -> OrganisationQuerySet:
     return Organisation.objects.with_member(user)
 
 
+def own_people(organisation: Organisation):  # noqa: ANN201 - QuerySet[AUTH_USER_MODEL]
+    """The organisation's own people: its members and the auditors of its audits (active accounts)."""
+    users = get_user_model().objects.filter(is_active=True)
+    linked = Q(memberships__organisation=organisation) | Q(audit_roles__audit__organisation=organisation)
+    return users.filter(pk__in=users.filter(linked).values("pk"))
+
+
 def people_to_choose(user: User, organisation: Organisation):  # noqa: ANN201 - QuerySet[AUTH_USER_MODEL]
     """The accounts ``user`` may name on this organisation's forms (new members, auditors).
 
@@ -88,13 +95,11 @@ def people_to_choose(user: User, organisation: Organisation):  # noqa: ANN201 - 
     people you can choose" alike for an unknown name and for an account elsewhere, so
     they never tell whether an account exists outside the organisation.
     """
-    users = get_user_model().objects.filter(is_active=True)
     if is_coordinator(user):
-        return users
+        return get_user_model().objects.filter(is_active=True)
     if not can(user, Action.MANAGE, organisation):
-        return users.none()
-    linked = Q(memberships__organisation=organisation) | Q(audit_roles__audit__organisation=organisation)
-    return users.filter(pk__in=users.filter(linked).values("pk"))
+        return get_user_model().objects.none()
+    return own_people(organisation)
 
 
 def organisation_for(user: User, pk: int, action: Action) -> Organisation:
