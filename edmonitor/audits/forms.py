@@ -13,12 +13,12 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from edmonitor.core.concurrency import fingerprint, fingerprints, parse_fingerprints
 from edmonitor.core.forms import AccessibleFormMixin, date_input, plain_number
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.organisations.forms import choose_person
 from edmonitor.organisations.models import Organisation
 
-from .concurrency import fingerprint, fingerprints, parse_fingerprints
 from .models import Position
 
 

@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from edmonitor.core.concurrency import fingerprint, merge
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.measurements.instruments import current_audit_version
 from edmonitor.organisations.models import Facility, Organisation
 
-from .concurrency import fingerprint, merge
 from .models import Amendment, Audit, Auditor, Position, Rating, Recommendation, ThemeRecord
 
 

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.core.concurrency import Conflict, fingerprints, parse_fingerprints
 from edmonitor.core.dates import long_date
 from edmonitor.core.downloads import download_response
 from edmonitor.core.forms import plain_number
@@ -43,7 +44,6 @@ from edmonitor.organisations.permissions import (
 
 from . import services
 from .agreement import agreement_for
-from .concurrency import Conflict, fingerprints, parse_fingerprints
 from .crosswalk import vie_beside_themes
 from .export import export_audit
 from .forms import (

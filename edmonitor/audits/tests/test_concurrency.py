@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client, SimpleTestCase
 from django.urls import reverse
 
-from edmonitor.audits.concurrency import Conflict, fingerprint, merge
+from edmonitor.core.concurrency import Conflict, fingerprint, merge
 from edmonitor.testing import BaseTestCase, make_user
 
 from .factories import plan, rate
