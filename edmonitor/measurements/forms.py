@@ -23,10 +23,7 @@ from edmonitor.instruments.definition import Instrument, Item
 from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, parse_record, score
 from edmonitor.organisations.models import Organisation
 
-from .models import Measurement
-
-MODE_DIRECT = "direct"
-MODE_FACTS = "facts"
+from .models import MODE_DIRECT, MODE_FACTS, Measurement
 
 
 def problem_message(problem: Problem, instrument: Instrument) -> str:
@@ -66,6 +63,10 @@ class ItemFields:
     mode: forms.BoundField | None
     facts: list[forms.BoundField]
     criteria: forms.BoundField | None
+
+
+#: The longest value a draft keeps for a field without its own limit (a date, a choice): far more than any needs.
+DRAFT_VALUE_LIMIT = 200
 
 
 class MeasurementForm(AccessibleFormMixin, forms.Form):
@@ -217,6 +218,51 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
             target = problem.field if problem.field in self.fields else None
             self.add_error(target, problem_message(problem, self.instrument))
         return cleaned
+
+    def typed_values(self) -> dict[str, str | list[str]]:
+        """The posted value of every field of the form as typed (a list for the criteria checkboxes)."""
+        values: dict[str, str | list[str]] = {}
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if isinstance(field, forms.MultipleChoiceField):
+                allowed = {str(value) for value, _label in field.choices}
+                values[name] = [v for v in self.data.getlist(key) if v in allowed]
+            else:
+                values[name] = str(self.data.get(key, ""))
+        return values
+
+    def displayed_values(self) -> dict[str, str | list[str]]:
+        """What the form shows in every field, as text (a list for the criteria): what a user sees before changing."""
+        values: dict[str, str | list[str]] = {}
+        for name in self.fields:
+            value = self[name].value()
+            if isinstance(value, list | tuple):
+                values[name] = [str(v) for v in value]
+            elif value is None:
+                values[name] = ""
+            else:
+                values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return values
+
+    def draft_data(self) -> dict[str, str | list[str]]:
+        """The posted values as typed, unchecked, for a draft: every field of the form, nothing else.
+
+        Raises ValidationError naming the field when a value is longer than the field allows
+        (a draft keeps what the user typed, so it refuses rather than cuts).
+        """
+        values = self.typed_values()
+        too_long = [
+            str(field.label)
+            for name, field in self.fields.items()
+            if isinstance(values[name], str)
+            and len(values[name]) > (getattr(field, "max_length", None) or DRAFT_VALUE_LIMIT)
+        ]
+        if too_long:
+            raise forms.ValidationError(
+                _("Nothing has been saved. These fields are longer than allowed: %(fields)s.")
+                % {"fields": ", ".join(too_long)}
+            )
+        return values
 
     def notes(self) -> dict[str, str]:
         return {item.id: self.cleaned_data.get(f"note_{item.id}", "") for item in self.instrument.items}

@@ -70,6 +70,11 @@ class InstrumentVersion(models.Model):
         return str(self.definition.get("name", {}).get("nl", self.code))
 
 
+#: How an item with a derivation rule is scored on the form: a level chosen, or derived from the facts.
+MODE_DIRECT = "direct"
+MODE_FACTS = "facts"
+
+
 class Level(models.TextChoices):
     LOW = "laag", _("low")
     MEDIUM = "midden", _("medium")
@@ -156,3 +161,53 @@ class ItemResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.score}"
+
+
+class MeasurementDraft(models.Model):
+    """A VIE form saved half-way: the values as typed, not yet checked or scored.
+
+    A draft is not a measurement. It lives in its own table, so no report, trend,
+    benchmark, programme or export can count it by mistake: they read
+    :class:`Measurement` only. Completing the draft records the measurement (through
+    :func:`~edmonitor.measurements.services.record_measurement`) and removes the draft in
+    the same transaction. With ``measurement`` set, the draft holds a correction of that
+    measurement, which keeps counting as it is until the correction is saved.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measurement_drafts")
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts")
+    # form field name -> the value as typed (text), or a list of texts for the criteria checkboxes
+    data = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("measurement draft")
+        verbose_name_plural = _("measurement drafts")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.label or _('draft')}"
+
+    @property
+    def label(self) -> str:
+        return str(self.data.get("label") or "").strip()
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.instrument_version.instrument
+
+    def answered(self) -> int:
+        """Items with an answer so far: a level chosen, or scoring from the facts chosen."""
+        return sum(
+            1
+            for item in self.instrument.items
+            if self.data.get(f"item_{item.id}") or self.data.get(f"mode_{item.id}") == MODE_FACTS
+        )

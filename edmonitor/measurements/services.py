@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
 
+from edmonitor.core.concurrency import fingerprint, merge
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
 from edmonitor.organisations.models import Facility, Organisation
 
-from .models import InstrumentVersion, ItemResponse, Measurement
+from .models import InstrumentVersion, ItemResponse, Measurement, MeasurementDraft
 
 BATCH = 500  # rows per INSERT in the bulk path (well under SQLite's limit of variables per statement)
 UNNEST_BATCH = 5000  # rows per INSERT … UNNEST on PostgreSQL (six arrays, whatever their length)
@@ -158,10 +160,13 @@ def record_measurement(
     user=None,
     origin: str = Measurement.Origin.FORM,
     measurement: Measurement | None = None,
+    draft: MeasurementDraft | None = None,
 ) -> tuple[Measurement, ScoreResult]:
     """Score and save a new measurement, or replace the answers of an existing one.
 
-    Raises :class:`InvalidMeasurement` (and saves nothing) when the input has errors.
+    With ``draft``, the draft these answers were completed from is removed in the same
+    transaction: the measurement replaces it. Raises :class:`InvalidMeasurement` (and saves
+    nothing, the draft included) when the input has errors.
     """
     entry = NewMeasurement(measured_on=measured_on, inp=inp, label=label, facility=facility, notes=notes)
     result = _scored(instrument_version, inp)
@@ -176,6 +181,11 @@ def record_measurement(
         ItemResponse(measurement=measurement, **dict(zip(RESPONSE_COLUMNS, values, strict=True)))
         for values in _responses(instrument_version, entry, result)
     )
+    if draft is not None:
+        if draft.organisation_id != organisation.pk or draft.measurement_id not in (None, measurement.pk):
+            raise ValueError("The draft belongs to another organisation or measurement.")
+        if not MeasurementDraft.objects.filter(pk=draft.pk).delete()[0]:
+            raise DraftGone  # completed or discarded by someone else meanwhile: this save is undone
     return measurement, result
 
 
@@ -215,6 +225,86 @@ def record_measurements(
             ]
         )
     return len(entries)
+
+
+class DraftGone(Exception):
+    """The draft was completed or discarded by someone else while this user worked on it."""
+
+
+#: The most a draft may hold, as JSON: the whole form with every explanation at its longest is under half of it.
+MAX_DRAFT_BYTES = 128 * 1024
+
+DraftValue = str | list[str]
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    draft: MeasurementDraft
+    #: Someone else saved this draft after the user opened it; their changes were kept (merged in).
+    merged_others: bool
+
+
+def _empty_like(value: DraftValue) -> DraftValue:
+    return [] if isinstance(value, list) else ""
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    organisation: Organisation,
+    instrument_version: InstrumentVersion,
+    data: Mapping[str, DraftValue],
+    user=None,
+    draft: MeasurementDraft | None = None,
+    measurement: Measurement | None = None,
+    seen: Mapping[str, str] | None = None,
+    defaults: Mapping[str, DraftValue] | None = None,
+) -> SavedDraft:
+    """Save the form's values as typed, unchecked, as a new draft or into an existing one.
+
+    ``seen`` holds the fingerprints (:func:`edmonitor.core.concurrency.fingerprints`) of the
+    draft's values when the user opened it (``defaults``: what the form showed for a value
+    the draft did not hold). A value someone else changed in the meantime is
+    kept where this user left it as it was; where both changed the same value differently,
+    :class:`~edmonitor.core.concurrency.Conflict` is raised and nothing is written. Raises
+    ValueError when the values are too large (:data:`MAX_DRAFT_BYTES`).
+    """
+    if len(json.dumps(dict(data), ensure_ascii=False).encode("utf-8")) > MAX_DRAFT_BYTES:
+        raise ValueError("A draft holds at most %s bytes." % MAX_DRAFT_BYTES)
+    if measurement is not None and measurement.organisation_id != organisation.pk:
+        raise ValueError("The measurement belongs to another organisation.")
+    if draft is None:
+        new = MeasurementDraft.objects.create(
+            organisation=organisation,
+            instrument_version=instrument_version,
+            measurement=measurement,
+            data=dict(data),
+            created_by=user,
+            updated_by=user,
+        )
+        return SavedDraft(new, merged_others=False)
+    if draft.organisation_id != organisation.pk:
+        raise ValueError("The draft belongs to another organisation.")
+    locked = MeasurementDraft.objects.select_for_update().get(pk=draft.pk)
+    shown = defaults or {}
+    current = {key: locked.data.get(key, shown.get(key, _empty_like(value))) for key, value in data.items()}
+    if seen is None:
+        merged = dict(data)
+        others = False
+    else:
+        merged = {**locked.data, **merge(seen, current, data)}
+        # Values this user left as shown but someone else changed since: kept, and said so.
+        others = any(key in seen and fingerprint(now) != seen[key] for key, now in current.items())
+        merged = {key: merged.get(key, value) for key, value in data.items()}
+    locked.data = merged
+    locked.updated_by = user
+    locked.save(update_fields=["data", "updated_by", "updated_at"])
+    return SavedDraft(locked, merged_others=others)
+
+
+@transaction.atomic
+def discard_draft(draft: MeasurementDraft) -> None:
+    draft.delete()
 
 
 @transaction.atomic

@@ -10,6 +10,12 @@ urlpatterns = [
         views.measurement_import_template,
         name="measurement_import_template",
     ),
+    path("organisaties/<int:pk>/metingen/concepten/<int:draft_pk>/", views.measurement_draft, name="measurement_draft"),
+    path(
+        "organisaties/<int:pk>/metingen/concepten/<int:draft_pk>/weggooien/",
+        views.measurement_draft_delete,
+        name="measurement_draft_delete",
+    ),
     path("organisaties/<int:pk>/metingen/<int:measurement_pk>/", views.measurement_detail, name="measurement"),
     path(
         "organisaties/<int:pk>/metingen/<int:measurement_pk>/bewerken/",

@@ -6,14 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.core.concurrency import Conflict, fingerprint, fingerprints, parse_fingerprints
 from edmonitor.core.downloads import download_response
 from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.services import (
@@ -28,8 +31,16 @@ from edmonitor.organisations.permissions import Action, can, organisation_for
 from . import import_template
 from .forms import MeasurementForm, MeasurementImportForm, problem_message
 from .instruments import current_version
-from .models import InstrumentVersion, Measurement
-from .services import delete_measurement, import_measurements, record_measurement, rescore
+from .models import InstrumentVersion, Measurement, MeasurementDraft
+from .services import (
+    DraftGone,
+    delete_measurement,
+    discard_draft,
+    import_measurements,
+    record_measurement,
+    rescore,
+    save_draft,
+)
 
 
 def _measurement(
@@ -40,47 +51,74 @@ def _measurement(
     return organisation, measurement
 
 
+def _render_form(request: HttpRequest, form: MeasurementForm, context: dict[str, Any], **extra: Any) -> HttpResponse:
+    return render(request, "measurements/measurement_form.html", {"form": form, **context, **extra})
+
+
 def _form_page(
     request: HttpRequest,
     organisation: Organisation,
     version: InstrumentVersion,
     measurement: Measurement | None = None,
+    draft: MeasurementDraft | None = None,
 ) -> HttpResponse:
-    """Show the measurement form; on a valid POST record it (new or corrected) and go to its page."""
+    """Show the measurement form; on a valid POST record it (new or corrected) and go to its page.
+
+    "Save as draft" keeps the values as typed, unchecked, in a :class:`MeasurementDraft`
+    (a new one, or ``draft`` when the form was opened from one) and comes back to it.
+    """
+    # A draft's values as its form shows them: every field, with the form's own default where
+    # the draft holds none. What the user saw is compared against this, never the raw draft.
+    shown = None
+    if draft is not None:
+        shown = MeasurementForm(
+            instrument=version.instrument, organisation=organisation, initial=draft.data
+        ).displayed_values()
     form = MeasurementForm(
-        request.POST or None, instrument=version.instrument, organisation=organisation, measurement=measurement
+        request.POST or None,
+        instrument=version.instrument,
+        organisation=organisation,
+        measurement=measurement,
+        **({"initial": shown} if shown is not None else {}),
     )
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "instrument": version.instrument,
+        "measurement": measurement,
+        "draft": draft,
+        "shown": shown,
+        "draft_seen": fingerprints(shown) if shown is not None else "",
+        "correction_drafts": list(measurement.drafts.select_related("updated_by")) if measurement and not draft else [],
+    }
+    if request.method == "POST" and (request.POST.get("save_draft") or _changed_since_shown(request, shown)):
+        # Saving a draft, or completing one that someone else saved in the meantime: then the
+        # two are merged into the draft first and the user checks the result before recording it.
+        return _save_draft(request, form, context, version=version, draft=draft)
     unanswered: list[Any] = []
     if request.method == "POST" and form.is_valid():
         assert form.inp is not None and form.result is not None
         unanswered = [item for item in version.instrument.items if item.id not in form.result.items]
         if unanswered and not request.POST.get("confirm_unanswered"):
             # Nothing is saved yet: the page names the unanswered items and asks once more.
-            return render(
-                request,
-                "measurements/measurement_form.html",
-                {
-                    "form": form,
-                    "organisation": organisation,
-                    "instrument": version.instrument,
-                    "measurement": measurement,
-                    "unanswered": unanswered,
-                },
-            )
-        with transaction.atomic():
-            saved, _result = record_measurement(
-                organisation=organisation,
-                instrument_version=version,
-                measured_on=form.cleaned_data["measured_on"],
-                label=form.cleaned_data["label"],
-                facility=form.cleaned_data.get("facility"),
-                inp=form.inp,
-                notes=form.notes(),
-                user=request.user,
-                measurement=measurement,
-            )
-            # A correction may change the scores goals were judged on.
-            again = refresh_judged_goals(saved, user=request.user) if measurement is not None else []
+            return _render_form(request, form, context, unanswered=unanswered)
+        try:
+            with transaction.atomic():
+                saved, _result = record_measurement(
+                    organisation=organisation,
+                    instrument_version=version,
+                    measured_on=form.cleaned_data["measured_on"],
+                    label=form.cleaned_data["label"],
+                    facility=form.cleaned_data.get("facility"),
+                    inp=form.inp,
+                    notes=form.notes(),
+                    user=request.user,
+                    measurement=measurement,
+                    draft=draft,
+                )
+                # A correction may change the scores goals were judged on.
+                again = refresh_judged_goals(saved, user=request.user) if measurement is not None else []
+        except DraftGone:
+            return _draft_gone(request, organisation.pk, measurement)
         if again:
             messages.warning(request, judge_again_message(len(again)))
             return redirect("measurement_goals", pk=organisation.pk, measurement_pk=saved.pk)
@@ -94,11 +132,102 @@ def _form_page(
         return redirect("measurement", pk=organisation.pk, measurement_pk=saved.pk)
     if request.method == "POST":
         messages.error(request, _("The measurement has not been saved: please correct the marked fields."))
-    return render(
+    return _render_form(request, form, context)
+
+
+def _draft_gone(request: HttpRequest, pk: int, measurement: Measurement | None = None) -> HttpResponse:
+    """Answers posted to a draft that someone else completed or threw away meanwhile: shown again, not lost.
+
+    Nothing is saved. The page shows the posted values as a new form of their own (a new
+    measurement, or a correction of ``measurement``), to save as a draft or a measurement.
+    """
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    version = measurement.instrument_version if measurement is not None else current_version("vie")
+    posted = MeasurementForm(request.POST, instrument=version.instrument, organisation=organisation)
+    messages.error(
         request,
-        "measurements/measurement_form.html",
-        {"form": form, "organisation": organisation, "instrument": version.instrument, "measurement": measurement},
+        _(
+            "Someone else has completed or thrown away this draft in the meantime. Your answers have not been "
+            "saved; they are still below. Save them as a new draft, or as a measurement."
+        ),
     )
+    if measurement is not None:
+        action = reverse("measurement_edit", args=[organisation.pk, measurement.pk])
+    else:
+        action = reverse("measurement_create", args=[organisation.pk])
+    context = {
+        "organisation": organisation,
+        "instrument": version.instrument,
+        "measurement": measurement,
+        "draft": None,
+        "form_action": action,
+    }
+    return _render_form(request, _as_typed(posted), context)
+
+
+def _changed_since_shown(request: HttpRequest, shown: dict[str, Any] | None) -> bool:
+    """Whether someone saved the draft after this user opened it (then the form is not recorded as posted)."""
+    if shown is None:
+        return False
+    return parse_fingerprints(request.POST.get("draft_seen")) != {k: fingerprint(v) for k, v in shown.items()}
+
+
+def _save_draft(
+    request: HttpRequest,
+    form: MeasurementForm,
+    context: dict[str, Any],
+    *,
+    version: InstrumentVersion,
+    draft: MeasurementDraft | None,
+) -> HttpResponse:
+    organisation = context["organisation"]
+    try:
+        values = form.draft_data()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _render_form(request, _as_typed(form), context)
+    try:
+        saved = save_draft(
+            organisation=organisation,
+            instrument_version=version,
+            data=values,
+            user=request.user,
+            draft=draft,
+            measurement=context["measurement"],
+            seen=parse_fingerprints(request.POST.get("draft_seen")) if draft is not None else None,
+            defaults=context["shown"],
+        )
+    except Conflict as conflict:
+        # Nothing is saved: the form keeps this user's values and names what the other person changed.
+        assert draft is not None
+        labels = [str(form.fields[name].label) for name in conflict.fields if name in form.fields]
+        # What this user left as shown takes the other person's value; what they changed stays theirs.
+        seen = parse_fingerprints(request.POST.get("draft_seen"))
+        shown = {
+            key: context["shown"].get(key, value) if seen.get(key) == fingerprint(value) else value
+            for key, value in values.items()
+        }
+        again = MeasurementForm(instrument=form.instrument, organisation=organisation, initial=shown)
+        return _render_form(request, again, {**context, "draft_seen": fingerprints(context["shown"])}, conflict=labels)
+    if saved.merged_others:
+        messages.warning(
+            request,
+            _(
+                "Someone else also saved this draft after you opened it. Their changes and yours are both in the "
+                "draft now. Check the form before you save the measurement."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("The draft has been saved. It does not count yet. You can go on later from the organisation page."),
+        )
+    return redirect("measurement_draft", pk=organisation.pk, draft_pk=saved.draft.pk)
+
+
+def _as_typed(form: MeasurementForm) -> MeasurementForm:
+    """The same form showing the posted values as typed, without running the checks (no error messages)."""
+    return MeasurementForm(instrument=form.instrument, organisation=form.organisation, initial=form.typed_values())
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,6 +242,46 @@ def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vi
 def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
     organisation, measurement = _measurement(request, pk, measurement_pk, Action.RECORD)
     return _form_page(request, organisation, measurement.instrument_version, measurement)
+
+
+def _draft(request: HttpRequest, pk: int, draft_pk: int) -> tuple[Organisation, MeasurementDraft]:
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    draft = get_object_or_404(
+        MeasurementDraft.objects.select_related("instrument_version", "measurement", "updated_by"),
+        pk=draft_pk,
+        organisation=organisation,
+    )
+    return organisation, draft
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_draft(request: HttpRequest, pk: int, draft_pk: int) -> HttpResponse:
+    """Go on with a draft: the form with the draft's values; anyone who may record may do so."""
+    try:
+        organisation, draft = _draft(request, pk, draft_pk)
+    except Http404:
+        if request.method != "POST":
+            raise
+        return _draft_gone(request, pk)
+    measurement = None
+    if draft.measurement_id is not None:
+        measurement = Measurement.objects.with_responses().get(pk=draft.measurement_id)
+    return _form_page(request, organisation, draft.instrument_version, measurement, draft)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_draft_delete(request: HttpRequest, pk: int, draft_pk: int) -> HttpResponse:
+    """Throw a draft away, after a confirmation that says what it holds."""
+    organisation, draft = _draft(request, pk, draft_pk)
+    if request.method == "POST":
+        discard_draft(draft)
+        messages.success(request, _("The draft has been thrown away."))
+        return redirect("organisation", pk=organisation.pk)
+    return render(
+        request,
+        "measurements/draft_confirm_delete.html",
+        {"organisation": organisation, "draft": draft, "items": len(draft.instrument.items)},
+    )
 
 
 def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
@@ -181,7 +350,12 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
     return render(
         request,
         "measurements/measurement_confirm_delete.html",
-        {"organisation": organisation, "measurement": measurement, "judged_goals": measurement.evaluated_goals.count()},
+        {
+            "organisation": organisation,
+            "measurement": measurement,
+            "judged_goals": measurement.evaluated_goals.count(),
+            "drafts": measurement.drafts.count(),
+        },
     )
 
 

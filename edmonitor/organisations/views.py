@@ -127,6 +127,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": can(request.user, Action.RECORD, organisation),
             "can_manage": can(request.user, Action.MANAGE, organisation),
             "attention": attention_for(organisation, timezone.localdate()),
+            # Drafts are work in progress of those who record; readers see measurements only.
+            "drafts": (
+                list(organisation.measurement_drafts.select_related("updated_by", "measurement", "instrument_version"))
+                if can(request.user, Action.RECORD, organisation)
+                else []
+            ),
         },
     )
 

@@ -49,6 +49,8 @@ from edmonitor.improvement.tests.factories import make_method
 from edmonitor.knowledge.content import read_content
 from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.knowledge.tests import test_search as knowledge_tests
+from edmonitor.measurements.instruments import current_version
+from edmonitor.measurements.services import save_draft
 from edmonitor.organisations.models import Membership, Role
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
@@ -109,6 +111,9 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "measurement_import":   (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_import_template": (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_delete":   (L, 403, 403, 200, 404, 404, 404, 200),
+    # a draft: work in progress of those who record (README, "Drafts"); a viewer does not see it
+    "measurement_draft":    (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_draft_delete": (L, 403, 200, 200, 404, 404, 404, 200),
     # --- MIE audits, phase 1: independent scoring, nobody has submitted ------------------------
     "audit_create":         (L, 403, 403, 200, 404, 404, 404, 200),
     "audit":                (L, 200, 200, 200, 200, 404, 404, 200),
@@ -190,6 +195,8 @@ STATE_CHANGING = {
     "measurement_create",
     "measurement_edit",
     "measurement_delete",
+    "measurement_draft",
+    "measurement_draft_delete",
     "measurement_import",
     "audit_create",
     "audit_plan",
@@ -235,6 +242,7 @@ CHANGES: dict[str, dict[str, str]] = {
     "members": {"username": "eva", "role": "admin"},  # an auditor of A's audits: someone A's admins may choose
     "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3", "confirm_unanswered": "1"},
     "measurement_edit": {"label": "Gewijzigd", "confirm_unanswered": "1"},
+    "measurement_draft": {"label": "Gewijzigd", "save_draft": "1"},
     "audit_create": {
         "held_on": "2026-09-01",
         "auditor_1": "mia",
@@ -356,6 +364,9 @@ class PermissionMatrixTests(BaseTestCase):
         Membership.objects.create(user=cls.bea, organisation=cls.org_b, role=Role.MEMBER)
         cls.measurement_a = make_measurement(cls.org_a, {"1a": 2, "2a": 3}, label="A1")
         cls.membership_a = Membership.objects.get(user=cls.lex, organisation=cls.org_a)
+        cls.draft_a = save_draft(
+            organisation=cls.org_a, instrument_version=current_version("vie"), data={"label": "Half af", "item_1a": "2"}
+        ).draft
         cls.audit_scoring = plan(cls.org_a, cls.ina, cls.eva, on=dt.date(2026, 3, 2), by=cls.alice)
         cls.audit_consensus = plan(cls.org_a, cls.ina, cls.eva, on=dt.date(2026, 4, 6), by=cls.alice)
         rate(cls.audit_consensus, cls.ina, {t: 2 for t in THEMES})
@@ -419,6 +430,7 @@ class PermissionMatrixTests(BaseTestCase):
         values = {
             "pk": self.programme.pk if route.startswith("programmas/") else self.org_a.pk,
             "measurement_pk": self.measurement_a.pk,
+            "draft_pk": self.draft_a.pk,
             "facility_pk": self.facility_a.pk,
             "membership_pk": self.membership_a.pk,
             "audit_pk": audit.pk,
