@@ -13,7 +13,11 @@ stamp=.venv/.edmonitor-installed
 want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "== installing pinned dependencies"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+  # The lock holds every package with its hashes, so nothing else is resolved (--no-deps);
+  # `pip check` then confirms that what is installed fits together.
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements.lock \
+    2> >(grep -v "^WARNING: Location 'file:" >&2)
+  .venv/bin/python -m pip check >/dev/null
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>/dev/null
   echo "$want" > "$stamp"
 fi

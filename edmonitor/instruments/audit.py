@@ -9,7 +9,7 @@ the mean of the consensus scores, rounded once, half up.
 
 Agreement between auditors is reported over pairs of scores (the two auditors' scores
 for one theme of one audit): the percentage of equal pairs, of pairs at most one point
-apart, and Cohen's quadratic-weighted kappa, computed with scikit-learn.
+apart, and Cohen's quadratic-weighted kappa, computed here in exact fractions.
 
 Messages are English templates marked with ``gettext_noop``, as in ``scoring.py``.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,12 +30,6 @@ from .scoring import Problem, gettext_noop, round_half_up
 
 PERCENT_DECIMALS = 1
 KAPPA_DECIMALS = 3
-# scikit-learn computes in binary floating point; its kappa is snapped to this many decimals
-# before the half-up rounding, so that an exact tie such as 3/16 = 0.1875 (computed as
-# 0.18749999999999990) still rounds up. The exact kappa is a fraction with a denominator of at
-# most 16 n^2 (scale 1-5), so for up to several thousand pairs no other value comes this close
-# to a rounding tie.
-_KAPPA_SNAP = Decimal("1e-12")
 
 AUDIT_KEYS = ("organisation", "date", "ratings", "consensus")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -135,26 +128,30 @@ def agreement_from_counts(counts: Mapping[tuple[int, int], int], scale_min: int 
 
 
 def _weighted_kappa(counts: Mapping[tuple[int, int], int], scale_min: int, scale_max: int) -> Decimal | None:
-    # Undefined when the expected disagreement is 0, i.e. when both raters only ever give one
-    # and the same score; checked here so that scikit-learn never warns or returns NaN.
-    if len({v for pair in counts for v in pair}) < 2:
-        return None
-    from sklearn.metrics import cohen_kappa_score  # lazy: importing scikit-learn takes a while
+    """Cohen's kappa with quadratic weights (i - j)^2, exact, from the moments of the two raters' scores.
 
-    pairs = sorted(counts)  # one row per different pair, weighted by how often it occurs
-    # ``labels`` makes the weights (i - j)^2 over the whole scale, not over the observed values.
-    kappa = float(
-        cohen_kappa_score(
-            [a for a, _ in pairs],
-            [b for _, b in pairs],
-            weights="quadratic",
-            labels=list(range(scale_min, scale_max + 1)),
-            sample_weight=[counts[pair] for pair in pairs],
-        )
-    )
-    if not math.isfinite(kappa):
+    With quadratic weights the expected disagreement (over every pairing of a first and a
+    second score) is var(first) + var(second) + (mean(first) - mean(second))^2, population
+    variances; the observed disagreement is the mean of (first - second)^2 over the pairs.
+    kappa = 1 - observed / expected, undefined (None) when the expected disagreement is 0:
+    both raters only ever give one and the same score. In exact fractions, so a kappa of
+    exactly 3/16 rounds to 0.188, not to the 0.187 that floating point would give. The
+    scale's bounds need no part here: quadratic weights over the whole scale are the
+    squared differences themselves.
+    """
+    n = sum(counts.values())
+    first_sum = sum(a * times for (a, _b), times in counts.items())
+    second_sum = sum(b * times for (_a, b), times in counts.items())
+    first_squares = sum(a * a * times for (a, _b), times in counts.items())
+    second_squares = sum(b * b * times for (_a, b), times in counts.items())
+    mean_first, mean_second = Fraction(first_sum, n), Fraction(second_sum, n)
+    expected = (Fraction(first_squares, n) - mean_first**2 + Fraction(second_squares, n) - mean_second**2) + (
+        mean_first - mean_second
+    ) ** 2
+    if expected == 0:
         return None
-    return round_half_up(Fraction(Decimal(kappa).quantize(_KAPPA_SNAP)), KAPPA_DECIMALS)
+    observed = Fraction(sum((a - b) ** 2 * times for (a, b), times in counts.items()), n)
+    return round_half_up(1 - observed / expected, KAPPA_DECIMALS)
 
 
 def agreement_by_theme(

@@ -178,7 +178,7 @@ def test_a_kappa_of_exactly_3_16_rounds_up_although_floating_point_lands_below_i
     # Squared differences 9 + 16 + 1 + 0 + 0 = 26, observed 26/5 = 5.2.
     # First rater 1,1,4,3,1: mean 2, variance 28/5 - 4 = 1.6; second 4,5,5,3,1: mean 3.6,
     # variance 76/5 - 12.96 = 2.24; expected 1.6 + 2.24 + 1.6^2 = 6.4; kappa = 1 - 5.2/6.4 = 3/16
-    # = 0.1875 exactly, which scikit-learn computes as 0.18749999999999990.
+    # = 0.1875 exactly, which binary floating point computes as 0.18749999999999990.
     pairs = [(1, 4), (1, 5), (4, 5), (3, 3), (1, 1)]
     assert oracle_kappa(pairs) == Fraction(3, 16)
     assert agreement(pairs).weighted_kappa == Decimal("0.188")
