@@ -64,3 +64,15 @@ def assert_accessible(page: Page, rules: list[str] | None = None) -> None:
 def save_screenshot(page: Page, name: str) -> None:
     PAGES.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(PAGES / f"{name}.png"), full_page=True)
+
+
+def assert_page_ok(page: Page, name: str) -> None:
+    """A page of a journey: a full-page screenshot as `<name>.png`, then axe (WCAG 2.1 A and AA)
+    without violations and nothing that makes the page itself scroll sideways (WCAG 1.4.10)."""
+    save_screenshot(page, name)
+    problems = []
+    if violations := axe_violations(page):
+        problems.append(describe(violations))
+    if overflow := horizontal_overflow(page):
+        problems.append("the page scrolls sideways, because of: " + ", ".join(overflow))
+    assert not problems, f"{name}: accessibility problems on {page.url}\n" + "\n".join(problems)

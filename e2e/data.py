@@ -78,6 +78,18 @@ def main() -> None:
             user=users["medewerker"],
         )
 
+        # The journeys (test_journeys.py) run once on a desktop and once on a phone, each in an
+        # organisation of its own, with a planned audit that nobody has scored yet.
+        journeys = {}
+        for device in ("desktop", "phone"):
+            own = Organisation.objects.create(
+                name=f"Stichting Onderweg ({device})", sector=Sector.MENTAL_HEALTH, clients=4000, staff_fte=500
+            )
+            Membership.objects.create(user=users["projectleider"], organisation=own, role=Role.ADMIN)
+            Membership.objects.create(user=users["medewerker"], organisation=own, role=Role.MEMBER)
+            audit = plan_audit(organisation=own, held_on=dt.date(2026, 6, 2), auditors=auditors, user=None)
+            journeys |= {f"journey_organisation_{device}": own.pk, f"journey_audit_{device}": audit.pk}
+
     demo_audits = {a.held_on.isoformat(): a.pk for a in demo.audits.all()}
     demo_measurements = {m.measured_on.isoformat(): m.pk for m in demo.measurements.all()}
     print(
@@ -95,6 +107,7 @@ def main() -> None:
                 "demo_action": demo.improvement_actions.order_by("pk").first().pk,
                 "demo_session": demo.dialogue_sessions.order_by("pk").first().pk,
             }
+            | journeys
         )
     )
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from .conftest import Server
+from .steps import choose_scores, more_actions, theme
 
 MEDEWERKER_RATIONALE = "Duidelijke vooruitgang sinds vorig jaar."
 MEDEWERKER_SCORES = [3, 3, 3, 4, 3]  # as seed_demo submitted them
 AUDITOR_SCORES = [2, 3, 3, 2, 3]  # theme 4 differs by 2: to discuss
 CONSENSUS = [3, 3, 3, 3, 3]
 EDIT_LINKS = ["Aantekeningen en toelichting", "Mijn scores", "Consensus", "Conclusie en aanbevelingen", "Plan wijzigen"]
-
-
-def theme(page: Page, n: int) -> Locator:
-    return page.get_by_role("group", name=re.compile(rf"^{n}\. "))
 
 
 def assert_blind(page: Page) -> None:
@@ -42,7 +39,7 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
     audit_url = anna.url
 
     # Everything else she can open while she has not submitted: still blind.
-    anna.get_by_role("link", name="Logboek").click()
+    more_actions(anna, "Logboek").click()
     expect(anna.get_by_role("heading", level=1)).to_have_text("Logboek")
     expect(anna.get_by_text("verborgen totdat beide auditoren hebben ingediend").first).to_be_visible()
     assert_blind(anna)
@@ -52,7 +49,7 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
         expect(anna.get_by_role("heading", level=1)).to_contain_text(link.split(" en ")[0])
         assert_blind(anna)
     anna.goto(audit_url)
-    export = anna.get_by_role("link", name="Downloaden als JSON").get_attribute("href")
+    export = more_actions(anna, "Downloaden als JSON").get_attribute("href")
     assert export
     exported = anna.request.get(server.path(export))
     assert exported.ok
@@ -61,9 +58,7 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
     anna.get_by_role("link", name="Mijn scores").click()
     expect(anna.get_by_role("heading", level=1)).to_have_text("Mijn scores")
     assert_blind(anna)
-    for n, score in enumerate(AUDITOR_SCORES, start=1):
-        theme(anna, n).get_by_role("radio", name=re.compile(rf"^{score} – ")).check()
-        theme(anna, n).get_by_label("Uw onderbouwing").fill(f"Anna over thema {n}.")
+    choose_scores(anna, AUDITOR_SCORES, "Uw onderbouwing", "Anna over thema {n}.")
     anna.get_by_role("button", name="Controleren en indienen").click()
     # A confirmation step shows what becomes fixed before anything is final.
     expect(anna.get_by_role("heading", level=1)).to_have_text("Uw scores indienen")
