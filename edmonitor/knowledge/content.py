@@ -241,7 +241,9 @@ def check_about_source(row: Mapping[str, Any]) -> list[str]:
             continue
         for j, reading in enumerate(readings):
             where = f"{place}.readings[{j}]"
-            problems += [f"'{where}': unknown field '{k}'" for k in sorted(set(reading) - {"text", "source", "section"})]
+            problems += [
+                f"'{where}': unknown field '{k}'" for k in sorted(set(reading) - {"text", "source", "section"})
+            ]
             problems += _text(reading.get("text"), f"{where}.text")
             problems += [f"'{where}': {p}" for p in _source(reading)]
     return problems

@@ -109,7 +109,9 @@ class AboutSource(Bilingual):
         return [
             {
                 "topic": pick(d["topic"]),
-                "readings": [{"text": pick(r["text"]), "citation": cite(r["source"], r["section"])} for r in d["readings"]],
+                "readings": [
+                    {"text": pick(r["text"]), "citation": cite(r["source"], r["section"])} for r in d["readings"]
+                ],
             }
             for d in self.sources_differ
         ]
