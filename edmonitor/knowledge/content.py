@@ -22,6 +22,14 @@ English optional):
   e.g. "§1.5" or "module 3"), optional ``edition`` (e.g. "BCP 2014"),
   optional ``parent`` (slug), optional ``audience`` (one of :data:`AUDIENCES`),
   optional ``order`` (int), optional ``related`` (slugs of entries or methods).
+* Entries and methods alike may have (see :func:`check_about_source`):
+  ``about_source``, a text for the reader of the page's "Over de bron" part: what the source
+  leaves out, how it is laid out, which choice this project made in reading it — everything
+  about the source rather than the subject, so the text above it speaks about the subject only;
+  ``also_cites``, a list of further citations ``{"source", "section"}`` for parts of the text
+  drawn from elsewhere than ``source``/``section``; and ``sources_differ``, a list of points
+  on which the seeds disagree, each ``{"topic": text, "readings": [{"text", "source",
+  "section"}, ...]}`` with at least two readings, each citing where it comes from.
 * ``methods`` files: ``{"methods": [Method, ...]}``; see :func:`_check_method`.
 * ``links`` files: ``{"links": [Link, ...]}``: a VIE item or MIE theme linked
   to an entry or method, each with a rationale and a source.
@@ -100,14 +108,16 @@ LINK_ORIGINS: dict[str, tuple[str, ...]] = {
     "mie": ("1", "2", "3", "4", "5"),
 }
 
+# What a page says about its source, beside the text about the subject (see check_about_source).
+ABOUT_SOURCE_KEYS = {"about_source", "also_cites", "sources_differ"}
 ENTRY_KEYS = {
     "slug", "kind", "title", "summary", "body", "source", "section", "edition",
-    "parent", "audience", "order", "related",
+    "parent", "audience", "order", "related", *ABOUT_SOURCE_KEYS,
 }  # fmt: skip
 METHOD_KEYS = {
     "slug", "name", "summary", "purpose", "setup", "steps", "participants", "roles", "min_group",
     "max_group", "group_note", "aim", "yields", "strengths", "limitations", "questions", "core_tasks",
-    "critical_situations", "source", "section", "order",
+    "critical_situations", "source", "section", "order", *ABOUT_SOURCE_KEYS,
 }  # fmt: skip
 LINK_KEYS = {"instrument", "item", "target", "rationale", "source", "section"}
 
@@ -204,8 +214,52 @@ def _source(row: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def _citations(value: Any, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(c, Mapping) for c in value):
+        return [f"'{name}' must be a list of objects with 'source' and 'section'"]
+    problems = []
+    for i, citation in enumerate(value):
+        problems += [f"'{name}[{i}]': unknown field '{k}'" for k in sorted(set(citation) - {"source", "section"})]
+        problems += [f"'{name}[{i}]': {p}" for p in _source(citation)]
+    return problems
+
+
+def check_about_source(row: Mapping[str, Any]) -> list[str]:
+    """The fields about the source (module docstring): the "Over de bron" text, further citations, differences."""
+    problems = _text(row.get("about_source"), "about_source", required=False)
+    problems += _citations(row.get("also_cites", []), "also_cites")
+    differences = row.get("sources_differ", [])
+    if not isinstance(differences, list) or not all(isinstance(d, Mapping) for d in differences):
+        return [*problems, "'sources_differ' must be a list of objects with 'topic' and 'readings'"]
+    for i, difference in enumerate(differences):
+        place = f"sources_differ[{i}]"
+        problems += [f"'{place}': unknown field '{k}'" for k in sorted(set(difference) - {"topic", "readings"})]
+        problems += _text(difference.get("topic"), f"{place}.topic")
+        readings = difference.get("readings")
+        if not isinstance(readings, list) or len(readings) < 2 or not all(isinstance(r, Mapping) for r in readings):
+            problems.append(f"'{place}.readings' must list at least two readings, each an object")
+            continue
+        for j, reading in enumerate(readings):
+            where = f"{place}.readings[{j}]"
+            problems += [
+                f"'{where}': unknown field '{k}'" for k in sorted(set(reading) - {"text", "source", "section"})
+            ]
+            problems += _text(reading.get("text"), f"{where}.text")
+            problems += [f"'{where}': {p}" for p in _source(reading)]
+    return problems
+
+
+def citations(row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every (source, section) a row cites: its own, further ones, and those of its differing readings."""
+    found = [(row["source"], row["section"])]
+    found += [(c["source"], c["section"]) for c in row.get("also_cites", [])]
+    found += [(r["source"], r["section"]) for d in row.get("sources_differ", []) for r in d["readings"]]
+    return found
+
+
 def _check_entry(row: Mapping[str, Any]) -> list[str]:
     problems = [f"unknown field '{k}'" for k in sorted(set(row) - ENTRY_KEYS)]
+    problems += check_about_source(row)
     problems += _slug(row.get("slug"))
     if row.get("kind") not in KINDS:
         problems.append(f"'kind' must be one of {', '.join(KINDS)}")
@@ -232,6 +286,7 @@ def _check_method(row: Mapping[str, Any]) -> list[str]:
     says in our words what the source says about the group (pairs, a small group, two facilitators).
     """
     problems = [f"unknown field '{k}'" for k in sorted(set(row) - METHOD_KEYS)]
+    problems += check_about_source(row)
     problems += _slug(row.get("slug"))
     for key in ("name", "summary", "purpose", "setup", "participants", "yields", "strengths", "limitations"):
         problems += _text(row.get(key), key)

@@ -10,6 +10,9 @@ overwrite. Every change is kept in the history (django-simple-history).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import lazy
@@ -17,7 +20,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES
+from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES, SOURCES, check_about_source
 
 
 def label(labels: dict[str, tuple[str, str]], key: str) -> str:
@@ -43,6 +46,77 @@ class Bilingual(models.Model):
         return value or getattr(self, f"{name}_nl")
 
 
+def _english() -> bool:
+    return (get_language() or "nl").startswith("en")
+
+
+def cite(source: str, section: str) -> str:
+    """'Title (edition), section' of a seed key (content.SOURCES); an unknown key is named as it is."""
+    seed = SOURCES.get(source)
+    return f"{seed['title']} ({seed['edition']}), {section}" if seed else f"{source}, {section}"
+
+
+class AboutSource(Bilingual):
+    """What a page says about its source rather than its subject, shown under "Over de bron".
+
+    ``about_source``: what the source leaves out, how it is laid out, which reading this project
+    chose; ``also_cites``: further citations (``[{"source", "section"}]``) for text drawn from
+    elsewhere; ``sources_differ``: points where the seeds disagree (``[{"topic": {nl, en},
+    "readings": [{"text": {nl, en}, "source", "section"}, ...]}]``), checked as in the content files.
+    """
+
+    about_source_nl = models.TextField(
+        _("about the source (Dutch)"),
+        blank=True,
+        help_text=_("What the source leaves out or how it is laid out; shown apart from the text."),
+    )
+    about_source_en = models.TextField(_("about the source (English)"), blank=True)
+    also_cites = models.JSONField(
+        _("also cites"),
+        default=list,
+        blank=True,
+        help_text=_('Further citations, as a list: [{"source": "004", "section": "§2.1"}].'),
+    )
+    sources_differ = models.JSONField(
+        _("where the sources differ"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'A list of {"topic": {"nl": …, "en": …}, "readings": [{"text": {"nl": …, "en": …}, '
+            '"source": "002", "section": …}, …]} with at least two readings each.'
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        problems = check_about_source({"also_cites": self.also_cites, "sources_differ": self.sources_differ})
+        if problems:
+            raise ValidationError(problems)
+
+    def further_citations(self) -> list[str]:
+        return [cite(c["source"], c["section"]) for c in self.also_cites]
+
+    def differences(self) -> list[dict[str, Any]]:
+        """The points where the sources differ, in the active language, each reading with its citation."""
+        language = "en" if _english() else "nl"
+
+        def pick(text: dict[str, str]) -> str:
+            return text.get(language) or text["nl"]
+
+        return [
+            {
+                "topic": pick(d["topic"]),
+                "readings": [
+                    {"text": pick(r["text"]), "citation": cite(r["source"], r["section"])} for r in d["readings"]
+                ],
+            }
+            for d in self.sources_differ
+        ]
+
+
 class Source(models.Model):
     """A source document (one of the seeds) in a given edition."""
 
@@ -65,7 +139,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return self.filter(kind__in=kinds)
 
 
-class Entry(Bilingual):
+class Entry(AboutSource):
     """One piece of framework content: a core task, a key recommendation, a curriculum module, a LIVE lesson…"""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -123,7 +197,7 @@ class RoleUse(models.TextChoices):
     NOT_INTENDED = "not_intended", _("not intended")
 
 
-class DialogueMethod(Bilingual):
+class DialogueMethod(AboutSource):
     """A dialogue method (004 §2) as structured data, filterable by participants, group size and aim."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)

@@ -34,8 +34,18 @@ def _pair(row: dict[str, Any], key: str, name: str | None = None) -> dict[str, s
     return {f"{name or key}_nl": text.get("nl", ""), f"{name or key}_en": text.get("en", "")}
 
 
+def _about_source_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The "Over de bron" fields, alike for entries and methods."""
+    return {
+        **_pair(row, "about_source"),
+        "also_cites": row.get("also_cites", []),
+        "sources_differ": row.get("sources_differ", []),
+    }
+
+
 def _entry_fields(row: dict[str, Any], sources: dict[str, Source]) -> dict[str, Any]:
     return {
+        **_about_source_fields(row),
         "kind": row["kind"],
         "edition": row.get("edition", ""),
         "audience": row.get("audience", ""),
@@ -50,6 +60,7 @@ def _entry_fields(row: dict[str, Any], sources: dict[str, Source]) -> dict[str, 
 
 def _method_fields(row: dict[str, Any], sources: dict[str, Source]) -> dict[str, Any]:
     fields: dict[str, Any] = {
+        **_about_source_fields(row),
         "order": row.get("order", 0),
         "min_group": row.get("min_group"),
         "max_group": row.get("max_group"),

@@ -69,6 +69,35 @@ class KnowledgePageTests(BaseTestCase):
         self.assertIn(SOURCES[entry["source"]]["edition"], page)
         self.assertNotIn(SOURCES[entry["source"]]["file"], page)  # cited by title, not by file name
 
+    def test_an_entry_page_shows_over_de_bron_apart_with_each_reading_and_where_it_comes_from(self):
+        page = self.get("knowledge_entry", "kerntaak-2014-1")
+        about = page[page.index("Over de bron") :]
+        self.assertNotIn("Over de bron", page[: page.index('class="citation"')])  # below the text and citation
+        self.assertIn("De bronnen verschillen", about)
+        entry = next(e for e in CONTENT.entries if e["slug"] == "kerntaak-2014-1")
+        for difference in entry["sources_differ"]:
+            for reading in difference["readings"]:
+                self.assertIn(reading["text"]["nl"].replace("'", "&#x27;"), about)
+                self.assertIn(f"{SOURCES[reading['source']]['title']} ({SOURCES[reading['source']]['edition']}), "
+                              f"{reading['section']}", about)  # fmt: skip
+        self.assertIn(entry["about_source"]["nl"], about)
+
+    def test_a_further_citation_is_named_beside_the_source(self):
+        page = self.get("knowledge_entry", "kernaanbeveling-managers-1")
+        citation = re.search(r'<p class="citation">.*?</p>', page, flags=re.S).group(0)
+        self.assertIn("Samenvattingskaart Zorgstandaard Ervaringsdeskundigheid", citation)
+        self.assertIn(f"{SOURCES['004']['title']} ({SOURCES['004']['edition']}), §2.1", citation)
+
+    def test_a_page_without_notes_about_its_source_has_no_over_de_bron(self):
+        entry = next(e for e in CONTENT.entries if not e.get("about_source") and not e.get("sources_differ"))
+        self.assertNotIn("Over de bron", self.get("knowledge_entry", entry["slug"]))
+
+    def test_a_method_page_shows_what_the_source_leaves_out_under_over_de_bron(self):
+        page = self.get("knowledge_method", "mindful-communiceren")
+        about = page[page.index("Over de bron") :]
+        self.assertIn("Beperkingen noemt de bron niet.", about)
+        self.assertNotIn("noemt geen beperkingen", page)
+
     def test_a_module_page_lists_its_learning_goals(self):
         module = next(e for e in CONTENT.entries if e["kind"] == "module")
         goals = [e for e in CONTENT.entries if e.get("parent") == module["slug"] and e["kind"] == "learning_goal"]
