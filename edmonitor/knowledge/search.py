@@ -32,12 +32,15 @@ the seven core tasks, whose titles do not say "kerntaak" (content.KINDS).
 **Ranking.** Each query word scores for a result by its best match: 3 for a
 whole word of the title or of the kind's name, 2 for the start of a longer word
 there, 1 for a word in the text, 0 when it does not occur. A result needs one
-word found; results with the highest total come first, so an entry with a word
+word found (a whole word of the entry's edition, "BCP 2014", counts as a title word); results
+with the highest total come first, so an entry with a word
 in its title ranks above every entry with the same words only in its text, and
 an entry with more of the words above one with fewer. Equal totals: the result
 whose title (or kind's name) is covered most by the query first ("herstel"
 puts "Herstel" above "Basismodule 1 – Herstel"; numbers do not count), then
-content order (the parts and kinds as in content.KINDS, edition, order, slug).
+content order (the parts and kinds as in content.KINDS, the newest edition first, order,
+slug): asked for "de kerntaken", a reader gets today's profile (2022) before the one it
+replaced (2014).
 """
 
 from __future__ import annotations
@@ -223,7 +226,8 @@ def search(query: str | Query, language: str = "nl", kinds: list[str] | None = N
         documents = documents.filter(kind__in=kinds)
     scored = []
     for doc in documents.select_related("entry__source", "method__source"):
-        score, coverage = _score(doc, wanted, kind_stems.get(doc.kind, ()))
+        edition = tuple(stems(getattr(doc.entry or doc.method, "edition", ""), language))
+        score, coverage = _score(doc, wanted, kind_stems.get(doc.kind, ()), edition)
         if score:
             scored.append((-score, -coverage, _content_order(doc), doc))
     scored.sort(key=lambda row: row[:3])
@@ -235,13 +239,19 @@ def _matches(stem: str, word: str) -> bool:
     return word == stem or (len(stem) >= MIN_PREFIX and word.startswith(stem))
 
 
-def _score(doc: SearchDocument, wanted: list[str], kind: tuple[str, ...]) -> tuple[int, float]:
-    """(sum of the query words' scores, share of the title or kind name the query covers)."""
+def _score(
+    doc: SearchDocument, wanted: list[str], kind: tuple[str, ...], edition: tuple[str, ...] = ()
+) -> tuple[int, float]:
+    """(sum of the query words' scores, share of the title or kind name the query covers).
+
+    The edition ("BCP 2014") names an entry as its title does: "kerntaken 2014" asks for the
+    core tasks of that edition, not for every text that mentions the year.
+    """
     title = doc.title_stems.split()
     text = set(doc.stems.split())
     score = 0
     for stem in wanted:
-        if stem in title or stem in kind:
+        if stem in title or stem in kind or stem in edition:
             score += TITLE_WHOLE
         elif any(_matches(stem, word) for word in (*title, *kind)):
             score += TITLE_START
@@ -258,9 +268,12 @@ def _covered(words: list[str], wanted: list[str]) -> float:
 
 
 ORDER = {kind: index for index, kind in enumerate(KINDS)}
+YEAR = re.compile(r"\b(19|20)[0-9]{2}\b")
 
 
-def _content_order(doc: SearchDocument) -> tuple[int, str, int, str]:
-    """The order of the content: parts and kinds as in content.KINDS (methods last), edition, order, slug."""
+def _content_order(doc: SearchDocument) -> tuple[int, int, int, str]:
+    """The order of the content: parts and kinds as in content.KINDS (methods last), newest edition, order, slug."""
     obj: Any = doc.entry or doc.method
-    return ORDER.get(doc.kind, len(ORDER)), getattr(obj, "edition", ""), obj.order, obj.slug
+    year = YEAR.search(getattr(obj, "edition", ""))  # "BCP-E 2022"
+    newest_first = -int(year.group()) if year else 0
+    return ORDER.get(doc.kind, len(ORDER)), newest_first, obj.order, obj.slug

@@ -219,9 +219,10 @@ class NormalisationTests(TestCase):
 # Questions as people ask them, and the entry that answers each, chosen by reading the content
 # files (not by running the search): (question, slug that must be among the first three[, language]).
 QUESTIONS = [
-    ("kerntaken", "kerntaak-2014-1"),
-    ("kerntaak", "kerntaak-2014-1"),
-    ("wat zijn de kerntaken", "kerntaak-2014-1"),
+    # the current profile (2022) first; its predecessor's tasks follow (test_newest_edition_first)
+    ("kerntaken", "kerntaak-2022-1"),
+    ("kerntaak", "kerntaak-2022-1"),
+    ("wat zijn de kerntaken", "kerntaak-2022-1"),
     ("kerntaken 2014", "kerntaak-2014-1"),
     ("wat zijn de kerntaken van het BCP-E 2022?", "kerntaak-2022-1"),
     ("ruimte voor ervaringskennis", "kerntaak-2022-1"),
@@ -255,7 +256,7 @@ QUESTIONS = [
     ("MIE gesprek", "mie-gesprek"),
     ("open dialogue", "open-dialogue"),
     ("casuistiek bespreken", "gesprekskaarten-casuistiek"),
-    ("what are the core tasks", "kerntaak-2014-1", "en"),
+    ("what are the core tasks", "kerntaak-2022-1", "en"),
     ("recovery", "begrip-herstel", "en"),
 ]
 
@@ -282,3 +283,12 @@ class QuestionTests(TestCase):
         for question in ("kerntaken", "kerntaak", "wat zijn de kerntaken", "Kerntaken?"):
             with self.subTest(question=question):
                 self.assertEqual(set(self.first(question, n=7)), core_tasks)
+
+    def test_newest_edition_first_the_2022_core_tasks_before_those_of_2014(self):
+        # 004 describes the current competency profile (2022, four core tasks); 002 the one of
+        # 2014 (three) that it replaced. A reader asking for the core tasks gets today's first.
+        editions = {e["slug"]: e.get("edition", "") for e in read_content().entries if e["kind"] == "core_task"}
+        for question in ("kerntaken", "wat zijn de kerntaken"):
+            with self.subTest(question=question):
+                order = [editions[slug][-4:] for slug in self.first(question, n=7)]  # "BCP-E 2022"
+                self.assertEqual(order, ["2022"] * 4 + ["2014"] * 3)
