@@ -20,13 +20,18 @@ scripts/messages.sh --check
 echo "== test tools (Debian chromium, poppler-utils for the PDF checks)"
 scripts/ensure-system-packages.sh --browser
 
+# The Django tests run in parallel processes (pytest-xdist), one test database each; a class's
+# tests stay together in one process (--dist loadscope), so its setUpTestData runs once.
+WORKERS=${TEST_WORKERS:-$(nproc)}
+PARALLEL=(-n "$WORKERS" --dist loadscope)
+
 echo "== tests on SQLite"
-.venv/bin/pytest "$@"
+.venv/bin/pytest "${PARALLEL[@]}" "$@"
 echo "== browser tests on SQLite"
 .venv/bin/pytest e2e
 
 echo "== database tests on PostgreSQL"
 PG_URL=$(scripts/ensure-postgres.sh)
-DATABASE_URL="$PG_URL" .venv/bin/pytest --ignore=edmonitor/instruments "$@"
+DATABASE_URL="$PG_URL" .venv/bin/pytest "${PARALLEL[@]}" --ignore=edmonitor/instruments "$@"
 echo "== browser tests on PostgreSQL"
 E2E_DATABASE_URL="${PG_URL%/*}/edmonitor_e2e" .venv/bin/pytest e2e
