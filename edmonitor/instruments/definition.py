@@ -384,6 +384,8 @@ class AuditInstrument:
     crosswalk_instrument: str | None
     crosswalk: tuple[CrosswalkLink, ...]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    # Where the sources name the instrument differently (from mie-2026.2); None in older versions.
+    name_note: Text | None = None
 
     @property
     def key(self) -> str:
@@ -475,6 +477,7 @@ def parse_audit_instrument(raw: dict[str, Any]) -> AuditInstrument:
         crosswalk_instrument=str(crosswalk["instrument"]) if crosswalk.get("instrument") else None,
         crosswalk=tuple(links),
         raw=raw,
+        name_note=Text.parse(raw["name_note"], f"{where} name_note") if raw.get("name_note") else None,
     )
 
 
