@@ -80,7 +80,7 @@ def _audit_table(instrument: AuditInstrument, audits: list[AuditInput]) -> str:
             body.append([theme_id, *(str(s) for s in c.scores), difference, consensus, title])
         lines += _columns(header, body)
         mean = "-" if comparison.mean is None else str(comparison.mean)
-        lines += [f"mean of the consensus scores: {mean}", ""]
+        lines += [f"mean of the consensus scores (research summary; the MIE itself has no total): {mean}", ""]
     lines += [
         f"* = the scores differ by {instrument.discuss_difference} or more: discuss",
         "! = the consensus lies outside the two auditors' scores",

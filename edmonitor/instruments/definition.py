@@ -14,6 +14,7 @@ back to Dutch, the language of the sources.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -525,6 +526,12 @@ def _latest_key(code: str) -> str:
         return tuple(int(p) for p in k.split("-", 1)[1].split("."))
 
     return max(keys, key=version_key)
+
+
+@functools.cache
+def newest_version_number(code: str) -> str:
+    """The newest shipped version of an instrument, e.g. '2026.2' (the shipped files do not change while running)."""
+    return _latest_key(code).split("-", 1)[1]
 
 
 def latest_version(code: str) -> Instrument:

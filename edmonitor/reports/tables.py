@@ -154,9 +154,13 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
         tables.append(
             Table(
                 "mie-trend",
-                _("Mean consensus score over time"),
-                [_("Date"), _("Mean")],
-                [[s["audit"].held_on, s["mean"]] for s in mie.series],
+                _("Consensus score per theme over time"),
+                [
+                    _("Date"),
+                    *[_("Theme %(n)s") % {"n": r["theme"].id} for r in mie.rows],
+                    _("Summary: mean over the themes (not an MIE score)"),
+                ],
+                [[s["audit"].held_on, *s["themes"], s["summary"]] for s in mie.series],
                 sheet=_("MIE over time"),
             )
         )
