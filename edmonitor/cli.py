@@ -209,6 +209,9 @@ def _cohort_table(instrument: Instrument, result: CohortResult) -> str:
     body = [
         [code, str(counts), str(result.levels["followup"][code])] for code, counts in result.levels["baseline"].items()
     ]
+    body.append(
+        ["no level (items missing)", str(result.without_level["baseline"]), str(result.without_level["followup"])]
+    )
     lines += _columns(header, body)
     source = "the goals file" if result.goals_source == "goals" else "the follow-up file"
     lines += ["", f"Goal codes (from {source}; organisations per code):"]

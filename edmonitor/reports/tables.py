@@ -241,8 +241,12 @@ def programme_tables(report: Any) -> list[Table]:
             _("Organisations per level"),
             [_("Level"), _("Baseline"), _("Follow-up")],
             [
-                [lv.code, result.levels["baseline"].get(lv.code, 0), result.levels["followup"].get(lv.code, 0)]
-                for lv in instrument.levels
+                *(
+                    [lv.code, result.levels["baseline"].get(lv.code, 0), result.levels["followup"].get(lv.code, 0)]
+                    for lv in instrument.levels
+                ),
+                # a total over fewer than all items has no level (003 §5.2)
+                [_("No level: items missing"), result.without_level["baseline"], result.without_level["followup"]],
             ],
             sheet=_("Levels"),
         ),
