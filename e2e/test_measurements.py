@@ -57,7 +57,9 @@ def test_a_measurement_with_one_item_derived_from_facts(open_as: Callable[..., P
     page.get_by_role("link", name="Terug naar de meting").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("e2e-meting, 1 september 2026")
     expect(summary_value(page, "Totaal")).to_have_text("3,0")  # mean of 4 and 2
-    expect(summary_value(page, "Niveau")).to_have_text("midden")
+    # 2 of the 10 items: a total and no level, and the page says why (003 §5.2)
+    expect(summary_value(page, "Niveau")).to_have_text("–")
+    expect(page.get_by_role("note").filter(has_text="Het krijgt geen niveau")).to_be_visible()
     expect(summary_value(page, "Scores afgeleid uit gegevens")).to_have_text("1a")
     row_1a = page.get_by_role("row", name=re.compile(r"^1a\. "))
     expect(row_1a.get_by_role("cell").first).to_have_text("4")  # the tag sits with the meaning, not in the number
@@ -73,7 +75,7 @@ def test_a_measurement_with_one_item_derived_from_facts(open_as: Callable[..., P
     row = measurement_rows(page).filter(has_text="e2e-meting")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("3,0")
-    expect(row).to_contain_text("midden")
+    expect(row).not_to_contain_text("midden")
 
 
 def test_a_negative_fte_is_shown_at_its_field_and_nothing_is_saved(open_as: Callable[..., Page]) -> None:

@@ -80,7 +80,7 @@ def _audit_table(instrument: AuditInstrument, audits: list[AuditInput]) -> str:
             body.append([theme_id, *(str(s) for s in c.scores), difference, consensus, title])
         lines += _columns(header, body)
         mean = "-" if comparison.mean is None else str(comparison.mean)
-        lines += [f"mean of the consensus scores: {mean}", ""]
+        lines += [f"mean of the consensus scores (research summary; the MIE itself has no total): {mean}", ""]
     lines += [
         f"* = the scores differ by {instrument.discuss_difference} or more: discuss",
         "! = the consensus lies outside the two auditors' scores",
@@ -209,6 +209,9 @@ def _cohort_table(instrument: Instrument, result: CohortResult) -> str:
     body = [
         [code, str(counts), str(result.levels["followup"][code])] for code, counts in result.levels["baseline"].items()
     ]
+    body.append(
+        ["no level (items missing)", str(result.without_level["baseline"]), str(result.without_level["followup"])]
+    )
     lines += _columns(header, body)
     source = "the goals file" if result.goals_source == "goals" else "the follow-up file"
     lines += ["", f"Goal codes (from {source}; organisations per code):"]

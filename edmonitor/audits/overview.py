@@ -1,13 +1,14 @@
-"""An organisation's audits over time: consensus per theme, mean, and change since the previous audit."""
+"""An organisation's audits over time: consensus per theme and its change since the previous audit.
+
+No mean over the themes: the MIE gives a score per theme and no total (004 §2.13), so the
+five consensus scores are an audit's result."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 
-from edmonitor.instruments.audit import consensus_mean
 from edmonitor.organisations.models import Organisation
 
 from .models import Audit, ThemeRecord
@@ -28,20 +29,16 @@ def audit_history(organisation: Organisation, audits: Any = None) -> list[dict[s
     previous: dict[int | None, dict[str, Any]] = {}
     rows = []
     for audit in audits.order_by("held_on", "id"):
-        row: dict[str, Any] = {"audit": audit, "themes": [], "mean": None, "mean_change": None}
+        row: dict[str, Any] = {"audit": audit, "themes": []}
         if audit.is_finalised:
             consensus = {t.theme_id: t.consensus for t in audit.themes.all()}
             theme_ids = audit.instrument.theme_ids
-            mean: Decimal | None = consensus_mean([consensus.get(t) for t in theme_ids])
             before = previous.get(audit.facility_id)
             for theme_id in theme_ids:
                 value = consensus.get(theme_id)
                 old = before["consensus"].get(theme_id) if before else None
                 change = value - old if value is not None and old is not None else None
                 row["themes"].append({"id": theme_id, "consensus": value, "change": change})
-            row["mean"] = mean
-            if before and before["mean"] is not None and mean is not None:
-                row["mean_change"] = mean - before["mean"]
-            previous[audit.facility_id] = {"consensus": consensus, "mean": mean}
+            previous[audit.facility_id] = {"consensus": consensus}
         rows.append(row)
     return rows

@@ -27,7 +27,8 @@ from edmonitor.core.forms import plain_number
 from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.overview import for_audit_page
 from edmonitor.improvement.services import judge_again_message, refresh_judged_goals
-from edmonitor.instruments.audit import compare_theme, consensus_mean
+from edmonitor.instruments.audit import compare_theme
+from edmonitor.instruments.definition import newest_version_number
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.forms import people_list
 from edmonitor.organisations.models import Organisation
@@ -224,7 +225,6 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
                 "vie": crosswalk.get(theme.id) if crosswalk else None,
             }
         )
-    mean = consensus_mean([records[t].consensus if t in records else None for t in instrument.theme_ids])
     scoring = can_audit(request.user, AuditAction.SCORE, audit)
     return render(
         request,
@@ -236,7 +236,7 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             me=me,
             unblinded=unblinded,
             themes=themes,
-            mean=mean,
+            newest_version=newest_version_number(audit.instrument_version.code),
             crosswalk=crosswalk,
             crosswalk_measurement=crosswalk.measurement if crosswalk else None,
             amendments=audit.amendments.select_related("author"),

@@ -4,8 +4,10 @@ Plain, typed Python without Django, used by the ``score mie`` command line and b
 web application (which feeds :func:`agreement` and :func:`agreement_by_theme` from its
 database). In an MIE audit two auditors each score every theme of the instrument on its
 scale (1-5); a difference of ``rules.discuss_difference`` points or more is to be
-discussed, after which they agree a consensus score per theme. The audit's figure is
-the mean of the consensus scores, rounded once, half up.
+discussed (an aid of this project: in 004 §2.13 the auditors compare all their scores and
+agree each one), after which they agree a consensus score per theme. The MIE's result is
+those five theme scores; it has no total. :func:`consensus_mean` (rounded once, half up)
+is a research summary for ``score mie`` and trend tables, never shown as the audit's result.
 
 Agreement between auditors is reported over pairs of scores (the two auditors' scores
 for one theme of one audit): the percentage of equal pairs, of pairs at most one point
@@ -62,7 +64,10 @@ def compare_theme(a: int, b: int, consensus: int | None, discuss_difference: int
 
 
 def consensus_mean(values: Sequence[int | None], decimals: int = 1) -> Decimal | None:
-    """Mean of the consensus scores, rounded once half up; None unless every theme has one."""
+    """Mean of the consensus scores, rounded once half up; None unless every theme has one.
+
+    A summary for research and trends only: the MIE defines a score per theme and no total (004 §2.13).
+    """
     if not values or any(v is None for v in values):
         return None
     present = [v for v in values if v is not None]

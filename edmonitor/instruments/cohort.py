@@ -76,7 +76,7 @@ from typing import Any
 
 from .csvio import InvalidFile, RowProblem, ScoredRow, open_csv, read_measurements, records
 from .definition import Instrument
-from .scoring import Msg, Problem, gettext_noop, level_for, parse_record, total_of
+from .scoring import Msg, Problem, gettext_noop, level_for, level_of, parse_record, total_of
 
 MOMENTS = ("baseline", "followup")
 MOMENT_NAMES = {"baseline": Msg(gettext_noop("baseline")), "followup": Msg(gettext_noop("follow-up"))}
@@ -131,7 +131,7 @@ class CohortRow:
     ) -> CohortRow:
         """A row from item scores (e.g. stored item responses); total and level by the scoring engine."""
         total, _ = total_of(instrument, items)
-        level = level_for(instrument, total)
+        level = level_of(instrument, total, len([i for i in instrument.items if i.id in items]))
         return cls(organisation, dict(items), total, level.code if level else None, dict(goals or {}), tuple(warnings))
 
     @classmethod
@@ -193,6 +193,8 @@ class CohortResult:
     items: dict[str, ItemChange]  # every item of the instrument, in its order
     overall: OverallChange
     levels: dict[str, dict[str, int]]  # moment -> level code -> paired organisations
+    # moment -> paired organisations without a level: a total over fewer than all items has none (003 §5.2)
+    without_level: dict[str, int]
     goals: dict[str, dict[str, int]]  # goal id -> code -> organisations
     goals_source: str  # "goals" (the mapping given) or "followup" (the follow-up rows)
     wilcoxon: WilcoxonTest
@@ -315,7 +317,7 @@ def _check_rows(instrument: Instrument, moment: str, rows: Sequence[CohortRow]) 
         if bad:
             continue
         total, _ = total_of(instrument, row.items)
-        level = level_for(instrument, total)
+        level = level_of(instrument, total, len([i for i in instrument.items if i.id in row.items]))
         level_code = level.code if level else None
         if row.total != total or row.level != level_code:
             problems.append(
@@ -537,6 +539,13 @@ def compare_cohort(
         for moment in MOMENTS
     }
 
+    without_level = {
+        moment: sum(
+            1 for o in organisations if (o.baseline_level if moment == "baseline" else o.followup_level) is None
+        )
+        for moment in MOMENTS
+    }
+
     goal_ids = [item.goal_id for item in instrument.items if item.goal_id]
     codes = [g.code for g in instrument.goal_codes]
     goal_counts = {goal_id: dict.fromkeys(codes, 0) for goal_id in goal_ids}
@@ -604,6 +613,7 @@ def compare_cohort(
         items=items,
         overall=overall,
         levels=levels,
+        without_level=without_level,
         goals=goal_counts,
         goals_source="goals" if goals is not None else "followup",
         wilcoxon=test,
@@ -644,6 +654,7 @@ def cohort_json(result: CohortResult) -> dict[str, Any]:
             "change": _number(result.overall.change),
         },
         "levels": {moment: dict(counts) for moment, counts in result.levels.items()},
+        "without_level": dict(result.without_level),
         "goals": {goal_id: dict(counts) for goal_id, counts in result.goals.items()},
         "wilcoxon": {
             "n": result.wilcoxon.n,

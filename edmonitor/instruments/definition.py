@@ -14,8 +14,10 @@ back to Dutch, the language of the sources.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -320,7 +322,10 @@ def parse_instrument(raw: dict[str, Any]) -> Instrument:
         code=str(_require(raw, "code", where)),
         version=str(_require(raw, "version", where)),
         name=Text.parse(_require(raw, "name", where), where),
-        description=Text.parse(raw.get("description", raw["name"]), where),
+        # the description may be corrected outside the frozen version file (about_texts)
+        description=Text.parse(
+            about_texts(str(raw["code"])).get("description") or raw.get("description", raw["name"]), where
+        ),
         source=Source.parse(raw.get("source"), where),
         scale_min=scale_min,
         scale_max=scale_max,
@@ -384,6 +389,8 @@ class AuditInstrument:
     crosswalk_instrument: str | None
     crosswalk: tuple[CrosswalkLink, ...]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    # Where the sources name the instrument differently (from mie-2026.2); None in older versions.
+    name_note: Text | None = None
 
     @property
     def key(self) -> str:
@@ -475,13 +482,35 @@ def parse_audit_instrument(raw: dict[str, Any]) -> AuditInstrument:
         crosswalk_instrument=str(crosswalk["instrument"]) if crosswalk.get("instrument") else None,
         crosswalk=tuple(links),
         raw=raw,
+        name_note=Text.parse(raw["name_note"], f"{where} name_note") if raw.get("name_note") else None,
     )
+
+
+_VERSION_FILE = re.compile(r"[a-z]+-[0-9]+(?:\.[0-9]+)*\.json")
+ABOUT_SUFFIX = ".about.json"
 
 
 def available_definitions() -> list[str]:
     """File stems ('vie-2012.1', ...) of the definition files shipped in the package."""
     root = resources.files(DEFINITIONS_PACKAGE)
-    return sorted(p.name[: -len(".json")] for p in root.iterdir() if p.name.endswith(".json"))
+    return sorted(p.name[: -len(".json")] for p in root.iterdir() if _VERSION_FILE.fullmatch(p.name))
+
+
+@functools.cache
+def about_texts(code: str) -> dict[str, Any]:
+    """The texts that describe an instrument in every version (``<code>.about.json``), or {}.
+
+    They say where the instrument comes from and how it was and is used; they change no answer's
+    meaning and no score, so they are not part of a frozen version file and may be corrected
+    without a new version. Such a text replaces the one of the same name in a version file.
+    """
+    path = resources.files(DEFINITIONS_PACKAGE).joinpath(f"{code}{ABOUT_SUFFIX}")
+    if not path.is_file():
+        return {}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or raw.get("code") != code:
+        raise DefinitionError(f"{code}{ABOUT_SUFFIX}: expected an object with code {code!r}")
+    return raw
 
 
 def _read_definition(key: str) -> dict[str, Any]:
@@ -522,6 +551,12 @@ def _latest_key(code: str) -> str:
         return tuple(int(p) for p in k.split("-", 1)[1].split("."))
 
     return max(keys, key=version_key)
+
+
+@functools.cache
+def newest_version_number(code: str) -> str:
+    """The newest shipped version of an instrument, e.g. '2026.2' (the shipped files do not change while running)."""
+    return _latest_key(code).split("-", 1)[1]
 
 
 def latest_version(code: str) -> Instrument:

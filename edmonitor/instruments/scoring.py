@@ -10,7 +10,10 @@ The rules come from the instrument definition file (for the VIE: seed
   direct score is used only when no facts for that item are given, and a direct
   score that disagrees with the derived one is an error;
 * the total is the mean of the item scores present, rounded once, half up, to the
-  instrument's number of decimals; the level follows from the rounded total;
+  instrument's number of decimals; the level follows from the rounded total, but only
+  when every item is scored: the LIVE report computes the end score over all items and
+  bands that end score (003 §5.2), so a total over fewer items keeps its warning and
+  gets no level (:func:`level_of`);
 * goal codes never enter the total.
 
 Arithmetic is exact (``Fraction``/``Decimal``): a ratio of exactly 2 per mille must
@@ -113,6 +116,17 @@ def level_for(instrument: Instrument, total: Decimal | None) -> Level | None:
         if level.minimum <= total <= level.maximum:
             return level
     return None
+
+
+def level_of(instrument: Instrument, total: Decimal | None, count: int) -> Level | None:
+    """The level of a total over ``count`` item scores: none unless every item is scored.
+
+    003 §5.2 computes the end score over all items and divides that end score into laag,
+    midden and hoog; a mean over fewer items is not that end score, so it gets no level.
+    """
+    if count < len(instrument.items):
+        return None
+    return level_for(instrument, total)
 
 
 def total_of(instrument: Instrument, scores: Mapping[str, int]) -> tuple[Decimal | None, Fraction | None]:
@@ -393,7 +407,7 @@ def summary(
     many rows may remember the answer per (sum, count) (see :mod:`.batch`).
     """
     total, mean = _total(instrument, score_sum, count)
-    level = level_for(instrument, total)
+    level = level_of(instrument, total, count)
     warnings: list[Problem] = []
     if not count:
         warnings.append(Problem.of(None, gettext_noop("No item is scored, so there is no total.")))
@@ -401,7 +415,10 @@ def summary(
         warnings.append(
             Problem.of(
                 None,
-                gettext_noop("Only %(present)s of the %(count)s items are scored; the total is their mean."),
+                gettext_noop(
+                    "Only %(present)s of the %(count)s items are scored; the total is their mean. It gets no "
+                    "level: the levels laag, midden and hoog are for the end score over all items (003 §5.2)."
+                ),
                 present=count,
                 count=len(instrument.items),
             )

@@ -65,10 +65,11 @@ class VieSection:
 class MieSection:
     latest: Audit
     previous: Audit | None
+    # per finalised audit of the same scope: its consensus per theme and a summary (the mean over
+    # the themes), which the MIE itself does not define: 004 §2.13 gives a score per theme and no
+    # total, so the summary is shown only in the trend table, labelled as such
     series: list[dict[str, Any]]
     rows: list[dict[str, Any]]
-    mean: Decimal | None
-    mean_change: Decimal | None
     recommendations: list[Any]
     theme_chart: str
     trend_chart: str | None
@@ -206,15 +207,11 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
                 "recommendations": [r for r in latest.recommendations.all() if r.theme_id == theme.id],
             }
         )
-    series = [
-        {
-            "audit": audit,
-            "mean": consensus_mean([t.consensus for t in sorted(audit.themes.all(), key=lambda t: t.theme_id)]),
-        }
-        for audit in scope
-    ]
-    mean = series[-1]["mean"]
-    previous_mean = series[-2]["mean"] if len(series) >= 2 else None
+    series = []
+    for audit in scope:
+        consensus = {t.theme_id: t.consensus for t in audit.themes.all()}
+        scores = [consensus.get(theme_id) for theme_id in instrument.theme_ids]
+        series.append({"audit": audit, "themes": scores, "summary": consensus_mean(scores)})
     categories = [theme.id for theme in instrument.themes]
     values = []
     if previous:
@@ -230,17 +227,18 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
     if len(series) >= 2:
         trend_chart = charts.trend_lines(
             [long_date(s["audit"].held_on) for s in series],
-            [(_("mean"), [_decimal(s["mean"]) for s in series])],
-            title=_("Mean consensus score over time"),
-            y_label=_("mean (1–5)"),
+            [
+                (_("theme %(n)s") % {"n": theme_id}, [_decimal(s["themes"][i]) for s in series])
+                for i, theme_id in enumerate(instrument.theme_ids)
+            ],
+            title=_("Consensus score per theme over time"),
+            y_label=_("score (1–5)"),
         )
     return MieSection(
         latest=latest,
         previous=previous,
         series=series,
         rows=rows,
-        mean=mean,
-        mean_change=mean - previous_mean if mean is not None and previous_mean is not None else None,
         recommendations=list(latest.recommendations.all()),
         theme_chart=theme_chart,
         trend_chart=trend_chart,

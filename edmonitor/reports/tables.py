@@ -154,9 +154,13 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
         tables.append(
             Table(
                 "mie-trend",
-                _("Mean consensus score over time"),
-                [_("Date"), _("Mean")],
-                [[s["audit"].held_on, s["mean"]] for s in mie.series],
+                _("Consensus score per theme over time"),
+                [
+                    _("Date"),
+                    *[_("Theme %(n)s") % {"n": r["theme"].id} for r in mie.rows],
+                    _("Summary: mean over the themes (not an MIE score)"),
+                ],
+                [[s["audit"].held_on, *s["themes"], s["summary"]] for s in mie.series],
                 sheet=_("MIE over time"),
             )
         )
@@ -237,8 +241,12 @@ def programme_tables(report: Any) -> list[Table]:
             _("Organisations per level"),
             [_("Level"), _("Baseline"), _("Follow-up")],
             [
-                [lv.code, result.levels["baseline"].get(lv.code, 0), result.levels["followup"].get(lv.code, 0)]
-                for lv in instrument.levels
+                *(
+                    [lv.code, result.levels["baseline"].get(lv.code, 0), result.levels["followup"].get(lv.code, 0)]
+                    for lv in instrument.levels
+                ),
+                # a total over fewer than all items has no level (003 §5.2)
+                [_("No level: items missing"), result.without_level["baseline"], result.without_level["followup"]],
             ],
             sheet=_("Levels"),
         ),

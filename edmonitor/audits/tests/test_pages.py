@@ -216,11 +216,14 @@ class AuditPagesTests(BaseTestCase):
         self.client.force_login(self.lex)
         response = self.client.get(reverse("organisation", kwargs={"pk": self.org_a.pk}))
         rows = response.context["audits"]
-        self.assertEqual([r["mean"] for r in rows], [Fraction(10, 5), Fraction(13, 5), None])
-        self.assertEqual(str(rows[1]["mean"]), "2.6")
-        self.assertEqual(str(rows[1]["mean_change"]), "0.6")
+        self.assertEqual([t["consensus"] for t in rows[1]["themes"]], [3, 2, 4, 2, 2])
         self.assertEqual([t["change"] for t in rows[1]["themes"]], [1, 0, 1, 1, 0])
-        self.assertContains(response, "2,6")  # Dutch decimal comma
+        self.assertEqual(rows[2]["themes"], [])  # planned, not finalised: no scores
+        # the five theme scores are the result: no mean over the themes (004 §2.13 gives no total)
+        self.assertTrue(all("mean" not in r for r in rows))
+        self.assertNotContains(response, "2,6")
+        self.assertNotContains(response, "Gemiddelde")
+        self.assertContains(response, "de MIE kent geen totaalscore")
 
     def test_agreement_matches_an_independent_computation(self):
         a1, b1 = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}, {"1": 1, "2": 3, "3": 3, "4": 2, "5": 5}

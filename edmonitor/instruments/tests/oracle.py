@@ -89,6 +89,11 @@ def total(scores: list[int]) -> Decimal | None:
     return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def level_of(scores: dict[str, int] | list[int], rounded_total: Decimal | None, items: int = 10) -> str | None:
+    """The level of a measurement: only a total over all ten items has one (003 §5.2)."""
+    return level(rounded_total) if len(scores) == items else None
+
+
 def level(rounded_total: Decimal | None) -> str | None:
     if rounded_total is None:
         return None

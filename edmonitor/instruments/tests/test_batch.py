@@ -192,7 +192,11 @@ def test_rows_that_are_not_plain_take_the_engine_path_and_keep_its_output(monkey
     assert [r["organisation"] for r in rows] == ["Plain", "Padded", "Lower", "Printed"]
     assert rows[2]["goals"] == {"1b": "A"}
     assert rows[3]["total"] == 3.5  # as printed: no warning about it, only about the items left out
-    assert rows[3]["warnings"] == ["Only 2 of the 10 items are scored; the total is their mean."]
+    assert rows[3]["warnings"] == [
+        "Only 2 of the 10 items are scored; the total is their mean. It gets no level: the levels laag, midden and "
+        "hoog are for the end score over all items (003 §5.2)."
+    ]
+    assert rows[3]["level"] is None
     assert out == by_the_engine(data)
 
 

@@ -106,7 +106,7 @@ def test_a_row_with_facts_derives_its_items_and_lists_them_as_derived(tmp_path):
     assert row["items"] == {"1a": 2, "2a": 4, "3a": 1, "4a": 2, "7a": 2}
     assert row["derived"] == ["1a", "3a", "4a", "7a"]
     assert row["total"] == 2.2  # 11 / 5
-    assert row["level"] == "laag"
+    assert row["level"] is None  # 5 of 10 items: a total, no level (003 §5.2)
     assert len(row["warnings"]) == 1 and "5" in row["warnings"][0] and "10" in row["warnings"][0]
 
 

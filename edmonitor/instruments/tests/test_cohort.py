@@ -143,8 +143,8 @@ def oracle_cohort(
                 "baseline": float(b),
                 "followup": float(f),
                 "change": float(f - b),
-                "baseline_level": oracle.level(b),
-                "followup_level": oracle.level(f),
+                "baseline_level": oracle.level_of(baseline[o], b),
+                "followup_level": oracle.level_of(followup[o], f),
             }
         )
     items = {}
@@ -166,8 +166,16 @@ def oracle_cohort(
         overall = {"baseline": float(half_up(b)), "followup": float(half_up(f)), "change": float(half_up(f - b))}
     else:
         overall = {"baseline": None, "followup": None, "change": None}
+    data = {"baseline": baseline, "followup": followup}
     levels = {
-        moment: {code: sum(1 for o in pairs if oracle.level(totals[moment, o]) == code) for code in LEVELS}
+        moment: {
+            code: sum(1 for o in pairs if oracle.level_of(data[moment][o], totals[moment, o]) == code)
+            for code in LEVELS
+        }
+        for moment in ("baseline", "followup")
+    }
+    without_level = {
+        moment: sum(1 for o in pairs if oracle.level_of(data[moment][o], totals[moment, o]) is None)
         for moment in ("baseline", "followup")
     }
     goal_counts = {g: {c: sum(1 for codes in goals.values() if codes.get(g) == c) for c in CODES} for g in GOAL_IDS}
@@ -177,6 +185,7 @@ def oracle_cohort(
         "items": items,
         "overall": overall,
         "levels": levels,
+        "without_level": without_level,
         "goals": goal_counts,
     }
     return expected, differences
@@ -185,7 +194,16 @@ def oracle_cohort(
 def check_against_oracle(result, baseline, followup, goals) -> None:
     expected, differences = oracle_cohort(baseline, followup, goals)
     actual = cohort_json(result)
-    assert list(actual) == ["organisations", "items", "overall", "levels", "goals", "wilcoxon", "warnings"]
+    assert list(actual) == [
+        "organisations",
+        "items",
+        "overall",
+        "levels",
+        "without_level",
+        "goals",
+        "wilcoxon",
+        "warnings",
+    ]
     for key, value in expected.items():
         assert actual[key] == value, key
     n, statistic, p, method = oracle_wilcoxon(differences)
@@ -209,13 +227,31 @@ def test_a_hand_made_cohort_of_three_gives_the_figures_worked_out_by_hand():
     result = compare_cohort(VIE, baseline, followup)
     data = cohort_json(result)
     assert data["organisations"] == [
-        {"organisation": "A", "baseline": 1.9, "followup": 2.0, "change": 0.1,
-         "baseline_level": "laag", "followup_level": "laag"},
-        {"organisation": "B", "baseline": 1.0, "followup": 2.0, "change": 1.0,
-         "baseline_level": "laag", "followup_level": "laag"},
-        {"organisation": "C", "baseline": 3.0, "followup": 4.0, "change": 1.0,
-         "baseline_level": "midden", "followup_level": "hoog"},
-    ]  # fmt: skip
+        {
+            "organisation": "A",
+            "baseline": 1.9,
+            "followup": 2.0,
+            "change": 0.1,
+            "baseline_level": "laag",
+            "followup_level": "laag",
+        },
+        {
+            "organisation": "B",
+            "baseline": 1.0,
+            "followup": 2.0,
+            "change": 1.0,
+            "baseline_level": "laag",
+            "followup_level": "laag",
+        },
+        {
+            "organisation": "C",
+            "baseline": 3.0,
+            "followup": 4.0,
+            "change": 1.0,
+            "baseline_level": None,
+            "followup_level": None,
+        },
+    ]  # fmt: skip  (C scored 4 of the 10 items: a total, no level; 003 §5.2)
     # Item 1a over all three: (2+1+3)/3 = 2.0 -> (3+2+4)/3 = 3.0. Item 5a only A and B: (1+1)/2 -> (1+2)/2.
     assert data["items"]["1a"] == {"baseline": 2.0, "followup": 3.0, "change": 1.0}
     assert data["items"]["5a"] == {"baseline": 1.0, "followup": 1.5, "change": 0.5}
@@ -224,9 +260,10 @@ def test_a_hand_made_cohort_of_three_gives_the_figures_worked_out_by_hand():
     # (2.0 + 2.0 + 4.0) / 3 = 2.666.. -> 2.7; change 0.7 exactly.
     assert data["overall"] == {"baseline": 2.0, "followup": 2.7, "change": 0.7}
     assert data["levels"] == {
-        "baseline": {"laag": 2, "midden": 1, "hoog": 0},
-        "followup": {"laag": 2, "midden": 0, "hoog": 1},
+        "baseline": {"laag": 2, "midden": 0, "hoog": 0},
+        "followup": {"laag": 2, "midden": 0, "hoog": 0},
     }
+    assert data["without_level"] == {"baseline": 1, "followup": 1}
     # Differences 1, 10, 10 (tenths): ties, 3 pairs -> all 8 sign assignments.
     # Ranks 1, 2.5, 2.5, all positive: R+ = 6 is the largest of {0, 1, 2.5, 2.5, 3.5, 3.5, 5, 6}: p = 2 * 1/8.
     assert data["wilcoxon"] == {"n": 3, "statistic": 0.0, "p_value": 0.25}
@@ -335,7 +372,8 @@ def test_organisations_in_one_file_only_are_warned_about_and_left_out_of_every_p
     data = cohort_json(result)
     assert [o["organisation"] for o in data["organisations"]] == ["Beide"]
     assert data["overall"] == {"baseline": 2.0, "followup": 3.0, "change": 1.0}
-    assert data["levels"]["baseline"] == {"laag": 1, "midden": 0, "hoog": 0}
+    assert data["levels"]["baseline"] == {"laag": 0, "midden": 0, "hoog": 0}
+    assert data["without_level"]["baseline"] == 1  # two of the ten items: no level (003 §5.2)
     assert result.baseline_only == ("Alleen begin",)
     assert result.followup_only == ("Alleen eind",)
     texts = warning_texts(result)

@@ -22,7 +22,10 @@ Beta,1,1,1,2,A,B
 Epsilon,2,2,2,2,B,
 """
 
-ONLY_FOUR = "Only 4 of the 10 items are scored; the total is their mean."
+ONLY_FOUR = (
+    "Only 4 of the 10 items are scored; the total is their mean. It gets no level: the levels laag, midden and hoog "
+    "are for the end score over all items (003 §5.2)."
+)
 
 
 def write(tmp_path: Path, name: str, content: str) -> str:
@@ -61,12 +64,12 @@ def test_a_small_cohort_gives_exactly_the_figures_worked_out_by_hand(tmp_path):
     assert cohort_json(tmp_path) == {
         "organisations": [
             {"organisation": "Alfa", "baseline": 2.3, "followup": 2.8, "change": 0.5,
-             "baseline_level": "laag", "followup_level": "midden"},
+             "baseline_level": None, "followup_level": None},
             {"organisation": "Beta", "baseline": 1.0, "followup": 1.3, "change": 0.3,
-             "baseline_level": "laag", "followup_level": "laag"},
+             "baseline_level": None, "followup_level": None},
             {"organisation": "Gamma", "baseline": 3.8, "followup": 4.0, "change": 0.2,
-             "baseline_level": "hoog", "followup_level": "hoog"},
-        ],
+             "baseline_level": None, "followup_level": None},
+        ],  # four of the ten items: totals, no levels (003 §5.2)
         "items": {
             "1a": {"baseline": 2.3, "followup": 2.7, "change": 0.3},
             "2a": {"baseline": 2.3, "followup": 2.7, "change": 0.3},
@@ -76,9 +79,10 @@ def test_a_small_cohort_gives_exactly_the_figures_worked_out_by_hand(tmp_path):
         },
         "overall": {"baseline": 2.3, "followup": 2.7, "change": 0.3},
         "levels": {
-            "baseline": {"laag": 2, "midden": 0, "hoog": 1},
-            "followup": {"laag": 1, "midden": 1, "hoog": 1},
+            "baseline": {"laag": 0, "midden": 0, "hoog": 0},
+            "followup": {"laag": 0, "midden": 0, "hoog": 0},
         },
+        "without_level": {"baseline": 3, "followup": 3},
         "goals": {
             "1b": {"A": 1, "B": 1, "C": 1, "D": 1},
             "2b": {"A": 0, "B": 1, "C": 1, "D": 0},
@@ -123,7 +127,8 @@ def test_the_table_is_readable(tmp_path):
     lines = proc.stdout.splitlines()
     assert lines[0] == "Organisations at both moments: 3"
     assert lines[2].split() == ["organisation", "baseline", "level", "follow-up", "level", "change"]
-    assert ["Alfa", "2.3", "laag", "2.8", "midden", "+0.5"] in [line.split() for line in lines]
+    assert ["Alfa", "2.3", "-", "2.8", "-", "+0.5"] in [line.split() for line in lines]  # 4 items: no level
+    assert ["no", "level", "(items", "missing)", "3", "3"] in [line.split() for line in lines]
     assert any(line.split()[:4] == ["mean", "of", "the", "organisations"] and line.split()[-1] == "+0.3"
                for line in lines)  # fmt: skip
     assert any(line.split()[:6] == ["1a", "3", "2.3", "2.7", "+0.3", "Number"] for line in lines)

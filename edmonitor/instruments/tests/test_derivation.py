@@ -316,7 +316,7 @@ def test_the_total_is_the_half_up_rounded_mean_within_1_to_5_and_its_level_follo
     expected_total = oracle.total(list(scores.values()))
     assert result.total == expected_total
     assert Decimal(1) <= result.total <= Decimal(5)
-    assert result.level == oracle.level(expected_total)
+    assert result.level == oracle.level_of(scores, expected_total)  # a level only over all ten items
 
 
 def test_a_ticked_criterion_that_the_definition_does_not_know_is_an_error():

@@ -19,9 +19,10 @@ from typing import Any
 from edmonitor.instruments.definition import latest_audit_version, load_audit_definition, load_definition
 from edmonitor.testing_seeds import copied_runs, section_occurs, seed_text, squash
 
-KEY = "mie-2026.1"
+KEY = "mie-2026.2"  # the newest version; 2026.1 stays as it was (tested below)
 FRAMEWORK = "004_74087e4844279a5c.txt"  # reference framework; §2.13 is the MIE
-OWN_WORDS_SEEDS = ("000_a61fd95bbd9ebc67.txt", "003_a8d87148f8c5ac85.txt", FRAMEWORK)
+WAY_IN = "001_ff6c0d47da2b4219.txt"  # the road into the work: paid and voluntary work
+OWN_WORDS_SEEDS = ("000_a61fd95bbd9ebc67.txt", WAY_IN, "003_a8d87148f8c5ac85.txt", FRAMEWORK)
 THEME_IDS = ["1", "2", "3", "4", "5"]
 LANGUAGES = ("nl", "en")
 
@@ -64,9 +65,9 @@ def filled_in(text: Any) -> bool:
 # --------------------------------------------------------------------------- the file itself
 
 
-def test_the_mie_2026_1_definition_loads_and_is_the_latest_mie():
+def test_the_mie_2026_2_definition_loads_and_is_the_latest_mie():
     assert latest_audit_version("mie").key == KEY
-    assert (RAW["code"], RAW["version"], RAW["kind"]) == ("mie", "2026.1", "audit")
+    assert (RAW["code"], RAW["version"], RAW["kind"]) == ("mie", "2026.2", "audit")
 
 
 def test_it_cites_section_2_13_of_the_framework_and_links_to_the_vie():
@@ -164,3 +165,93 @@ def test_the_dutch_texts_are_in_our_own_words():
             continue  # the theme titles are the source's names for the themes
         found += [(path, run) for run in copied_runs(text["nl"], OWN_WORDS_SEEDS)]
     assert not found, found
+
+
+# --------------------------------------------------------------------------- corrections of issue 15 (2026.2)
+
+# The checksum of mie-2026.1 as audits use it. Audits keep the version they were planned with, so
+# the file may never change: a correction is a new version (here 2026.2).
+MIE_2026_1_CHECKSUM = "a7a9331a3814e557df16bb0f48caec4da29d5664e0b0981f7c2b0a8d2fd90e0e"
+
+
+def section_2_13() -> str:
+    text = squash(seed_text(FRAMEWORK))
+    start = text.index("2.13 Monitor Inzet Ervaringsdeskundigheid De Monitor")
+    return text[start : text.index("3. Referenties en aanvullende literatuur", start)]
+
+
+def test_version_2026_1_is_still_shipped_unchanged_for_the_audits_that_use_it():
+    old = load_audit_definition("mie-2026.1")
+    assert old.checksum == MIE_2026_1_CHECKSUM
+    assert old.theme_ids == MIE.theme_ids  # the same five themes: agreement pools both versions
+    assert old.name_note is None
+
+
+def test_theme_2s_title_in_the_source_has_no_word_paid():
+    assert "2. Aantal en positionering ervaringsdeskundigen" in section_2_13()
+    assert "betaald" not in MIE.theme("2").title.get("nl").lower()
+
+
+def test_001_leaves_paid_or_voluntary_work_to_the_expert_and_allows_lasting_voluntary_work():
+    text = squash(seed_text(WAY_IN))
+    assert "De keuze voor betaald of vrijwillig werk moet uiteindelijk gemaakt kunnen worden door de" in text
+    assert "Vrijwilligerswerk kan ook een meer permanente vorm voor participatie zijn." in text
+
+
+def test_theme_2s_scale_does_not_make_paid_work_a_condition():
+    scale = MIE.theme("2").scale
+    for point in range(1, 6):
+        for lang in LANGUAGES:
+            text = scale[point].get(lang).lower()
+            # no anchor asks for paid experts without also counting voluntary ones
+            assert "geen betaalde" not in text and "no experts by experience are employed on a paid" not in text
+            if "betaald" in text or "paid" in text:
+                assert "vrijwillig" in text or "volunteer" in text or "voluntary" in text, (point, lang, text)
+    # score 1 is the absence of experts by experience, paid or not; volunteers alone can score above 1
+    assert "betaald of als vrijwilliger" in scale[1].get("nl")
+    assert "betaald of als vrijwilliger" in scale[2].get("nl")
+    # the summary and the first guiding question count both
+    assert "Betaald werk en vrijwilligerswerk tellen allebei mee" in MIE.theme("2").summary.get("nl")
+    assert "vrijwilliger" in MIE.theme("2").guiding_questions[0].get("nl")
+    assert {"document": WAY_IN, "section": "Vrijwilligerswerk"} in RAW["themes"][1]["draws_on"]
+
+
+def test_the_old_version_made_paid_work_a_condition_which_is_why_2026_2_exists():
+    old = load_audit_definition("mie-2026.1").theme("2").scale[1].get("nl")
+    assert old.startswith("Er werken geen betaalde ervaringsdeskundigen.")
+
+
+def test_the_explanation_is_per_item_as_in_the_source_and_the_items_are_the_themes():
+    assert "schrijven bij elk item een korte toelichting" in section_2_13()
+    description = MIE.description.get("nl")
+    assert "Samen schrijven ze bij elk item een korte toelichting." in description
+    assert "De items van de MIE zijn de vijf thema's: er komt dus één toelichting per thema." in description
+    assert "items-are-themes" in [d["id"] for d in RAW["decisions"]]
+
+
+def test_the_source_gives_a_score_per_theme_and_the_definition_says_there_is_no_total():
+    assert "een score per thema" in section_2_13()
+    assert "totaal" not in section_2_13().lower() and "gemiddeld" not in section_2_13().lower()
+    assert "De uitkomst is een score per thema; de MIE kent geen totaalscore." in MIE.description.get("nl")
+
+
+def test_the_source_has_all_scores_compared_and_the_definition_calls_the_2_point_marker_our_aid():
+    assert "vergelijken zij hun scores en komen in een consensusbespreking tot een definitieve score" in section_2_13()
+    # no threshold: no "N punt(en)" anywhere in the section
+    assert not re.search(r"\d\s*punt", section_2_13())
+    decision = next(d for d in RAW["decisions"] if d["id"] == "discuss-difference-is-an-aid")
+    assert "hulpmiddel van edmonitor, geen regel van de bron" in decision["text"]["nl"]
+    assert RAW["rules"]["discuss_difference"] == 2  # the aid itself is unchanged
+    assert "Dan vergelijken ze al hun scores" in MIE.description.get("nl")
+
+
+def test_the_name_note_gives_both_names_and_where_each_comes_from():
+    framework = squash(seed_text(FRAMEWORK))
+    assert "2.13 Monitor Inzet Ervaringsdeskundigheid" in framework
+    assert framework.count("Monitoring Implementatie Ervaringsdeskundigheid \\(MIE\\)") == 2  # §2.13's reference, §3.1
+    assert MIE.name_note is not None
+    note = MIE.name_note.get("nl")
+    assert note.startswith("De bronnen verschillen.")
+    assert "'Monitor Inzet Ervaringsdeskundigheid'" in note and "§2.13" in note
+    assert "'Monitoring Implementatie Ervaringsdeskundigheid (MIE)'" in note and "§3.1" in note
+    assert MIE.name.get("nl") == "Monitor Inzet Ervaringsdeskundigheid (MIE)"

@@ -17,6 +17,7 @@ from edmonitor.instruments.scoring import (
     round_half_up,
     score,
 )
+from edmonitor.testing_seeds import seed_text, squash
 
 from . import oracle
 
@@ -49,7 +50,8 @@ def test_the_example_scores_of_appendix_1_total_1_9_which_is_laag():
 def test_a_mean_of_exactly_2_25_rounds_half_up_to_2_3_which_is_laag():
     result = scored(2, 2, 2, 3)  # 9 / 4 = 2.25; half-even would give 2.2
     assert result.total == Decimal("2.3")
-    assert result.level == "laag"
+    assert level_for(VIE, result.total).code == "laag"
+    assert result.level is None  # over 4 items: no level (003 §5.2)
 
 
 def test_a_mean_of_exactly_2_75_rounds_half_up_to_2_8():
@@ -59,7 +61,8 @@ def test_a_mean_of_exactly_2_75_rounds_half_up_to_2_8():
 def test_a_mean_of_exactly_3_75_rounds_half_up_to_3_8_which_is_hoog():
     result = scored(4, 4, 4, 3)  # 15 / 4
     assert result.total == Decimal("3.8")
-    assert result.level == "hoog"
+    assert level_for(VIE, result.total).code == "hoog"
+    assert result.level is None  # over 4 items: no level (003 §5.2)
 
 
 def test_a_mean_of_exactly_1_25_rounds_half_up_to_1_3():
@@ -87,15 +90,14 @@ def test_a_mean_ending_in_five_rounds_half_up_once_and_the_level_follows_the_rou
 def test_a_mean_of_11_thirds_rounds_to_3_7_and_is_hoog_though_the_exact_mean_is_below_3_7():
     result = scored(4, 4, 3)  # 3.666...
     assert result.total == Decimal("3.7")
-    assert result.level == "hoog"
+    assert level_for(VIE, result.total).code == "hoog"  # the band; over 3 items the measurement gets no level
+    assert result.level is None
     assert result.mean == Fraction(11, 3)
 
 
 def test_a_mean_of_16_sevenths_rounds_to_2_3_and_is_laag():
-    assert (scored(2, 2, 2, 2, 3, 3, 2).total, scored(2, 2, 2, 2, 3, 3, 2).level) == (
-        Decimal("2.3"),
-        "laag",
-    )
+    result = scored(2, 2, 2, 2, 3, 3, 2)
+    assert (result.total, level_for(VIE, result.total).code, result.level) == (Decimal("2.3"), "laag", None)
 
 
 # --------------------------------------------------------------------------- level boundaries
@@ -134,7 +136,7 @@ def test_the_definition_levels_cover_every_rounded_total_without_gaps_or_overlap
 def test_with_missing_items_the_total_is_the_mean_of_the_present_ones_and_a_warning_says_how_many():
     result = scored(5, 4, 4, 1)  # 14 / 4 = 3.5
     assert result.total == Decimal("3.5")
-    assert result.level == "midden"
+    assert result.level is None  # a total over 4 items is not the end score over all items
     texts = warning_texts(result)
     assert len(texts) == 1
     assert "4" in texts[0] and "10" in texts[0]
@@ -150,6 +152,31 @@ def test_missing_items_need_not_be_the_last_ones():
 def test_nine_of_ten_items_still_give_a_warning():
     result = scored(3, 3, 3, 3, 3, 3, 3, 3, 3)
     assert any("9" in t and "10" in t for t in warning_texts(result))
+
+
+def test_the_source_computes_the_end_score_over_all_items_and_bands_that_end_score():
+    text = squash(seed_text("003_a8d87148f8c5ac85.txt"))
+    assert "vervol- gens wordt de eindscore over alle items berekend. De eindscore geeft een indicatie" in text
+    assert "kan worden ingedeeld in drie catego- rieën: laag, midden en hoog" in text
+
+
+def test_nine_items_give_a_total_and_no_level_and_the_warning_says_why():
+    result = scored(4, 4, 4, 4, 4, 4, 4, 4, 4)
+    assert result.total == Decimal("4.0")
+    assert result.level is None  # 4.0 would be hoog over ten items
+    assert warning_texts(result) == [
+        "Only 9 of the 10 items are scored; the total is their mean. It gets no level: the levels laag, midden "
+        "and hoog are for the end score over all items (003 §5.2)."
+    ]
+
+
+def test_ten_items_give_a_level():
+    assert scored(4, 4, 4, 4, 4, 4, 4, 4, 4, 4).level == "hoog"
+
+
+def test_a_printed_level_beside_a_total_over_nine_items_is_flagged():
+    result = scored(4, 4, 4, 4, 4, 4, 4, 4, 4, printed_level="hoog")
+    assert any("Printed level 'hoog' differs" in t for t in warning_texts(result))
 
 
 def test_with_no_items_there_is_no_total_and_no_level():

@@ -144,7 +144,8 @@ class BadInputTests(BaseTestCase):
             data,
             f"measurements[{i}].items.1a: the file says 4 (derived from the facts), "
             "the scoring engine gives 3 (derived from the facts)",
-            f"measurements[{i}].total: the file says 3.2 (midden), the scoring engine gives 3.1 (midden)",
+            # no level on either side: the measurement scores fewer than ten items (003 §5.2)
+            f"measurements[{i}].total: the file says 3.2 (—), the scoring engine gives 3.1 (—)",
         )
 
     def test_a_direct_score_where_the_facts_derive_one_is_refused(self):
@@ -179,7 +180,7 @@ class BadInputTests(BaseTestCase):
 
     def test_the_checksum_is_compared_with_the_definition_stored_here(self):
         # The same version number, but this database holds another definition under it.
-        stored = InstrumentVersion.objects.get(code="mie", version="2026.1")
+        stored = InstrumentVersion.objects.get(code="mie", version="2026.2")  # the version the audits use
         InstrumentVersion.objects.filter(pk=stored.pk).update(checksum="f" * 64)
         problems = self.refused(self.data(), "audits[0].instrument.checksum: this was recorded with a different")
         self.assertEqual(len([p for p in problems if "checksum" in p]), 4, problems)  # every audit
@@ -295,7 +296,7 @@ class BadInputTests(BaseTestCase):
         themes = data["audits"][1]["themes"]
         themes["6"] = themes.pop("5")
         self.refused(
-            data, "audits[1].themes.5: this theme is missing", "audits[1].themes.6: mie-2026.1 has no theme '6'"
+            data, "audits[1].themes.5: this theme is missing", "audits[1].themes.6: mie-2026.2 has no theme '6'"
         )
 
     # --- everything at once, and a failure half-way --------------------------------------------------

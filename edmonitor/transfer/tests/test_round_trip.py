@@ -91,7 +91,7 @@ class RoundTripTests(BaseTestCase):
         self.assertEqual(follow_up["facts"]["ed_fte"], "3.50")
         self.assertEqual(
             (follow_up["total"], follow_up["level"], follow_up["printed_total"], follow_up["printed_level"]),
-            ("3.1", "midden", "3.0", "midden"),  # the printed total is kept as given
+            ("3.1", None, "3.0", "midden"),  # printed values kept as given; fewer than ten items: no level
         )
         self.assertEqual(follow_up["created_by"], "mia")
         self.assertRegex(follow_up["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
