@@ -13,7 +13,9 @@ VIE = load_definition("vie-2012.1")
 
 
 def test_dutch_and_english_headers_read_the_same_measurement():
-    english = b"organisation;measured_on;label;item_2a;goal_2b;staff_fte;ed_fte\nGGZ Alfa;2026-03-20;begin;3;C;1000;1,5\n"
+    english = (
+        b"organisation;measured_on;label;item_2a;goal_2b;staff_fte;ed_fte\nGGZ Alfa;2026-03-20;begin;3;C;1000;1,5\n"
+    )
     dutch = (
         b"organisatie;datum;omschrijving;item_2a;doel_2b;fte_personeel;fte_ervaringsdeskundigen\n"
         b"GGZ Alfa;20-03-2026;begin;3;C;1000;1,5\n"
