@@ -25,9 +25,7 @@ GOOD = (
 def confirm(client, response):
     """Confirm the preview an upload redirected to, as the page's Import button does."""
     preview = client.get(response["Location"])
-    return client.post(
-        response["Location"], {"action": "confirm", "signature": preview.context["preview"].signature}
-    )
+    return client.post(response["Location"], {"action": "confirm", "signature": preview.context["preview"].signature})
 
 
 class MeasurementImportTests(BaseTestCase):
