@@ -72,17 +72,14 @@ class Preview:
         return checksum(",".join(f"{d.row.row}:{d.stored}:{d.earlier_row}" for d in self.duplicates).encode())
 
     def chosen(self, include: Collection[int]) -> list[ScoredRow]:
-        """The rows to import: every new row, and the duplicates whose row number is in ``include``."""
-        ticked = {d.row.row for d in self.duplicates if d.row.row in include}
-        return [row for row in self.rows if row.row in ticked or row.row not in self._duplicate_rows]
+        """The rows to import, in file order: every new row, and the duplicates whose row number is in ``include``."""
+        included = set(include)
+        ticked = [d.row for d in self.duplicates if d.row.row in included]
+        return sorted([*self.new, *ticked], key=lambda r: r.row)
 
     @property
     def rows(self) -> list[ScoredRow]:
         return sorted([*self.new, *(d.row for d in self.duplicates)], key=lambda r: r.row)
-
-    @property
-    def _duplicate_rows(self) -> set[int]:
-        return {d.row.row for d in self.duplicates}
 
 
 def preview(organisation: Organisation, rows: Sequence[ScoredRow]) -> Preview:
