@@ -198,7 +198,9 @@ def measurement_imports(request: HttpRequest, pk: int) -> HttpResponse:
     batches = list(organisation.import_batches.recorded().select_related("created_by", "undone_by")[:LISTED_BATCHES])
     for batch in batches:
         batch.organisation = organisation  # for the permission check, without a query per row
-        batch.may_undo = batch.status == ImportBatch.Status.IMPORTED and can_undo_import(request.user, batch)
+        batch.may_undo = (
+            batch.status == ImportBatch.Status.IMPORTED and batch.imported > 0 and can_undo_import(request.user, batch)
+        )
     return render(
         request,
         "measurements/measurement_imports.html",
