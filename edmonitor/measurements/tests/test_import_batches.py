@@ -350,3 +350,35 @@ class UndoTests(ImportTestCase):
         with self.assertNumQueries(5):
             response = self.client.get(reverse("measurement_imports", args=[self.org_a.pk]))
         self.assertEqual(len(response.context["batches"]), 3)
+
+
+class PagesTests(ImportTestCase):
+    def test_no_import_page_sends_anyone_to_the_readme(self):
+        preview = self.preview_of(self.upload(FILE))
+        self.confirm(self.upload(FILE.replace("2025", "2024")))
+        batch = ImportBatch.objects.recorded().get()
+        pages = [
+            preview,
+            self.client.get(reverse("measurement_import", args=[self.org_a.pk])),
+            self.client.get(reverse("measurement_imports", args=[self.org_a.pk])),
+            self.client.get(reverse("measurement_import_undo", args=[self.org_a.pk, batch.pk])),
+        ]
+        for page in pages:
+            self.assertEqual(page.status_code, 200)
+            self.assertNotContains(page, "README")
+
+
+def test_choosing_the_rows_of_a_large_file_takes_linear_time():
+    """20,000 rows, most looking alike (the confirm once compared every row with every duplicate: 30 s)."""
+    import time
+
+    from edmonitor.instruments.csvio import read_measurements
+    from edmonitor.instruments.definition import load_definition
+
+    data = "organisation;measured_on;item_2a\n" + "A;2026-01-01;3\n" * 20_000
+    rows = read_measurements(load_definition("vie-2012.1"), data.encode())
+    shown = imports.Preview(new=rows[:1], duplicates=[imports.Duplicate(r, earlier_row=2) for r in rows[1:]])
+    started = time.perf_counter()
+    chosen = shown.chosen(range(3, 10_003))
+    assert time.perf_counter() - started < 5
+    assert [r.row for r in chosen] == [2, *range(3, 10_003)]
