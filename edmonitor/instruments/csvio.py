@@ -1,7 +1,7 @@
 """Reading measurement CSV files (the ``score vie`` format) into scored rows.
 
 The format is the command-line contract of part 1 (see README, "Command line"):
-``organisation`` is required; ``measured_on``, ``label``, ``item_<id>``,
+``organisation`` is required; ``measured_on``, ``label``, ``facility``, ``item_<id>``,
 ``goal_<id>``, the instrument's facts, ``printed_total`` and ``printed_level`` are
 optional. A file is accepted whole or not at all: :func:`read_measurements`
 returns every problem with its row number (the header is row 1) and column — or, with
@@ -35,7 +35,7 @@ from .scoring import (
     record_fields,
 )
 
-META_COLUMNS = ("organisation", "measured_on", "label")
+META_COLUMNS = ("organisation", "measured_on", "label", "facility")
 
 #: The Dutch name of each column (the English name is the command line's and the code's).
 #: Items keep their name (``item_1a`` is Dutch too); goal columns are ``doel_<id>``
@@ -44,6 +44,7 @@ DUTCH_COLUMNS: dict[str, str] = {
     "organisation": "organisatie",
     "measured_on": "datum",
     "label": "omschrijving",
+    "facility": "voorziening",
     "staff_fte": "fte_personeel",
     "ed_fte": "fte_ervaringsdeskundigen",
     "ed_hours_per_week": "uren_ervaringsdeskundigen_per_week",
@@ -97,6 +98,7 @@ class ScoredRow:
     label: str
     input: MeasurementInput
     result: ScoreResult
+    facility: str = ""  # a facility's name (the web import finds it among the organisation's); "" = the whole
 
 
 class InvalidFile(ValueError):
@@ -287,12 +289,27 @@ def read_measurements(
 
 def _written_header(data: bytes, header: list[str]) -> dict[str, str]:
     """English column name -> the header cell as the file wrote it (the header has been read: it is valid)."""
-    first_line = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8-sig")
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    cells = next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter), [])
-    if len(cells) != len(header):  # a header cell with a line break in it: name the columns in English
+    written = written_columns(data)
+    return written if list(written) == header else {}
+
+
+def written_columns(data: bytes) -> dict[str, str]:
+    """English column name -> the header cell as the file writes it, from the first line of a CSV file.
+
+    To name a column the user's way in a message. Empty when the first line cannot be read (not
+    UTF-8, or a header cell with a line break in it).
+    """
+    end = data.find(b"\n")
+    try:
+        first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
         return {}
-    return dict(zip(header, (cell.strip() for cell in cells), strict=True))
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    try:
+        cells = next(csv.reader([first_line], delimiter=delimiter, strict=True), [])
+    except csv.Error:
+        return {}
+    return {canonical_column(cell.strip()): cell.strip() for cell in cells}
 
 
 def _read_row(
@@ -327,4 +344,5 @@ def _read_row(
         return None
     if len(problems) > before:
         return None
-    return ScoredRow(row, organisation, measured_on, record.get("label", "").strip(), inp, result)
+    label, facility = record.get("label", "").strip(), record.get("facility", "").strip()
+    return ScoredRow(row, organisation, measured_on, label, inp, result, facility)

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.core.uploads import ZIP_MAGIC, check_upload, read_upload, xlsx_as_csv
-from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements
+from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements, written_columns
 from edmonitor.instruments.definition import Instrument, Item
-from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, parse_record, score
+from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, gettext_noop, parse_record, score
 from edmonitor.organisations.models import Organisation
 
 from .models import Measurement
+from .services import facilities_by_name
 
 MODE_DIRECT = "direct"
 MODE_FACTS = "facts"
@@ -279,14 +280,30 @@ def file_content(upload: Any) -> bytes:
 
 
 def read_import(instrument: Instrument, organisation: Organisation, content: bytes) -> list[ScoredRow]:
-    """The scored rows of an import file of ``organisation``; raises ``ValidationError`` listing its problems."""
+    """The scored rows of an import file of ``organisation``; raises ``ValidationError`` listing its problems.
+
+    Besides the reader's checks: a facility a row names must be one of the organisation's.
+    """
     try:
-        return read_measurements(
+        rows = read_measurements(
             instrument, content, organisation=organisation.name, require_date=True, max_problems=MAX_LISTED_PROBLEMS
         )
     except InvalidFile as invalid:
         listed = [_row_problem(p, instrument, invalid.written) for p in invalid.problems]
         raise forms.ValidationError([_problem_count(invalid), *listed]) from None
+    known = facilities_by_name(organisation)
+    unknown = [row for row in rows if row.facility and row.facility.casefold() not in known]
+    if unknown:
+        message = gettext_noop("'%(name)s' is not a facility of %(organisation)s.")
+        problems = [
+            RowProblem(row.row, Problem.of("facility", message, name=row.facility, organisation=organisation.name))
+            for row in unknown
+        ]
+        invalid = InvalidFile(problems[:MAX_LISTED_PROBLEMS], complete=len(problems) <= MAX_LISTED_PROBLEMS)
+        invalid.found = len(problems)
+        listed = [_row_problem(p, instrument, written_columns(content)) for p in invalid.problems]
+        raise forms.ValidationError([_problem_count(invalid), *listed])
+    return rows
 
 
 class MeasurementImportForm(AccessibleFormMixin, forms.Form):

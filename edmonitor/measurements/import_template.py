@@ -45,6 +45,11 @@ def columns(instrument: Instrument) -> list[Column]:
             _("a date written as DD-MM-YYYY (20-03-2026) or YYYY-MM-DD (2026-03-20)"),
         ),
         Column("label", _("A name for the measurement (optional)."), _("text")),
+        Column(
+            "facility",
+            _("The facility, by its name in edmonitor. Leave it empty for the whole organisation."),
+            _("text, or empty"),
+        ),
     ]
     result += [
         Column(f"item_{item.id}", f"{item.id}. {item.title.get(lang)}", _("a score from 1 to 5, or empty"))

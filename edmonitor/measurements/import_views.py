@@ -169,6 +169,7 @@ def _shown(row: ScoredRow) -> dict[str, Any]:
         "number": row.row,
         "measured_on": row.measured_on,
         "label": row.label,
+        "facility": row.facility,
         "total": row.result.total,
         "level": level,
         "level_name": Level(level).label if level in Level.values else "",
@@ -189,6 +190,7 @@ def _preview_context(organisation: Organisation, batch: ImportBatch, shown: impo
         ],
         "duplicates_more": max(0, len(shown.duplicates) - LISTED_ROWS),
         "same_file": list(imports.earlier_imports_of_same_file(batch)[:3]),
+        "facility_column": any(row.facility for row in shown.rows),
     }
 
 

@@ -4,8 +4,8 @@
   holding its text on the server (within the upload limit), so nothing the browser sends
   back decides what is imported. Pending batches older than a day are deleted then.
 - **Preview** (:func:`preview`): which rows are new, and which look like a measurement
-  already stored — the same organisation, facility (an import is always about the whole
-  organisation: no facility), date and label, the label compared without regard to case
+  already stored — the same organisation, facility (the row's ``voorziening``, or none: the
+  whole organisation), date and label, the label compared without regard to case
   and spaces ("Beginmeting " is "beginmeting") — or like an earlier row of the same file.
   Those are skipped unless the user ticks them.
 - **Confirm** (:func:`confirm_import`): everything again (the file unchanged, still valid, the
@@ -37,7 +37,7 @@ from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.models import Organisation
 
 from .models import ImportBatch, InstrumentVersion, Measurement
-from .services import import_measurements
+from .services import facilities_by_name, import_measurements
 
 #: A pending upload is kept this long; the next upload (anyone's) deletes older ones.
 STALE_AFTER = dt.timedelta(days=1)
@@ -84,15 +84,17 @@ class Preview:
 
 def preview(organisation: Organisation, rows: Sequence[ScoredRow]) -> Preview:
     """Split checked rows into new ones and those that look like measurements already stored (one query)."""
-    stored: dict[tuple[dt.date, str], int] = {}
-    measurements = Measurement.objects.filter(organisation=organisation, facility__isnull=True).order_by("pk")
-    for pk, measured_on, label in measurements.values_list("pk", "measured_on", "label"):
-        stored.setdefault((measured_on, label_key(label)), pk)
-    seen: dict[tuple[dt.date, str], int] = {}
+    Key = tuple[int | None, dt.date, str]
+    stored: dict[Key, int] = {}
+    measurements = Measurement.objects.filter(organisation=organisation).order_by("pk")
+    for pk, facility_id, measured_on, label in measurements.values_list("pk", "facility", "measured_on", "label"):
+        stored.setdefault((facility_id, measured_on, label_key(label)), pk)
+    facilities = {name: facility.pk for name, facility in facilities_by_name(organisation).items()}
+    seen: dict[Key, int] = {}
     result = Preview()
     for row in rows:
         assert row.measured_on is not None  # read with require_date
-        key = (row.measured_on, label_key(row.label))
+        key = (facilities.get(row.facility.casefold()), row.measured_on, label_key(row.label))
         if key in stored:
             result.duplicates.append(Duplicate(row, stored=stored[key]))
         elif key in seen:

@@ -226,6 +226,11 @@ def delete_measurement(measurement: Measurement) -> None:
     measurement.delete()
 
 
+def facilities_by_name(organisation: Organisation) -> dict[str, Facility]:
+    """The organisation's facilities by their name without regard to case: how an import file names them."""
+    return {facility.name.strip().casefold(): facility for facility in organisation.facilities.all()}
+
+
 @transaction.atomic
 def import_measurements(
     *,
@@ -243,11 +248,17 @@ def import_measurements(
     pending batch of a web upload (it becomes imported), or None for a new one. ``skipped``:
     rows of the file left out (looking like measurements already stored).
     """
+    facilities = facilities_by_name(organisation)
     entries = []
     for row in rows:
         if row.measured_on is None:
             raise ValueError("An imported row needs its date (read the file with require_date=True).")
-        entries.append(NewMeasurement(measured_on=row.measured_on, inp=row.input, label=row.label, result=row.result))
+        facility = facilities[row.facility.casefold()] if row.facility else None  # checked by the reader's caller
+        entries.append(
+            NewMeasurement(
+                measured_on=row.measured_on, inp=row.input, label=row.label, facility=facility, result=row.result
+            )
+        )
     if batch is None:
         batch = ImportBatch(
             organisation=organisation, instrument_version=instrument_version, file_name=file_name, created_by=user

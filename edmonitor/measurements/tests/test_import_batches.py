@@ -195,6 +195,35 @@ class DutchFileTests(ImportTestCase):
         self.assertEqual({r.item_id: r.score for r in first.responses.all()}, {"1a": 2, "2a": 3})
         self.assertEqual(first.responses.get(item_id="2a").goal_code, "C")
 
+    def test_a_facility_is_named_in_its_own_column_and_counts_for_duplicates(self):
+        make_measurement(self.org_a, {"2a": 2}, on=dt.date(2025, 3, 1), label="begin")  # the whole organisation
+        at_facility = make_measurement(self.org_a, {"2a": 2}, on=dt.date(2026, 3, 1), label="vervolg")
+        at_facility.facility = self.facility_a
+        at_facility.save()
+        file = (
+            "organisatie;datum;omschrijving;voorziening;item_2a\n"
+            "GGZ Alfa;01-03-2025;begin;kliniek oost;3\n"  # not like the organisation's own measurement
+            "GGZ Alfa;01-03-2026;Vervolg;Kliniek Oost ;3\n"  # like the facility's
+        )
+        page = self.preview_of(self.upload(file))
+        self.assertEqual([r.row for r in page.context["preview"].new], [2])
+        self.assertEqual([d.stored for d in page.context["preview"].duplicates], [at_facility.pk])
+        self.confirm(self.upload(file))
+        imported = Measurement.objects.get(import_batch__isnull=False)
+        self.assertEqual((imported.facility, imported.measured_on), (self.facility_a, dt.date(2025, 3, 1)))
+
+    def test_a_facility_the_organisation_does_not_have_is_refused(self):
+        response = self.upload("organisatie;datum;voorziening;item_2a\nGGZ Alfa;01-03-2025;Woonvorm West;3\n")
+        errors = response.context["form"].errors["file"]
+        self.assertEqual(
+            errors,
+            [
+                "Het bestand heeft 1 probleem.",
+                "rij 2, kolom voorziening: 'Woonvorm West' is geen voorziening van GGZ Alfa.",
+            ],
+        )
+        self.assertFalse(ImportBatch.objects.exists())
+
     def test_a_date_that_does_not_exist_is_named_with_its_column_as_written(self):
         response = self.upload("organisatie;datum;item_2a\nGGZ Alfa;31-02-2026;3\nGGZ Alfa;01-03-26;3\n")
         errors = response.context["form"].errors["file"]
@@ -225,7 +254,8 @@ class ExcelTests(ImportTestCase):
         self.assertIn("doel_10b", header)
         self.assertIsInstance(sheet["B2"].value, dt.datetime)  # a date cell, not text
         self.assertEqual(sheet["A2"].value, "GGZ Alfa")
-        sheet["C2"], sheet["D2"], sheet["E2"] = "uit excel", 3, 4  # omschrijving, item_1a, item_2a
+        for name, value in {"omschrijving": "uit excel", "item_1a": 3, "item_2a": 4}.items():
+            sheet.cell(row=2, column=1 + header.index(name)).value = value
         sheet["B2"] = dt.datetime(2026, 2, 1)
         out = io.BytesIO()
         sheet.parent.save(out)
