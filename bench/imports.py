@@ -6,7 +6,9 @@ with three sync workers and its default 30-second timeout, as the README deploys
 
 - the **largest valid file**: every row a measurement with all ten items scored (the most
   rows written per byte), filled up to exactly the limit; it must be imported (HTTP 302, every
-  row stored) well inside the timeout;
+  row stored) well inside the timeout: uploaded (checked, kept for the preview), its preview
+  shown (read again, duplicates looked up), confirmed (read again, stored) — three requests,
+  each timed, their sum the target;
 - a **bad file** of the same size (``x;;`` on every row, two problems each): refused with the
   first 100 problems, quickly, with a small page;
 - **three bad files at once**: the workers stay free for everyone else.
@@ -24,12 +26,14 @@ import json
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .http import Client
 from .run import PYTHON, RESULTS, VAR, Server, log
@@ -48,7 +52,7 @@ def valid_file(size: int, seed: int) -> tuple[bytes, int]:
     header = ("organisation;measured_on;" + ";".join(f"item_{n}a" for n in range(1, 11)) + "\n").encode()
     parts, used, rows = [header], len(header), 0
     while True:
-        day = dt.date(2000, 1, 1) + dt.timedelta(days=rows % 9000)
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=rows)  # a date per row: none looks like another
         row = f"{ORGANISATION};{day};" + ";".join(str(rng.randint(1, 5)) for _ in range(10)) + "\n"
         if used + len(row) > size:
             break
@@ -97,6 +101,29 @@ def upload(url: str, path: str, name: str, content: bytes) -> dict[str, Any]:
     return {"status": response.status, "seconds": round(seconds, 2), "page_bytes": len(response.body)}
 
 
+def import_through_preview(url: str, path: str, name: str, content: bytes) -> dict[str, Any]:
+    """Upload, open the preview, confirm: as a user imports a file. Seconds per step and in all."""
+    client = Client(url, timeout=120)
+    client.login(USER, PASSWORD)
+    client.get(path)
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    response = client.post_files(path, {}, {"file": (name, content)})
+    steps["upload"] = round(response.seconds, 2)
+    if response.status == 302:
+        preview_path = urlsplit(response.location).path
+        preview = client.get(preview_path)
+        steps["preview"] = round(preview.seconds, 2)
+        found = re.search(rb'name="signature" value="([0-9a-f]+)"', preview.body)
+        response = client.post(
+            preview_path, {"action": "confirm", "signature": found.group(1).decode() if found else ""}
+        )
+        steps["confirm"] = round(response.seconds, 2)
+    seconds = time.perf_counter() - started
+    client.close()
+    return {"status": response.status, "seconds": round(seconds, 2), "steps": steps, "page_bytes": len(response.body)}
+
+
 def measure_size(env: dict[str, str], size: int, seed: int) -> dict[str, Any]:
     env = {**env, "EDMONITOR_MAX_IMPORT_BYTES": str(size)}
     before = stored(env)
@@ -105,7 +132,7 @@ def measure_size(env: dict[str, str], size: int, seed: int) -> dict[str, Any]:
     try:
         content, rows = valid_file(size, seed)
         log(f"{size} bytes: a valid file of {rows} rows")
-        valid = upload(server.url, path, "geldig.csv", content) | {"rows": rows, "bytes": len(content)}
+        valid = import_through_preview(server.url, path, "geldig.csv", content) | {"rows": rows, "bytes": len(content)}
         valid["stored"] = stored(env) - before
         bad = bad_file(size)
         log(f"{size} bytes: a bad file, alone and three at once")

@@ -29,10 +29,13 @@ def main() -> None:
 
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.improvement import services as improvement
+    from edmonitor.instruments.csvio import read_measurements
     from edmonitor.instruments.scoring import MeasurementInput
+    from edmonitor.measurements import imports
     from edmonitor.measurements.instruments import current_version
     from edmonitor.measurements.live import LIVE_PROGRAMME
-    from edmonitor.measurements.services import record_measurement
+    from edmonitor.measurements.services import import_measurements, record_measurement
     from edmonitor.organisations.models import Membership, Organisation, Role, Sector
     from edmonitor.programmes.models import Programme
 
@@ -89,6 +92,50 @@ def main() -> None:
             Membership.objects.create(user=users["medewerker"], organisation=own, role=Role.MEMBER)
             audit = plan_audit(organisation=own, held_on=dt.date(2026, 6, 2), auditors=auditors, user=None)
             journeys |= {f"journey_organisation_{device}": own.pk, f"journey_audit_{device}": audit.pk}
+    with transaction.atomic():
+        # The import journey (test_imports.py) and the import pages of the accessibility tests:
+        # a stored baseline (a row of the journey's file looks like it), an import with a goal
+        # judged at its measurement (the undo page names it), an upload waiting for confirmation.
+        importland = Organisation.objects.create(name="Stichting Importland", sector=Sector.ADDICTION, clients=900)
+        Membership.objects.create(user=users["projectleider"], organisation=importland, role=Role.ADMIN)
+        version = current_version("vie")
+        record_measurement(
+            organisation=importland,
+            instrument_version=version,
+            measured_on=dt.date(2025, 3, 1),
+            label="Beginmeting",
+            inp=MeasurementInput(direct={"2a": 2, "6a": 2}),
+        )
+        goal = improvement.set_goal(
+            organisation=importland, instrument="vie", item="2a", goal_type="at_least", target=3,
+            set_on=dt.date(2025, 4, 1), description="Meer leerwerkplekken",
+        )  # fmt: skip
+        csv = "organisatie;datum;omschrijving;item_2a;item_6a\nStichting Importland;01-09-2025;tussenmeting;3;3\n"
+        rows = read_measurements(version.instrument, csv.encode(), require_date=True)
+        import_measurements(
+            organisation=importland,
+            instrument_version=version,
+            rows=rows,
+            user=users["projectleider"],
+            file_name="tussenmeting.xlsx",
+        )
+        imported = importland.import_batches.get()
+        improvement.confirm_goal_codes(
+            imported.measurements.get(), {goal.pk: improvement.Decision("D")}, user=users["projectleider"]
+        )
+        csv = (
+            "organisatie;datum;omschrijving;item_2a\n"
+            "Stichting Importland;01-03-2025;beginmeting;2\n"
+            "Stichting Importland;01-03-2026;eindmeting;4\n"
+        )
+        pending = imports.start_import(
+            organisation=importland,
+            instrument_version=version,
+            file_name="metingen 2026.csv",
+            content=csv.encode(),
+            rows=2,
+            user=users["projectleider"],
+        )
 
     demo_audits = {a.held_on.isoformat(): a.pk for a in demo.audits.all()}
     demo_measurements = {m.measured_on.isoformat(): m.pk for m in demo.measurements.all()}
@@ -106,6 +153,9 @@ def main() -> None:
                 "demo_goal": demo.goals.order_by("pk").first().pk,
                 "demo_action": demo.improvement_actions.order_by("pk").first().pk,
                 "demo_session": demo.dialogue_sessions.order_by("pk").first().pk,
+                "import_organisation": importland.pk,
+                "imported_batch": imported.pk,
+                "pending_import": pending.pk,
             }
             | journeys
         )

@@ -70,6 +70,7 @@ ORG = "/organisaties/{demo_organisation}"
 FINAL = ORG + "/audits/{demo_audit_finalised}"
 BLIND = "/organisaties/{test_organisation}/audits/{blind_audit}"
 AGREEING = "/organisaties/{test_organisation}/audits/{consensus_audit}"
+IMPORTS = "/organisaties/{import_organisation}/metingen/"
 
 PAGES = [
     Spec("login", None, "/login/"),
@@ -105,6 +106,9 @@ PAGES = [
     Spec("organisation-report", "projectleider", ORG + "/rapport/"),
     Spec("benchmark", "projectleider", ORG + "/vergelijking/"),
     Spec("measurement-import", "projectleider", ORG + "/metingen/importeren/"),
+    Spec("measurement-import-preview", "projectleider", IMPORTS + "importeren/{pending_import}/"),
+    Spec("measurement-imports", "projectleider", IMPORTS + "importen/"),
+    Spec("measurement-import-undo", "projectleider", IMPORTS + "importen/{imported_batch}/ongedaan-maken/"),
     Spec("download-log", "projectleider", ORG + "/downloads/"),
     Spec("programmes", "coordinator", "/programmas/"),
     Spec("programme-live", "coordinator", "/programmas/{live_programme}/"),

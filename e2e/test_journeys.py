@@ -274,17 +274,20 @@ def test_a_national_coordinator_reads_the_programme_benchmarks_exports_and_impor
     _, template = downloaded(page, page.get_by_role("link", name="Sjabloon downloaden (CSV)").click)
     # the template's example row names the organisation; it becomes a measurement of 4 May
     header, example = csv.reader(io.StringIO(template.decode("utf-8-sig")), delimiter=";")
-    assert example[header.index("organisation")] == name
+    assert example[header.index("organisatie")] == name
     row = dict(zip(header, example, strict=True))
-    row |= {"measured_on": "2026-05-04", "label": "geïmporteerd", "item_1a": "2", "item_2a": "3"}
+    row |= {"datum": "04-05-2026", "omschrijving": "geïmporteerd", "item_1a": "2", "item_2a": "3"}
     file = io.StringIO()
     writer = csv.DictWriter(file, header, delimiter=";")
     writer.writeheader()
     writer.writerow(row)
-    page.get_by_label("CSV-bestand").set_input_files(
+    page.get_by_label("Bestand (CSV of Excel)").set_input_files(
         {"name": "metingen.csv", "mimeType": "text/csv", "buffer": file.getvalue().encode()}
     )
-    page.get_by_role("button", name="Importeren").click()
+    page.get_by_role("button", name="Bestand controleren").click()
+    expect(page.get_by_role("heading", name="1 nieuwe meting")).to_be_visible()  # the preview: nothing stored yet
+    journey.check(page, "import-preview")
+    page.get_by_role("button", name="Importeren", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("1 meting is geïmporteerd.")
     journey.check(page, "import-done")
     page.goto("/")

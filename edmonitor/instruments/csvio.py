@@ -1,12 +1,17 @@
 """Reading measurement CSV files (the ``score vie`` format) into scored rows.
 
 The format is the command-line contract of part 1 (see README, "Command line"):
-``organisation`` is required; ``measured_on``, ``label``, ``item_<id>``,
+``organisation`` is required; ``measured_on``, ``label``, ``facility``, ``item_<id>``,
 ``goal_<id>``, the instrument's facts, ``printed_total`` and ``printed_level`` are
 optional. A file is accepted whole or not at all: :func:`read_measurements`
 returns every problem with its row number (the header is row 1) and column — or, with
 ``max_problems``, the first problems only: reading stops once that many are found, so a
 file of a million bad rows costs no more than a file of a hundred (the web import).
+
+Columns may also have their Dutch names (``organisatie``, ``datum``, ``omschrijving``,
+``doel_1b``, ``fte_personeel`` …: :data:`DUTCH_COLUMNS`, the one place that names them), as the
+web import's template writes them; dates may be written ``dd-mm-jjjj`` (or ``d-m-jjjj``) as well
+as ``YYYY-MM-DD`` (:func:`read_date`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +35,47 @@ from .scoring import (
     record_fields,
 )
 
-META_COLUMNS = ("organisation", "measured_on", "label")
+META_COLUMNS = ("organisation", "measured_on", "label", "facility")
+
+#: The Dutch name of each column (the English name is the command line's and the code's).
+#: Items keep their name (``item_1a`` is Dutch too); goal columns are ``doel_<id>``
+#: (:func:`dutch_column`). Headers are exact names (lower case), surrounding spaces aside.
+DUTCH_COLUMNS: dict[str, str] = {
+    "organisation": "organisatie",
+    "measured_on": "datum",
+    "label": "omschrijving",
+    "facility": "voorziening",
+    "staff_fte": "fte_personeel",
+    "ed_fte": "fte_ervaringsdeskundigen",
+    "ed_hours_per_week": "uren_ervaringsdeskundigen_per_week",
+    "clients": "clienten",
+    "ed_policy_count": "aantal_ed_beleid",
+    "ed_recovery_coach_count": "aantal_ed_herstelcoach",
+    "ed_group_facilitator_count": "aantal_ed_herstelgroep",
+    "support_criteria_met": "aantal_criteria_draagvlak",
+    "printed_total": "gepubliceerd_totaal",
+    "printed_level": "gepubliceerd_niveau",
+}
+#: Other Dutch spellings people write (with the accent, or the English word ``label``, which is Dutch too).
+_MORE_DUTCH = {"cliënten": "clients"}
+_GOAL, _DUTCH_GOAL = "goal_", "doel_"
+
+
+def dutch_column(name: str) -> str:
+    """The Dutch name of a column (as the web import's template writes it)."""
+    if name.startswith(_GOAL):
+        return _DUTCH_GOAL + name[len(_GOAL) :]
+    return DUTCH_COLUMNS.get(name, name)
+
+
+_FROM_DUTCH = {dutch: english for english, dutch in DUTCH_COLUMNS.items()} | _MORE_DUTCH
+
+
+def canonical_column(name: str) -> str:
+    """The column's English name, for a header cell (already stripped) in English or Dutch; exact names, as before."""
+    if name.startswith(_DUTCH_GOAL):
+        return _GOAL + name[len(_DUTCH_GOAL) :]
+    return _FROM_DUTCH.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -52,6 +98,7 @@ class ScoredRow:
     label: str
     input: MeasurementInput
     result: ScoreResult
+    facility: str = ""  # a facility's name (the web import finds it among the organisation's); "" = the whole
 
 
 class InvalidFile(ValueError):
@@ -66,6 +113,8 @@ class InvalidFile(ValueError):
         self.problems = problems
         self.complete = complete
         self.found = len(problems) if found is None else found
+        #: column (English name) -> its header as the file writes it, where read (to name it the user's way)
+        self.written: dict[str, str] = {}
 
 
 def stopped(problems: list[RowProblem], limit: int) -> InvalidFile:
@@ -81,6 +130,9 @@ def open_csv(
     data: bytes, allowed: Iterable[str], problems: list[RowProblem], max_problems: int | None = None
 ) -> tuple[Any, list[str]]:
     """Decode a CSV upload and check its header; raise :class:`InvalidFile` with every header problem.
+
+    The header returned names every column in English (:func:`canonical_column`), whichever
+    language the file wrote it in.
 
     UTF-8 (with or without BOM), comma or semicolon separated (Dutch spreadsheets export with
     semicolons), only ``allowed`` columns, each once, and an ``organisation`` column. With
@@ -105,19 +157,20 @@ def open_csv(
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = [h.strip() for h in next(reader)]
+        written = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         fail(None, gettext_noop("The file is not valid CSV: %(error)s"), error=str(exc))
         raise InvalidFile(problems) from None
     permitted = set(allowed)
+    header = [canonical_column(name) for name in written]
     seen: set[str] = set()
-    for name in header:
+    for name, as_written in zip(header, written, strict=True):
         if max_problems is not None and len(problems) >= max_problems:
             raise stopped(problems, max_problems)
         if name not in permitted:
-            fail(name or None, gettext_noop("Unknown column '%(column)s'."), column=name)
+            fail(as_written or None, gettext_noop("Unknown column '%(column)s'."), column=as_written)
         elif name in seen:
-            fail(name, gettext_noop("Column '%(column)s' appears twice."), column=name)
+            fail(as_written, gettext_noop("Column '%(column)s' appears twice."), column=as_written)
         seen.add(name)
     if "organisation" not in header:
         fail("organisation", gettext_noop("The required column 'organisation' is missing."))
@@ -166,12 +219,37 @@ def no_rows(problems: list[RowProblem]) -> None:
     problems.append(RowProblem(2, Problem.of(None, gettext_noop("The file has a header but no data rows."))))
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A ``measured_on`` cell (already stripped) as a date; None when it is not YYYY-MM-DD."""
+_DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_SHORT_YEAR = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}")
+
+
+def read_date(text: str) -> tuple[dt.date | None, Problem | None]:
+    """A ``measured_on`` cell (already stripped, not empty): (the date, None) or (None, the problem).
+
+    ``YYYY-MM-DD`` (ISO, the command line's form) or ``dd-mm-jjjj`` / ``d-m-jjjj`` (the Dutch
+    form: day first). A year of two digits is refused as ambiguous (1926 or 2026?), and so is
+    any other form (``03/04/2026`` is 3 April in Dutch, 4 March in English).
+    """
+    field = "measured_on"
+    dutch = _DUTCH_DATE.fullmatch(text)
     try:
-        return dt.date.fromisoformat(text)
+        if dutch:
+            day, month, year = (int(part) for part in dutch.groups())
+            return dt.date(year, month, day), None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text), None
     except ValueError:
-        return None
+        return None, Problem.of(field, gettext_noop("'%(value)s' is not an existing date."), value=text)
+    if _SHORT_YEAR.fullmatch(text):
+        message = gettext_noop("'%(value)s' is not clear: write the year in four digits, e.g. 20-03-2026.")
+        return None, Problem.of(field, message, value=text)
+    message = gettext_noop("'%(value)s' is not a date: write it as DD-MM-YYYY (20-03-2026) or YYYY-MM-DD (2026-03-20).")
+    return None, Problem.of(field, message, value=text)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A ``measured_on`` cell (already stripped) as a date; None when :func:`read_date` refuses it."""
+    return read_date(text)[0] if text else None
 
 
 def read_measurements(
@@ -192,17 +270,46 @@ def read_measurements(
     problems: list[RowProblem] = []
     reader, header = open_csv(data, allowed_columns(instrument), problems, max_problems)
     rows: list[ScoredRow] = []
-    for row, record in records(reader, header, problems, max_problems):
-        scored = _read_row(instrument, row, record, problems, organisation, require_date)
-        if scored is not None:
-            rows.append(scored)
-        elif max_problems is not None and len(problems) >= max_problems:
-            raise stopped(problems, max_problems)
-    if not rows and not problems:
-        no_rows(problems)
-    if problems:
-        raise InvalidFile(problems)
+    try:
+        for row, record in records(reader, header, problems, max_problems):
+            scored = _read_row(instrument, row, record, problems, organisation, require_date)
+            if scored is not None:
+                rows.append(scored)
+            elif max_problems is not None and len(problems) >= max_problems:
+                raise stopped(problems, max_problems)
+        if not rows and not problems:
+            no_rows(problems)
+        if problems:
+            raise InvalidFile(problems)
+    except InvalidFile as invalid:
+        invalid.written = _written_header(data, header)
+        raise
     return rows
+
+
+def _written_header(data: bytes, header: list[str]) -> dict[str, str]:
+    """English column name -> the header cell as the file wrote it (the header has been read: it is valid)."""
+    written = written_columns(data)
+    return written if list(written) == header else {}
+
+
+def written_columns(data: bytes) -> dict[str, str]:
+    """English column name -> the header cell as the file writes it, from the first line of a CSV file.
+
+    To name a column the user's way in a message. Empty when the first line cannot be read (not
+    UTF-8, or a header cell with a line break in it).
+    """
+    end = data.find(b"\n")
+    try:
+        first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        return {}
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    try:
+        cells = next(csv.reader([first_line], delimiter=delimiter, strict=True), [])
+    except csv.Error:
+        return {}
+    return {canonical_column(cell.strip()): cell.strip() for cell in cells}
 
 
 def _read_row(
@@ -227,18 +334,9 @@ def _read_row(
     if require_date and not date_text:
         problems.append(RowProblem(row, Problem.of("measured_on", gettext_noop("The date is missing."))))
     if date_text:
-        measured_on = parse_date(date_text)
-        if measured_on is None:
-            problems.append(
-                RowProblem(
-                    row,
-                    Problem.of(
-                        "measured_on",
-                        gettext_noop("'%(value)s' is not a date in the form YYYY-MM-DD."),
-                        value=date_text,
-                    ),
-                )
-            )
+        measured_on, date_problem = read_date(date_text)
+        if date_problem is not None:
+            problems.append(RowProblem(row, date_problem))
     try:
         inp, result = evaluate(instrument, record)
     except InvalidMeasurement as exc:
@@ -246,4 +344,5 @@ def _read_row(
         return None
     if len(problems) > before:
         return None
-    return ScoredRow(row, organisation, measured_on, record.get("label", "").strip(), inp, result)
+    label, facility = record.get("label", "").strip(), record.get("facility", "").strip()
+    return ScoredRow(row, organisation, measured_on, label, inp, result, facility)

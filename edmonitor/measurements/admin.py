@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from .models import InstrumentVersion, ItemResponse, Measurement
+from . import imports
+from .models import ImportBatch, InstrumentVersion, ItemResponse, Measurement
 
 
 @admin.register(InstrumentVersion)
@@ -47,3 +50,40 @@ class MeasurementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Imports, read-only. An import is undone as a whole (the action, or the organisation's Imports page),
+    which reopens goals judged at its measurements; it is never deleted."""
+
+    list_display = ["organisation", "file_name", "status", "imported", "skipped", "created_by", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["organisation__name", "file_name"]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Undo the selected imports (remove their measurements)"))
+    def undo(self, request, queryset):
+        undone = [imports.undo_import(batch, user=request.user) for batch in queryset.order_by("pk")]
+        done = [u for u in undone if u is not None]
+        removed = sum(u.removed for u in done)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s import undone: %(removed)s measurements removed.",
+                "%(n)s imports undone: %(removed)s measurements removed.",
+                len(done),
+            )
+            % {"n": len(done), "removed": removed},
+            messages.SUCCESS,
+        )
+        if len(done) < len(undone):
+            self.message_user(request, _("Imports not (or no longer) imported were left as they are."), messages.INFO)

@@ -12,18 +12,20 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from edmonitor.core.forms import AccessibleFormMixin, date_input
-from edmonitor.core.uploads import check_upload
-from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements
+from edmonitor.core.uploads import ZIP_MAGIC, check_upload, read_upload, xlsx_as_csv
+from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements, written_columns
 from edmonitor.instruments.definition import Instrument, Item
-from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, parse_record, score
+from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, gettext_noop, parse_record, score
 from edmonitor.organisations.models import Organisation
 
 from .models import MODE_DIRECT, MODE_FACTS, Measurement
+from .services import facilities_by_name
 
 
 def problem_message(problem: Problem, instrument: Instrument) -> str:
@@ -307,19 +309,62 @@ def initial_from(measurement: Measurement) -> dict[str, Any]:
 MAX_LISTED_PROBLEMS = 100
 
 
+def max_xlsx_rows() -> int:
+    """Rows an Excel upload may have: as many as the largest CSV file the upload limit lets through.
+
+    (A row of a measurement takes at least 35 bytes of CSV: bench/README.md, "Web import".)
+    """
+    return max(1000, settings.EDMONITOR_MAX_IMPORT_BYTES // 35)
+
+
+def file_content(upload: Any) -> bytes:
+    """An uploaded file as CSV text: a CSV file as it is (UTF-8), an Excel workbook converted (bounded)."""
+    content = read_upload(upload)
+    if content.startswith(ZIP_MAGIC):
+        return xlsx_as_csv(content, name=upload.name, max_rows=max_xlsx_rows())
+    return check_upload(upload)
+
+
+def read_import(instrument: Instrument, organisation: Organisation, content: bytes) -> list[ScoredRow]:
+    """The scored rows of an import file of ``organisation``; raises ``ValidationError`` listing its problems.
+
+    Besides the reader's checks: a facility a row names must be one of the organisation's.
+    """
+    try:
+        rows = read_measurements(
+            instrument, content, organisation=organisation.name, require_date=True, max_problems=MAX_LISTED_PROBLEMS
+        )
+    except InvalidFile as invalid:
+        listed = [_row_problem(p, instrument, invalid.written) for p in invalid.problems]
+        raise forms.ValidationError([_problem_count(invalid), *listed]) from None
+    known = facilities_by_name(organisation)
+    unknown = [row for row in rows if row.facility and row.facility.casefold() not in known]
+    if unknown:
+        message = gettext_noop("'%(name)s' is not a facility of %(organisation)s.")
+        problems = [
+            RowProblem(row.row, Problem.of("facility", message, name=row.facility, organisation=organisation.name))
+            for row in unknown
+        ]
+        invalid = InvalidFile(problems[:MAX_LISTED_PROBLEMS], complete=len(problems) <= MAX_LISTED_PROBLEMS)
+        invalid.found = len(problems)
+        listed = [_row_problem(p, instrument, written_columns(content)) for p in invalid.problems]
+        raise forms.ValidationError([_problem_count(invalid), *listed])
+    return rows
+
+
 class MeasurementImportForm(AccessibleFormMixin, forms.Form):
-    """A CSV file of VIE measurements of one organisation, in the format of ``edmonitor score vie``.
+    """A file of VIE measurements of one organisation (CSV or Excel), in the format of ``edmonitor score vie``.
 
     Everything is checked before anything is stored: size and encoding, every row and
     column (through the same engine as the form), a date on every row, and that every row
-    is about this organisation. ``rows`` holds the scored rows of a valid file.
+    is about this organisation. ``rows`` holds the scored rows of a valid file, ``content``
+    the file as CSV text.
     """
 
     file = forms.FileField(
-        label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy(
-            "One measurement per row, with the columns of the template above. Semicolon or comma separated, UTF-8."
-        ),
+        label=gettext_lazy("File (CSV or Excel)"),
+        help_text=gettext_lazy("One measurement per row, with the columns of the template above."),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, instrument: Instrument, **kwargs: Any) -> None:
@@ -327,22 +372,13 @@ class MeasurementImportForm(AccessibleFormMixin, forms.Form):
         self.organisation = organisation
         self.instrument = instrument
         self.rows: list[ScoredRow] = []
+        self.content = b""
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        content = check_upload(upload)
-        try:
-            rows = read_measurements(
-                self.instrument,
-                content,
-                organisation=self.organisation.name,
-                require_date=True,
-                max_problems=MAX_LISTED_PROBLEMS,
-            )
-        except InvalidFile as invalid:
-            listed = [_row_problem(p, self.instrument) for p in invalid.problems]
-            raise forms.ValidationError([_problem_count(invalid), *listed]) from None
-        self.rows = rows
+        content = file_content(upload)
+        self.rows = read_import(self.instrument, self.organisation, content)
+        self.content = content
         return upload
 
 
@@ -358,8 +394,10 @@ def _problem_count(invalid: InvalidFile) -> str:
     ) % {"n": invalid.found, "listed": len(invalid.problems), "row": invalid.problems[-1].row}
 
 
-def _row_problem(problem: RowProblem, instrument: Instrument) -> str:
+def _row_problem(problem: RowProblem, instrument: Instrument, written: dict[str, str] | None = None) -> str:
+    """A problem with its row and column, the column named as the file names it (Dutch or English)."""
     where = _("row %(row)s") % {"row": problem.row}
     if problem.problem.field:
-        where = _("row %(row)s, column %(column)s") % {"row": problem.row, "column": problem.problem.field}
+        column = (written or {}).get(problem.problem.field, problem.problem.field)
+        where = _("row %(row)s, column %(column)s") % {"row": problem.row, "column": column}
     return f"{where}: {problem_message(problem.problem, instrument)}"

@@ -115,6 +115,11 @@ class Measurement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The file import that stored it, to undo that import as a whole; SET_NULL: a batch is never
+    # deleted once imported (the admin cannot), and a measurement outlives its bookkeeping.
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="measurements"
+    )
 
     objects = MeasurementQuerySet.as_manager()
 
@@ -211,3 +216,65 @@ class MeasurementDraft(models.Model):
             for item in self.instrument.items
             if self.data.get(f"item_{item.id}") or self.data.get(f"mode_{item.id}") == MODE_FACTS
         )
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def recorded(self) -> ImportBatchQuerySet:
+        """Batches that were imported (and perhaps undone): not the uploads still waiting for confirmation."""
+        return self.exclude(status=ImportBatch.Status.PENDING)
+
+
+class ImportBatch(models.Model):
+    """One file of measurements imported into an organisation, recorded so it can be undone as a whole.
+
+    A web import starts as a *pending* batch holding the uploaded file (as CSV text, within the
+    upload limit) while the user looks at the preview; confirming imports it (the file's text is
+    then dropped, its checksum kept), cancelling deletes it, and a pending batch older than a
+    day is deleted at the next upload. An imported batch can be undone once: its measurements
+    are deleted, and the batch stays, with who undid it and when.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        IMPORTED = "imported", _("imported")
+        UNDONE = "undone", _("undone")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_batches")
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    content = models.BinaryField(blank=True, default=b"")  # the file as CSV, only while pending
+    checksum = models.CharField(max_length=64, blank=True)  # SHA-256 (hex) of the content as uploaded
+    rows = models.PositiveIntegerField(_("rows"), default=0)  # measurements in the file
+    imported = models.PositiveIntegerField(_("imported"), default=0)  # measurements stored
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)  # rows left out as already stored
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    removed = models.PositiveIntegerField(default=0)  # measurements deleted by the undo
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["organisation", "status"], name="import_batch_org_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="pending", imported_at__isnull=True)
+                | models.Q(status="imported", imported_at__isnull=False, undone_at__isnull=True)
+                | models.Q(status="undone", imported_at__isnull=False, undone_at__isnull=False),
+                name="import_batch_times_match_status",
+                violation_error_message=_("An import's times must match its status."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.file_name or self.pk} ({self.created_at:%Y-%m-%d})"

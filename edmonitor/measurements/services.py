@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from edmonitor.core.concurrency import fingerprint, merge
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
 from edmonitor.organisations.models import Facility, Organisation
 
-from .models import InstrumentVersion, ItemResponse, Measurement, MeasurementDraft
+from .models import ImportBatch, InstrumentVersion, ItemResponse, Measurement, MeasurementDraft
 
 BATCH = 500  # rows per INSERT in the bulk path (well under SQLite's limit of variables per statement)
 UNNEST_BATCH = 5000  # rows per INSERT … UNNEST on PostgreSQL (six arrays, whatever their length)
@@ -197,6 +198,7 @@ def record_measurements(
     entries: Sequence[NewMeasurement],
     user=None,
     origin: str = Measurement.Origin.FORM,
+    import_batch: ImportBatch | None = None,
 ) -> int:
     """Record many new measurements of one organisation at once, all or none; the number recorded.
 
@@ -212,7 +214,9 @@ def record_measurements(
         results: list[ScoreResult] = []
         for entry in batch:
             result = entry.result if entry.result is not None else _scored(instrument_version, entry.inp)
-            measurement = Measurement(organisation=organisation, created_by=user, origin=origin)
+            measurement = Measurement(
+                organisation=organisation, created_by=user, origin=origin, import_batch=import_batch
+            )
             _fill(measurement, organisation=organisation, version=instrument_version, entry=entry, result=result)
             measurements.append(measurement)
             results.append(result)
@@ -312,19 +316,55 @@ def delete_measurement(measurement: Measurement) -> None:
     measurement.delete()
 
 
+def facilities_by_name(organisation: Organisation) -> dict[str, Facility]:
+    """The organisation's facilities by their name without regard to case: how an import file names them."""
+    return {facility.name.strip().casefold(): facility for facility in organisation.facilities.all()}
+
+
+@transaction.atomic
 def import_measurements(
-    *, organisation: Organisation, instrument_version: InstrumentVersion, rows: Sequence[ScoredRow], user=None
+    *,
+    organisation: Organisation,
+    instrument_version: InstrumentVersion,
+    rows: Sequence[ScoredRow],
+    user=None,
+    batch: ImportBatch | None = None,
+    file_name: str = "",
+    skipped: int = 0,
 ) -> int:
-    """Store checked rows of a CSV file as measurements of one organisation, all of them or none; how many."""
+    """Store checked rows of a CSV file as measurements of one organisation, all of them or none; how many.
+
+    Every import is one recorded :class:`ImportBatch`, to be undone as a whole: ``batch`` is the
+    pending batch of a web upload (it becomes imported), or None for a new one. ``skipped``:
+    rows of the file left out (looking like measurements already stored).
+    """
+    facilities = facilities_by_name(organisation)
     entries = []
     for row in rows:
         if row.measured_on is None:
             raise ValueError("An imported row needs its date (read the file with require_date=True).")
-        entries.append(NewMeasurement(measured_on=row.measured_on, inp=row.input, label=row.label, result=row.result))
+        facility = facilities[row.facility.casefold()] if row.facility else None  # checked by the reader's caller
+        entries.append(
+            NewMeasurement(
+                measured_on=row.measured_on, inp=row.input, label=row.label, facility=facility, result=row.result
+            )
+        )
+    if batch is None:
+        batch = ImportBatch(
+            organisation=organisation, instrument_version=instrument_version, file_name=file_name, created_by=user
+        )
+    elif batch.organisation_id != organisation.pk or batch.instrument_version_id != instrument_version.pk:
+        raise ValueError("An import batch keeps its organisation and instrument version.")
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.imported_at = timezone.now()
+    batch.rows, batch.imported, batch.skipped = len(rows) + skipped, len(rows), skipped
+    batch.content = b""  # the checksum stays: enough to recognise the same file again
+    batch.save()
     return record_measurements(
         organisation=organisation,
         instrument_version=instrument_version,
         entries=entries,
         user=user,
         origin=Measurement.Origin.IMPORT,
+        import_batch=batch,
     )

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("organisaties/<int:pk>/metingen/nieuw/", views.measurement_create, name="measurement_create"),
-    path("organisaties/<int:pk>/metingen/importeren/", views.measurement_import, name="measurement_import"),
+    path("organisaties/<int:pk>/metingen/importeren/", import_views.measurement_import, name="measurement_import"),
     path(
         "organisaties/<int:pk>/metingen/importeren/sjabloon.csv",
-        views.measurement_import_template,
+        import_views.measurement_import_template,
         name="measurement_import_template",
     ),
     path("organisaties/<int:pk>/metingen/concepten/<int:draft_pk>/", views.measurement_draft, name="measurement_draft"),
@@ -15,6 +15,22 @@ urlpatterns = [
         "organisaties/<int:pk>/metingen/concepten/<int:draft_pk>/weggooien/",
         views.measurement_draft_delete,
         name="measurement_draft_delete",
+    ),
+    path(
+        "organisaties/<int:pk>/metingen/importeren/sjabloon.xlsx",
+        import_views.measurement_import_template_xlsx,
+        name="measurement_import_template_xlsx",
+    ),
+    path(
+        "organisaties/<int:pk>/metingen/importeren/<int:batch_pk>/",
+        import_views.measurement_import_preview,
+        name="measurement_import_preview",
+    ),
+    path("organisaties/<int:pk>/metingen/importen/", import_views.measurement_imports, name="measurement_imports"),
+    path(
+        "organisaties/<int:pk>/metingen/importen/<int:batch_pk>/ongedaan-maken/",
+        import_views.measurement_import_undo,
+        name="measurement_import_undo",
     ),
     path("organisaties/<int:pk>/metingen/<int:measurement_pk>/", views.measurement_detail, name="measurement"),
     path(

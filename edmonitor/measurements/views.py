@@ -1,4 +1,4 @@
-"""Measurement pages: record, show, correct and delete a measurement."""
+"""Measurement pages: record, show, correct and delete a measurement (importing files: :mod:`.import_views`)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.concurrency import Conflict, fingerprint, fingerprints, parse_fingerprints
-from edmonitor.core.downloads import download_response
-from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.services import (
     judge_again_message,
     pending_goals,
@@ -28,15 +25,13 @@ from edmonitor.improvement.services import (
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
-from . import import_template
-from .forms import MeasurementForm, MeasurementImportForm, problem_message
+from .forms import MeasurementForm, problem_message
 from .instruments import current_version
 from .models import InstrumentVersion, Measurement, MeasurementDraft
 from .services import (
     DraftGone,
     delete_measurement,
     discard_draft,
-    import_measurements,
     record_measurement,
     rescore,
     save_draft,
@@ -356,46 +351,4 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
             "judged_goals": measurement.evaluated_goals.count(),
             "drafts": measurement.drafts.count(),
         },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import VIE measurements from a CSV file: every row is checked first; one bad row stores nothing."""
-    organisation = organisation_for(request.user, pk, Action.RECORD)
-    version = current_version("vie")
-    form = MeasurementImportForm(
-        request.POST or None, request.FILES or None, organisation=organisation, instrument=version.instrument
-    )
-    if request.method == "POST" and form.is_valid():
-        saved = import_measurements(
-            organisation=organisation, instrument_version=version, rows=form.rows, user=request.user
-        )
-        messages.success(
-            request,
-            ngettext("%(n)s measurement has been imported.", "%(n)s measurements have been imported.", saved)
-            % {"n": saved},
-        )
-        return redirect("organisation", pk=organisation.pk)
-    if request.method == "POST":
-        messages.error(request, _("Nothing has been imported: please correct the file and try again."))
-    return render(
-        request,
-        "measurements/measurement_import.html",
-        {"form": form, "organisation": organisation, "columns": import_template.columns(version.instrument)},
-    )
-
-
-def measurement_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    """The CSV template to fill in for an import: every column, one example row."""
-    organisation = organisation_for(request.user, pk, Action.RECORD)
-    version = current_version("vie")
-    return download_response(
-        request,
-        organisation=organisation,
-        kind=DownloadKind.CSV,
-        filename=f"vie-importsjabloon-{organisation.name}.csv",
-        content=import_template.template_csv(version.instrument, organisation, timezone.localdate()),
-        content_type="text/csv; charset=utf-8",
-        description=_("Template for importing VIE measurements"),
     )

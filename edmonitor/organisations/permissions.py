@@ -59,6 +59,15 @@ def can(user: User, action: Action, organisation: Organisation) -> bool:
     return role is not None and action in ROLE_ACTIONS[role]
 
 
+def can_undo_import(user: User, batch) -> bool:  # noqa: ANN001 - measurements.ImportBatch, a higher app
+    """Whether the user may undo a measurement import as a whole: whoever imported it (while they may still
+    record for the organisation) and whoever may manage the organisation. Other project members may not."""
+    organisation = batch.organisation
+    if can(user, Action.MANAGE, organisation):
+        return True
+    return batch.created_by_id == user.pk and can(user, Action.RECORD, organisation)
+
+
 def can_create_organisations(user: User) -> bool:
     return is_coordinator(user)
 

@@ -20,6 +20,10 @@ The expected statuses are written down from the rules, not recorded from the cod
   (RECORD) at a measurement, or at an audit once it is finalised (before that the page sends the
   user back to the audit).
   An external auditor has no role in the organisation and so no access to its improvement plan.
+- README, "Importing measurements": importing is for those who RECORD; an upload waiting for
+  confirmation (its preview) is its uploader's alone — for anyone else, staff included, it does
+  not exist (404). Every role of the organisation reads its list of imports (VIEW); an import is
+  undone by whoever imported it or by an admin (MANAGE), not by another project member.
 - Every page requires login except the login and language pages.
 
 A POST by a role that may not use a page gets the same refusal as its GET and changes nothing in
@@ -46,11 +50,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.tests.factories import make_method
+from edmonitor.instruments.csvio import read_measurements
 from edmonitor.knowledge.content import read_content
 from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.knowledge.tests import test_search as knowledge_tests
+from edmonitor.measurements import imports
 from edmonitor.measurements.instruments import current_version
-from edmonitor.measurements.services import save_draft
+from edmonitor.measurements.models import ImportBatch
+from edmonitor.measurements.services import import_measurements, save_draft
 from edmonitor.organisations.models import Membership, Role
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
@@ -110,8 +117,12 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "measurement_edit":     (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_import":   (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_import_template": (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_import_template_xlsx": (L, 403, 200, 200, 404, 404, 404, 200),
+    "measurement_import_preview": (L, 403, 200, 404, 404, 404, 404, 404),  # the member's own upload
+    "measurement_imports":  (L, 200, 200, 200, 404, 404, 404, 200),
+    "measurement_import_undo": (L, 403, 403, 200, 404, 404, 404, 200),  # imported by another member (ina)
     "measurement_delete":   (L, 403, 403, 200, 404, 404, 404, 200),
-    # a draft: work in progress of those who record (README, "Drafts"); a viewer does not see it
+    # a draft: work in progress of those who record (README, "What works now"); a viewer does not see it
     "measurement_draft":    (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_draft_delete": (L, 403, 200, 200, 404, 404, 404, 200),
     # --- MIE audits, phase 1: independent scoring, nobody has submitted ------------------------
@@ -198,6 +209,8 @@ STATE_CHANGING = {
     "measurement_draft",
     "measurement_draft_delete",
     "measurement_import",
+    "measurement_import_preview",
+    "measurement_import_undo",
     "audit_create",
     "audit_plan",
     "audit_delete",
@@ -265,6 +278,7 @@ CHANGES: dict[str, dict[str, str]] = {
     "session_edit": {"notes": "Gewijzigd"},
     "session_steps": {"steps_done": "1"},
     "outcome_create": {"text": "Nieuwe uitkomst"},
+    "measurement_import_preview": {"action": "confirm"},  # the Import button (its form holds the signature)
     # measurement_goals, audit_goals: the form as shown (the proposed codes) judges the open goals
 }
 
@@ -393,6 +407,17 @@ class PermissionMatrixTests(BaseTestCase):
             organisation=cls.org_a, method=cls.method, held_on=dt.date(2026, 2, 1), question="Wat werkt?"
         )
         improvement.add_outcome(cls.session_a, text="Een vaste vrijplaats")
+        # Imports of A: one imported by ina (another project member than mia), one upload of mia's
+        # waiting for confirmation.
+        version = current_version("vie")
+        csv = b"organisation;measured_on;label;item_2a\nGGZ Alfa;2025-07-01;Import;3\n"
+        rows = read_measurements(version.instrument, csv, require_date=True)
+        import_measurements(organisation=cls.org_a, instrument_version=version, rows=rows, user=cls.ina)
+        cls.imported_batch = ImportBatch.objects.get()
+        csv = b"organisation;measured_on;label;item_2a\nGGZ Alfa;2025-08-01;Nog niet;3\n"
+        cls.pending_batch = imports.start_import(
+            organisation=cls.org_a, instrument_version=version, file_name="m.csv", content=csv, rows=1, user=cls.mia
+        )
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -440,6 +465,8 @@ class PermissionMatrixTests(BaseTestCase):
             "goal_pk": self.goal_a.pk,
             "action_pk": self.action_a.pk,
             "session_pk": self.session_a.pk,
+            # an upload waiting for confirmation (its preview), or an import (to undo)
+            "batch_pk": (self.pending_batch if "/importeren/" in route else self.imported_batch).pk,
             "slug": "kaarten" if route.startswith("kennisbank/werkvormen/") else "rol",  # knowledge_tests.FILES
         }
         missing = params - values.keys()
@@ -528,6 +555,13 @@ class PermissionMatrixTests(BaseTestCase):
 
     def test_audit_pages_of_a_finalised_audit(self):
         self.check_table(PHASES["finalised"], self.audit_finalised, "finalised")
+
+    def test_the_importer_may_undo_their_own_import(self):
+        # The matrix's member (mia) did not import it: ina, another project member, did.
+        client = Client()
+        client.force_login(self.ina)
+        url = reverse("measurement_import_undo", kwargs={"pk": self.org_a.pk, "batch_pk": self.imported_batch.pk})
+        self.assertEqual(client.get(url).status_code, 200)
 
     # --- cross-organisation guesses -----------------------------------------------------------------
 

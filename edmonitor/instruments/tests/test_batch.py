@@ -46,6 +46,7 @@ CELLS = {
     ),
     "measured_on": (["", "2024-03-01", "2019-12-31"], [" 2024-03-01", "2024-13-01", "gisteren"]),
     "label": (["", "nulmeting", "meting 2"], [" x "]),
+    "facility": (["", "Kliniek Oost"], [" Kliniek Oost "]),
     "printed_total": ([""], ["1.9", "3", "x", "2.25", "9", " "]),
     "printed_level": ([""], ["laag", "Midden", "hoog ", "top"]),
 }

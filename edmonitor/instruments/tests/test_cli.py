@@ -193,7 +193,7 @@ BAD_INPUTS = [
     ("unknown column", "organisation,item_1a,opmerking\nX,2,goed\n", 1, "opmerking"),
     ("missing organisation column", "item_1a\n2\n", 1, "organisation"),
     ("empty organisation", "organisation,item_1a\n,2\n", 2, "organisation"),
-    ("bad date", "organisation,measured_on\nX,1-4-2011\n", 2, "measured_on"),
+    ("bad date", "organisation,measured_on\nX,1-4-11\n", 2, "measured_on"),  # Dutch dates need four-digit years
     ("printed total not a number", "organisation,printed_total\nX,hoog\n", 2, "printed_total"),
     ("printed total out of range", "organisation,printed_total\nX,1e30\n", 2, "printed_total"),
     ("empty file", b"", 1, None),

@@ -1,4 +1,8 @@
-"""Importing VIE measurements from a CSV file on the organisation page: all rows or none."""
+"""Importing VIE measurements from a CSV file on the organisation page: all rows or none.
+
+Uploading checks the file and shows a preview; only confirming stores anything
+(``test_import_batches.py`` tests the preview, duplicates and undo).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,12 @@ GOOD = (
 )
 
 
+def confirm(client, response):
+    """Confirm the preview an upload redirected to, as the page's Import button does."""
+    preview = client.get(response["Location"])
+    return client.post(response["Location"], {"action": "confirm", "signature": preview.context["preview"].signature})
+
+
 class MeasurementImportTests(BaseTestCase):
     def post(self, content: str | bytes, user=None, name="metingen.csv"):
         self.client.force_login(user or self.mia)
@@ -28,7 +38,9 @@ class MeasurementImportTests(BaseTestCase):
 
     def test_a_good_file_becomes_measurements_scored_by_the_engine(self):
         response = self.post(GOOD)
-        self.assertRedirects(response, reverse("organisation", args=[self.org_a.pk]))
+        self.assertFalse(Measurement.objects.exists())  # not before the user confirms the preview
+        response = confirm(self.client, response)
+        self.assertRedirects(response, reverse("measurement_imports", args=[self.org_a.pk]))
         first, second = Measurement.objects.filter(organisation=self.org_a).order_by("measured_on")
         scores = {r.item_id: (r.score, r.derived) for r in first.responses.all() if r.score}
         self.assertEqual(scores, {"1a": (2, True), "2a": (2, False)})  # 1.5 per 1000 fte: 0 < r <= 2 scores 2
@@ -87,7 +99,7 @@ class BadFileLimitTests(BaseTestCase):
         self.assertFalse(Measurement.objects.exists())
 
     def test_a_file_with_a_few_problems_gives_their_exact_number(self):
-        response = self.post("organisation;measured_on;label\nGGZ Alfa;2026-01-01;a\nx;;b\nGGZ Alfa;01-01-2026;c\n")
+        response = self.post("organisation;measured_on;label\nGGZ Alfa;2026-01-01;a\nx;;b\nGGZ Alfa;01-13-2026;c\n")
         errors = response.context["form"].errors["file"]
         self.assertEqual(errors[0], "Het bestand heeft 3 problemen.")
         self.assertEqual(len(errors), 1 + 3)
@@ -170,21 +182,24 @@ class ImportTemplateTests(BaseTestCase):
         page = self.client.get(reverse("measurement_import", args=[self.org_a.pk]))
         self.assertNotContains(page, "README")
         self.assertContains(page, "<code>item_1a</code>", html=True)
-        self.assertContains(page, "<code>goal_10b</code>", html=True)
+        self.assertContains(page, "<code>doel_10b</code>", html=True)  # the template's Dutch name
+        self.assertContains(page, "<code>goal_10b</code>", html=True)  # the command line's, accepted too
         template_url = reverse("measurement_import_template", args=[self.org_a.pk])
         self.assertContains(page, template_url)
         text = self.client.get(template_url).content.decode("utf-8-sig")
         header, example = (line.split(";") for line in text.strip().split("\r\n"))
         self.assertEqual([c.name for c in page.context["columns"]], [h.strip('"') for h in header])
+        self.assertEqual(header[:3], ['"organisatie"', '"datum"', '"omschrijving"'])
         self.assertEqual(example[0], '"GGZ Alfa"')
+        self.assertRegex(example[1], r'^"\d\d-\d\d-\d{4}"$')  # a Dutch date
         # Fill in the example row as a user would, and import it.
         row = dict(zip([h.strip('"') for h in header], example, strict=True))
-        row |= {"label": "sjabloon", "item_2a": "3", "item_5a": "2", "goal_2b": "A"}
+        row |= {"omschrijving": "sjabloon", "item_2a": "3", "item_5a": "2", "doel_2b": "A"}
         filled = "\ufeff" + ";".join(header) + "\r\n" + ";".join(row.values()) + "\r\n"
         response = self.client.post(
             reverse("measurement_import", args=[self.org_a.pk]),
             {"file": SimpleUploadedFile("sjabloon.csv", filled.encode("utf-8"))},
         )
-        self.assertRedirects(response, reverse("organisation", args=[self.org_a.pk]))
+        confirm(self.client, response)
         measurement = self.org_a.measurements.get(label="sjabloon")
         self.assertEqual(measurement.total, Decimal("2.5"))

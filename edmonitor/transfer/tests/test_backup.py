@@ -31,7 +31,11 @@ from django.utils.translation import override
 
 from edmonitor.audits.tests.factories import plan
 from edmonitor.core.models import DownloadKind, DownloadLog
-from edmonitor.measurements.models import InstrumentVersion, Measurement
+from edmonitor.instruments.csvio import read_measurements
+from edmonitor.measurements import imports
+from edmonitor.measurements.instruments import current_version
+from edmonitor.measurements.models import ImportBatch, InstrumentVersion, Measurement
+from edmonitor.measurements.services import import_measurements
 from edmonitor.organisations.models import Organisation, Sector
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import PASSWORD, BaseTestCase, make_measurement
@@ -79,6 +83,23 @@ def build_data_set(test) -> None:
     )
     get_user_model().objects.filter(pk=test.alice.pk).update(
         last_login=dt.datetime(2026, 1, 5, 9, 30, 1, 123456, dt.UTC)
+    )
+    # Imports of B: one standing, one undone, and an upload waiting for confirmation (its file as bytes).
+    version = current_version("vie")
+    for label, on in (("import", "01-09-2025"), ("teruggedraaid", "02-09-2025")):
+        csv = f"organisatie;datum;omschrijving;item_2a\nRIBW Beta;{on};{label};3\n".encode()
+        rows = read_measurements(version.instrument, csv, require_date=True)
+        import_measurements(
+            organisation=test.org_b, instrument_version=version, rows=rows, user=test.bob, file_name=f"{label}.xlsx"
+        )
+    imports.undo_import(ImportBatch.objects.get(file_name="teruggedraaid.xlsx"), user=test.bob)
+    imports.start_import(
+        organisation=test.org_b,
+        instrument_version=version,
+        file_name="wacht.csv",
+        content=b"organisatie;datum\nRIBW Beta;03-09-2025\n",
+        rows=1,
+        user=test.bob,
     )
     SessionStore().create()  # transient: never in a backup
 

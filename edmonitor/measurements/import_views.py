@@ -1,0 +1,265 @@
+"""Importing VIE measurements from a file: upload → preview → confirm; the imports of an organisation; undo.
+
+The steps and their rules are in :mod:`.imports`; who may undo an import in
+:func:`edmonitor.organisations.permissions.can_undo_import`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from edmonitor.core.downloads import download_response
+from edmonitor.core.models import DownloadKind
+from edmonitor.instruments.csvio import ScoredRow
+from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.permissions import Action, can, can_undo_import, organisation_for
+
+from . import import_template, imports
+from .forms import MeasurementImportForm, read_import
+from .instruments import current_version
+from .models import ImportBatch, Level
+
+#: Rows the preview lists one by one, of the new ones and of those that look like duplicates.
+LISTED_ROWS = 100
+#: Imports the list page shows (the newest).
+LISTED_BATCHES = 50
+
+
+def _import_page(request: HttpRequest, organisation: Organisation, form: MeasurementImportForm) -> HttpResponse:
+    version = current_version("vie")
+    return render(
+        request,
+        "measurements/measurement_import.html",
+        {"form": form, "organisation": organisation, "columns": import_template.columns(version.instrument)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a file of VIE measurements: checked completely, then kept for the preview (nothing imported yet)."""
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    version = current_version("vie")
+    form = MeasurementImportForm(
+        request.POST or None, request.FILES or None, organisation=organisation, instrument=version.instrument
+    )
+    if request.method == "POST" and form.is_valid():
+        batch = imports.start_import(
+            organisation=organisation,
+            instrument_version=version,
+            file_name=form.cleaned_data["file"].name,
+            content=form.content,
+            rows=len(form.rows),
+            user=request.user,
+        )
+        return redirect("measurement_import_preview", pk=organisation.pk, batch_pk=batch.pk)
+    if request.method == "POST":
+        messages.error(request, _("Nothing has been imported: please correct the file and try again."))
+    return _import_page(request, organisation, form)
+
+
+def measurement_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The CSV template to fill in for an import: every column (Dutch names), one example row."""
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    version = current_version("vie")
+    return download_response(
+        request,
+        organisation=organisation,
+        kind=DownloadKind.CSV,
+        filename=f"vie-importsjabloon-{organisation.name}.csv",
+        content=import_template.template_csv(version.instrument, organisation, timezone.localdate()),
+        content_type="text/csv; charset=utf-8",
+        description=_("Template for importing VIE measurements"),
+    )
+
+
+def measurement_import_template_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Excel template: the same columns and example row (a real date cell), and a sheet explaining them."""
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    version = current_version("vie")
+    return download_response(
+        request,
+        organisation=organisation,
+        kind=DownloadKind.XLSX,
+        filename=f"vie-importsjabloon-{organisation.name}.xlsx",
+        content=import_template.template_xlsx(version.instrument, organisation, timezone.localdate()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        description=_("Template for importing VIE measurements (Excel)"),
+    )
+
+
+def _finished(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+    """A batch that is no longer waiting (confirmed in another tab, or a second click): say so, do nothing."""
+    messages.info(request, _("This file has already been imported. Nothing has been imported twice."))
+    return redirect("measurement_imports", pk=batch.organisation_id)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_import_preview(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
+    """What the upload adds, and which rows look like stored measurements (skipped unless ticked); confirm or cancel.
+
+    An upload waiting for confirmation is its uploader's alone: for anyone else it does not exist (404).
+    """
+    organisation = organisation_for(request.user, pk, Action.RECORD)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("organisation", "instrument_version"),
+        pk=batch_pk,
+        organisation=organisation,
+        created_by_id=request.user.pk,
+    )
+    if batch.status != ImportBatch.Status.PENDING:
+        return _finished(request, batch)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).delete()
+        messages.info(request, _("The import has been cancelled. Nothing has been imported."))
+        return redirect("measurement_import", pk=organisation.pk)
+    content = bytes(batch.content)
+    try:
+        if imports.checksum(content) != batch.checksum:
+            raise forms.ValidationError(_("The uploaded file has changed on the server. Please upload it again."))
+        rows = read_import(batch.instrument_version.instrument, organisation, content)
+    except forms.ValidationError as invalid:
+        # Still valid at upload, no longer (e.g. the organisation was renamed): start again.
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).delete()
+        form = MeasurementImportForm(organisation=organisation, instrument=batch.instrument_version.instrument)
+        form.errors["file"] = form.error_class(invalid.messages)
+        messages.error(request, _("Nothing has been imported: please correct the file and try again."))
+        return _import_page(request, organisation, form)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        include = {int(n) for n in request.POST.getlist("include") if n.isdigit()}
+        done = imports.confirm_import(
+            batch, rows=rows, include=include, signature=request.POST.get("signature", ""), user=request.user
+        )
+        if done.outcome == imports.Outcome.ALREADY_DONE:
+            return _finished(request, batch)
+        if done.outcome == imports.Outcome.IMPORTED:
+            text = ngettext(
+                "%(n)s measurement has been imported.", "%(n)s measurements have been imported.", done.imported
+            ) % {"n": done.imported}
+            if done.skipped:
+                text += " " + ngettext("%(n)s row has been skipped.", "%(n)s rows have been skipped.", done.skipped) % {
+                    "n": done.skipped
+                }
+            messages.success(request, text)
+            return redirect("measurement_imports", pk=organisation.pk)
+        messages.warning(
+            request,
+            _(
+                "Since you opened this page, measurements have been added or removed. "
+                "Nothing has been imported yet: check the list again."
+            ),
+        )
+    shown = imports.preview(organisation, rows)
+    return render(request, "measurements/measurement_import_preview.html", _preview_context(organisation, batch, shown))
+
+
+def _shown(row: ScoredRow) -> dict[str, Any]:
+    """One row of the file as the preview shows it."""
+    level = row.result.level or ""
+    return {
+        "number": row.row,
+        "measured_on": row.measured_on,
+        "label": row.label,
+        "facility": row.facility,
+        "total": row.result.total,
+        "level": level,
+        "level_name": Level(level).label if level in Level.values else "",
+    }
+
+
+def _preview_context(organisation: Organisation, batch: ImportBatch, shown: imports.Preview) -> dict[str, Any]:
+    listed = shown.duplicates[:LISTED_ROWS]
+    stored = {m.pk: m for m in organisation.measurements.filter(pk__in=[d.stored for d in listed if d.stored])}
+    return {
+        "organisation": organisation,
+        "batch": batch,
+        "preview": shown,
+        "new_rows": [_shown(row) for row in shown.new[:LISTED_ROWS]],
+        "new_more": max(0, len(shown.new) - LISTED_ROWS),
+        "duplicates": [
+            _shown(d.row) | {"stored": stored.get(d.stored or 0), "earlier_row": d.earlier_row} for d in listed
+        ],
+        "duplicates_more": max(0, len(shown.duplicates) - LISTED_ROWS),
+        "same_file": list(imports.earlier_imports_of_same_file(batch)[:3]),
+        "facility_column": any(row.facility for row in shown.rows),
+    }
+
+
+def measurement_imports(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation's imports, newest first: who imported what when, and undo where the user may."""
+    organisation = organisation_for(request.user, pk, Action.VIEW)
+    batches = list(organisation.import_batches.recorded().select_related("created_by", "undone_by")[:LISTED_BATCHES])
+    for batch in batches:
+        batch.organisation = organisation  # for the permission check, without a query per row
+        batch.may_undo = (
+            batch.status == ImportBatch.Status.IMPORTED and batch.imported > 0 and can_undo_import(request.user, batch)
+        )
+    return render(
+        request,
+        "measurements/measurement_imports.html",
+        {"organisation": organisation, "batches": batches, "can_record": _can_record(request, organisation)},
+    )
+
+
+def _can_record(request: HttpRequest, organisation: Organisation) -> bool:
+    return can(request.user, Action.RECORD, organisation)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_import_undo(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
+    """Undo an import as a whole, after a page that says what goes, and which judged goals open again."""
+    organisation = organisation_for(request.user, pk, Action.VIEW)
+    batch = get_object_or_404(
+        organisation.import_batches.recorded().select_related("created_by", "undone_by"), pk=batch_pk
+    )
+    batch.organisation = organisation
+    if not can_undo_import(request.user, batch):
+        raise PermissionDenied
+    if batch.status != ImportBatch.Status.IMPORTED:
+        messages.info(request, _("This import has already been undone."))
+        return redirect("measurement_imports", pk=organisation.pk)
+    goals = list(imports.judged_goals(batch))
+    goal_ids = ",".join(str(g.pk) for g in goals)
+    if request.method == "POST":
+        if request.POST.get("goals", "") != goal_ids:
+            messages.warning(
+                request,
+                _("Since you opened this page, goals have been judged or opened again. Nothing has been removed yet."),
+            )
+        else:
+            undone = imports.undo_import(batch, user=request.user)
+            if undone is None:
+                messages.info(request, _("This import has already been undone."))
+                return redirect("measurement_imports", pk=organisation.pk)
+            text = ngettext(
+                "The import has been undone: %(n)s measurement has been removed.",
+                "The import has been undone: %(n)s measurements have been removed.",
+                undone.removed,
+            ) % {"n": undone.removed}
+            if undone.reopened:
+                text += " " + ngettext(
+                    "%(n)s goal is open again.", "%(n)s goals are open again.", len(undone.reopened)
+                ) % {"n": len(undone.reopened)}
+            messages.success(request, text)
+            return redirect("measurement_imports", pk=organisation.pk)
+    return render(
+        request,
+        "measurements/measurement_import_undo.html",
+        {
+            "organisation": organisation,
+            "batch": batch,
+            "count": batch.measurements.count(),
+            "changed": imports.changed_since_import(batch),
+            "goals": goals,
+            "goal_ids": goal_ids,
+        },
+    )
