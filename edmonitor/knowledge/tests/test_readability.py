@@ -115,7 +115,7 @@ def test_titles_are_headings_and_not_measured() -> None:
 # here must meet the targets (new content is written at B1 from the start).
 RATCHET: dict[str, tuple[float, int]] = {
     # file: (average, sentences over 25 words)
-    "curriculum.json": (15.5, 47),
+    "curriculum.json": (13.2, 0),
     "framework.json": (14.0, 0),
     "links.json": (22.1, 14),
     "live.json": (17.9, 63),
