@@ -116,7 +116,7 @@ def test_titles_are_headings_and_not_measured() -> None:
 RATCHET: dict[str, tuple[float, int]] = {
     # file: (average, sentences over 25 words)
     "curriculum.json": (13.2, 0),
-    "framework.json": (14.0, 0),
+    "framework.json": (13.2, 0),
     "links.json": (22.1, 14),
     "live.json": (17.9, 63),
     "methods.json": (16.4, 34),
