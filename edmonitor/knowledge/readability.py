@@ -8,6 +8,7 @@ Pure Python, no Django, so the test suite and the command line share it::
 
     python -m edmonitor.knowledge.readability          # the figures and the longest sentences
     python -m edmonitor.knowledge.readability --all    # every sentence over 25 words
+    python -m edmonitor.knowledge.readability --en     # the English mirror, for information
 
 What counts (see :func:`reader_texts`): every Dutch text a reader sees on a knowledge page —
 an entry's summary, body and *Over de bron* text, the topics and readings of *De bronnen
@@ -60,7 +61,7 @@ ABBREVIATIONS = frozenset(
     i.h.a. i.o.m. i.p.v. i.s.m. i.v.m. ing. incl. ir. jl. m.a.w. m.b.t. m.b.v. m.i.v. mevr.
     min. mr. mw. n.a.v. nl. nr. nrs. o.a. o.b.v. o.i.d. o.l.v. o.m. p. pag. pp. prof. resp.
     s.v.p. t.a.v. t.b.v. t.g.v. t.o.v. t.w. t.z.t. vgl. vnl. vs. zgn. z.g.a. z.s.m.
-    al. et. cf. no. vol. ed. eds.
+    al. et. cf. no. vol. ed. eds. ff. e.g. i.e. approx.
     """.split()
 )
 # Abbreviations that often close a sentence: before a capital they end it.
@@ -142,14 +143,14 @@ METHOD_TEXTS = (
 METHOD_LISTS = ("steps", "questions")
 
 
-def _dutch(value: Any) -> str | None:
-    if isinstance(value, Mapping) and isinstance(value.get("nl"), str) and value["nl"].strip():
-        return str(value["nl"])
-    return None
+def reader_texts(data: Mapping[str, Any], name: str = "", language: str = "nl") -> Iterator[tuple[str, str, bool]]:
+    """(place, text, is a list item) of every reader-facing text of one content file, in one language."""
 
+    def _text(value: Any) -> str | None:
+        if isinstance(value, Mapping) and isinstance(value.get(language), str) and value[language].strip():
+            return str(value[language])
+        return None
 
-def reader_texts(data: Mapping[str, Any], name: str = "") -> Iterator[tuple[str, str, bool]]:
-    """(place, Dutch text, is a list item) of every reader-facing text of one content file."""
     rows: list[tuple[str, Mapping[str, Any], tuple[str, ...]]] = []
     rows += [(r.get("slug", "?"), r, ENTRY_TEXTS) for r in data.get("entries", [])]
     rows += [(r.get("slug", "?"), r, METHOD_TEXTS) for r in data.get("methods", [])]
@@ -157,17 +158,17 @@ def reader_texts(data: Mapping[str, Any], name: str = "") -> Iterator[tuple[str,
     for slug, row, keys in rows:
         where = f"{name} {slug}".strip()
         for key in keys:
-            if (text := _dutch(row.get(key))) is not None:
+            if (text := _text(row.get(key))) is not None:
                 yield f"{where} {key}", text, False
         for key in METHOD_LISTS if keys is METHOD_TEXTS else ():
             for i, value in enumerate(row.get(key, [])):
-                if (text := _dutch(value)) is not None:
+                if (text := _text(value)) is not None:
                     yield f"{where} {key}[{i + 1}]", text, True
         for i, difference in enumerate(row.get("sources_differ", [])):
-            if (text := _dutch(difference.get("topic"))) is not None:
+            if (text := _text(difference.get("topic"))) is not None:
                 yield f"{where} sources_differ[{i + 1}].topic", text, False
             for j, reading in enumerate(difference.get("readings", [])):
-                if (text := _dutch(reading.get("text"))) is not None:
+                if (text := _text(reading.get("text"))) is not None:
                     yield f"{where} sources_differ[{i + 1}].readings[{j + 1}]", text, False
 
 
@@ -201,12 +202,16 @@ class Figures:
         return self.average <= TARGET_AVERAGE and not self.long_sentences()
 
 
-def measure(files: Iterable[tuple[str, str]]) -> dict[str, Figures]:
-    """The figures per content file ((name, JSON text) as :func:`content.content_files` gives)."""
+def measure(files: Iterable[tuple[str, str]], language: str = "nl") -> dict[str, Figures]:
+    """The figures per content file ((name, JSON text) as :func:`content.content_files` gives).
+
+    ``language="en"`` measures the English mirror the same way (for information: the splitter's
+    abbreviations are Dutch, and the targets are set for the Dutch texts).
+    """
     result: dict[str, Figures] = {}
     for name, raw in files:
         figures = Figures()
-        for place, text, in_list in reader_texts(json.loads(raw), name):
+        for place, text, in_list in reader_texts(json.loads(raw), name, language):
             figures.texts += 1
             figures.sentences += split_text(text, in_list=in_list, place=place)
         result[name] = figures
@@ -237,9 +242,9 @@ def report(per_file: Mapping[str, Figures], *, show: int = 10) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures of the content files (``--all``: every sentence over the limit)."""
+    """Print the figures of the content files (``--all``: every sentence over the limit; ``--en``: English)."""
     args = sys.argv[1:] if argv is None else argv
-    per_file = measure(content_files())
+    per_file = measure(content_files(), "en" if "--en" in args else "nl")
     print(report(per_file, show=10**6 if "--all" in args else 10))
     return 0
 
