@@ -1,12 +1,12 @@
 """Plain Dutch (B1) in the knowledge base: the sentence splitter, and the figures held to a ratchet.
 
 Issue 15 part 5 sets two targets for every Dutch reader-facing text: on average at most 15 words a
-sentence, and no sentence over 25 words outside lists. The content is not there yet. So this file
-asserts two things, and hides neither: each content file may not get worse than the figures in
-:data:`RATCHET` (lower them when a rewrite improves them), and the targets themselves, over the
-files in :data:`AT_TARGET` — files that are not listed must reach them; a file that has not
-reached them is in :data:`RATCHET` instead, with its figures, and README "Knowledge base" says
-how far it is.
+sentence, and no sentence over 25 words outside lists. The content as a whole is not there yet
+(``framework.json`` and ``curriculum.json`` are). So this file asserts, and hides neither: each
+content file may not get worse than its figures in :data:`RATCHET` (lower them when a rewrite
+improves them; a new file must meet the targets), the English mirror likewise
+(:data:`RATCHET_EN`), and the targets over all content — which, until they are reached, means
+checking that they are not yet and that README "Knowledge base" says so, with the figures.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ def sentences(text: str) -> list[str]:
         "Het gaat om de vraag 'wat werkt?' en niets anders.",
         "Het item telt (zie ook 1a.) mee.",
         "Ze schreven (Koster e.a. 2020) een boek.",
+        "Zie het profiel, p. 19 e.v. voor de situaties.",
+        "Dit is i.v.m. de privacy t.a.v. cliënten.",
+        "Ervaringskennis (z.g.a. 'weten van binnenuit') telt mee.",
     ],
 )
 def test_an_abbreviation_a_number_or_an_initial_does_not_end_the_sentence(text: str) -> None:
@@ -65,6 +68,10 @@ def test_a_sentence_ends_at_a_full_stop_a_question_or_exclamation_mark_before_a_
 def test_an_abbreviation_that_closes_a_sentence_ends_it_before_a_capital() -> None:
     assert sentences("Denk aan cursussen, groepen enz. Daarna volgt de meting.") == [
         "Denk aan cursussen, groepen enz.",
+        "Daarna volgt de meting.",
+    ]
+    assert sentences("Zie het profiel (p. 19 ff.). Daarna volgt de meting.") == [
+        "Zie het profiel (p. 19 ff.).",
         "Daarna volgt de meting.",
     ]
     assert sentences("De meting was in 2012. Daarna kwam het verslag.") == [
@@ -109,8 +116,8 @@ def test_titles_are_headings_and_not_measured() -> None:
 
 # --- the content -------------------------------------------------------------------------------
 
-# Per content file: the figures it may not exceed (texts, sentences, average words per sentence
-# with list items, sentences over 25 words outside lists). Measured at the end of the session that
+# Per content file: the figures it may not exceed (average words per sentence, list items
+# included; sentences over 25 words outside lists). Measured at the end of the session that
 # wrote them; lower them when a rewrite improves them, never raise them. A content file not listed
 # here must meet the targets (new content is written at B1 from the start).
 RATCHET: dict[str, tuple[float, int]] = {
@@ -128,11 +135,14 @@ MEASURED = measure(content_files())
 @pytest.mark.parametrize("name", sorted(MEASURED))
 def test_no_content_file_gets_less_plain(name: str) -> None:
     figures = MEASURED[name]
+    # A file not in RATCHET is new: it must meet the targets. If it cannot yet, record its figures
+    # in RATCHET (and in README) rather than weaken the test.
     average, long = RATCHET.get(name, (TARGET_AVERAGE, 0))
     longest = "\n".join(f"{s.words}: {s.place}: {s.text}" for s in figures.long_sentences()[:5])
-    assert figures.average <= average, f"{name}: {figures.average} words a sentence, at most {average} allowed"
+    new = "" if name in RATCHET else " (a new content file is written at B1: see RATCHET)"
+    assert figures.average <= average, f"{name}: {figures.average} words a sentence, at most {average} allowed{new}"
     assert len(figures.long_sentences()) <= long, (
-        f"{name}: {len(figures.long_sentences())} sentences over {TARGET_LONGEST} words, at most {long} allowed;"
+        f"{name}: {len(figures.long_sentences())} sentences over {TARGET_LONGEST} words, at most {long} allowed{new};"
         f" the longest:\n{longest}"
     )
 
