@@ -350,12 +350,12 @@ def _check_cross_links(content: Content) -> list[str]:
             ]
     seen: set[tuple[str, str, str]] = set()
     for link in content.links:
-        key = (link["instrument"], link["item"], link["target"])
+        link_key = (link["instrument"], link["item"], link["target"])
         if link["target"] not in kinds:
-            problems.append(f"link {key}: target '{link['target']}' does not exist")
-        if key in seen:
-            problems.append(f"link {key} is listed twice")
-        seen.add(key)
+            problems.append(f"link {link_key}: target '{link['target']}' does not exist")
+        if link_key in seen:
+            problems.append(f"link {link_key} is listed twice")
+        seen.add(link_key)
     return problems
 
 
