@@ -97,7 +97,9 @@ def test_a_quality_officer_measures_reads_the_report_and_plans_improvement(
     page.get_by_role("button", name="Opslaan zonder deze antwoorden").click()
     expect(page.get_by_role("status")).to_contain_text("De meting is opgeslagen.")
     expect(summary_value(page, "Totaal")).to_have_text("3,0")  # (4 + 2 + 3) / 3
-    expect(summary_value(page, "Niveau")).to_have_text("midden")
+    # a level only over all ten items (003 §5.2): this total of three has none, and the page says why
+    expect(summary_value(page, "Niveau")).to_have_text("–")
+    expect(page.get_by_role("note").filter(has_text="Het krijgt geen niveau")).to_be_visible()
     expect(summary_value(page, "Scores afgeleid uit gegevens")).to_have_text("1a")
     journey.check(page, "measurement")
 
@@ -222,7 +224,9 @@ def test_two_auditors_score_blind_agree_and_both_confirm_the_final_report(
     for page in (mia, anna):
         page.goto(audit_url)
         expect(summary_value(page, "Fase")).to_have_text("afgerond")
-        expect(summary_value(page, "Gemiddelde van de consensusscores")).to_have_text("3,0")
+        # the result is the five theme scores: the MIE has no total (004 §2.13), so no mean is shown
+        expect(page.locator("dl.summary")).to_contain_text("MIE-versie 2026.2")
+        expect(page.locator("dl.summary")).not_to_contain_text("Gemiddelde")
         expect(page.get_by_role("link", name="Consensus", exact=True)).to_have_count(0)
         expect(page.get_by_text("Plan maandelijkse intervisie.").first).to_be_visible()
     journey.check(anna, "audit-final")
