@@ -75,6 +75,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "background": ("Achtergrond", "Background"),
     "live_added_value": ("Meerwaarde (LIVE)", "Added value (LIVE)"),
     "live_table": ("Tabel (LIVE)", "Table (LIVE)"),
+    "competence": ("Competentie", "Competence"),
+    "curriculum_dilemma": ("Dilemma (basiscurriculum)", "Dilemma (basic curriculum)"),
 }
 
 # Who a key recommendation or a piece of advice is addressed to.
