@@ -4,8 +4,12 @@ against the seed, refused when malformed, and shown on the entry page as an acce
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -113,3 +117,19 @@ class TablePageTests(BaseTestCase):
         self.assertIn('<th scope="col">Coördinator of projectleider</th>', page)
         self.assertEqual(page.count('<th scope="row">'), INSTITUTIONS)
         self.assertIn('<th scope="row">RIBW K/AM</th><td>nee</td><td>nee</td><td>nee</td><td>ja</td><td>ja</td>', page)
+
+
+def test_the_follow_up_scores_named_in_the_text_are_the_means_of_the_item_scores():
+    data = Path(__file__).parents[2] / "measurements" / "data" / "live" / "followup.csv"
+    with data.open(encoding="utf-8") as file:
+        means = {
+            row["organisation"]: Decimal(sum(int(row[f"item_{i}a"]) for i in range(1, 11))) / 10
+            for row in csv.DictReader(file)
+        }
+    entry = next(e for e in CONTENT.entries if e["slug"] == "live-eindmeting")
+    for name in ("Pameijer", "Emergis", "Kwintes"):
+        assert re.search(rf"{name}: {str(means[name]).replace('.', ',')}[;.]", entry["body"]["nl"]), name
+    overall = (sum(means.values()) / len(means)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert f"een score van {str(overall).replace('.', ',')}." in entry["summary"]["nl"]
+    lowest = sorted(means, key=means.get)[:2]
+    assert set(lowest) == {"RIBW A/VV", "HVO Querido"}
