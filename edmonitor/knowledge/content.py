@@ -72,11 +72,14 @@ KINDS: dict[str, tuple[str, str]] = {
     "live_dilemma": ("Dilemma (LIVE)", "Dilemma (LIVE)"),
     "live_condition": ("Randvoorwaarde (LIVE)", "Condition (LIVE)"),
     "live_recommendation": ("Aanbeveling (LIVE)", "Recommendation (LIVE)"),
+    # added for the coverage of the sources (issue 15 part 6)
     "background": ("Achtergrond", "Background"),
-    "live_added_value": ("Meerwaarde (LIVE)", "Added value (LIVE)"),
-    "live_table": ("Tabel (LIVE)", "Table (LIVE)"),
     "competence": ("Competentie", "Competence"),
     "curriculum_dilemma": ("Dilemma (basiscurriculum)", "Dilemma (basic curriculum)"),
+    "curriculum_background": ("Achtergrond (basiscurriculum)", "Background (basic curriculum)"),
+    "live_background": ("Achtergrond (LIVE)", "Background (LIVE)"),
+    "live_added_value": ("Meerwaarde (LIVE)", "Added value (LIVE)"),
+    "live_table": ("Tabel (LIVE)", "Table (LIVE)"),
 }
 
 # Who a key recommendation or a piece of advice is addressed to.

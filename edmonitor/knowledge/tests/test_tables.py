@@ -133,3 +133,20 @@ def test_the_follow_up_scores_named_in_the_text_are_the_means_of_the_item_scores
     assert f"een score van {str(overall).replace('.', ',')}." in entry["summary"]["nl"]
     lowest = sorted(means, key=means.get)[:2]
     assert set(lowest) == {"RIBW A/VV", "HVO Querido"}
+
+
+class NewKindsOnTheOverviewTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        call_command("load_knowledge", stdout=StringIO())
+
+    def test_the_overview_lists_every_top_level_entry_of_the_new_kinds(self):
+        self.client.force_login(self.lex)
+        page = self.client.get(reverse("knowledge")).content.decode()
+        new_kinds = {
+            "background", "curriculum_background", "live_background", "live_added_value", "live_table", "competence"
+        }  # fmt: skip
+        for entry in CONTENT.entries:
+            if entry["kind"] in new_kinds and "parent" not in entry:
+                self.assertIn(reverse("knowledge_entry", args=[entry["slug"]]), page)
