@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES, SOURCES, check_about_source
+from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES, SOURCES, check_about_source, check_table
 
 
 def label(labels: dict[str, tuple[str, str]], key: str) -> str:
@@ -192,6 +192,12 @@ class Entry(AboutSource):
     @property
     def audience_label(self) -> str:
         return label(AUDIENCES, self.audience) if self.audience else ""
+
+    def clean(self) -> None:
+        """A table edited in the admin must be one the page can show (content.check_table)."""
+        super().clean()
+        if self.table and (problems := check_table(self.table)):
+            raise ValidationError({"table": problems})
 
     def table_view(self) -> dict[str, Any] | None:
         """The table in the reader's language, its marks spelt out ("x" → "ja"), or None."""

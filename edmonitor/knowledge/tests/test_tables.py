@@ -12,10 +12,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
 from edmonitor.knowledge.content import SOURCES, ContentError, check_table, read_content
+from edmonitor.knowledge.models import Entry
 from edmonitor.testing import BaseTestCase
 from edmonitor.testing_seeds import seed_text, squash
 
@@ -133,6 +135,17 @@ def test_the_follow_up_scores_named_in_the_text_are_the_means_of_the_item_scores
     assert f"een score van {str(overall).replace('.', ',')}." in entry["summary"]["nl"]
     lowest = sorted(means, key=means.get)[:2]
     assert set(lowest) == {"RIBW A/VV", "HVO Querido"}
+
+
+class TableInTheAdminTests(BaseTestCase):
+    def test_a_malformed_table_is_refused_when_the_entry_is_cleaned(self):
+        call_command("load_knowledge", stdout=StringIO())
+        entry = Entry.objects.get(slug="live-tabel-rollen")
+        entry.full_clean()
+        entry.table = {**entry.table, "rows": [{"header": "X", "cells": ["x"]}]}
+        with self.assertRaises(ValidationError) as refused:
+            entry.full_clean()
+        self.assertIn("table", refused.exception.message_dict)
 
 
 class NewKindsOnTheOverviewTests(BaseTestCase):
