@@ -32,9 +32,9 @@ def squash(text: str) -> str:
 
 
 def section_occurs(document: str, section: str) -> bool:
-    """A numbered section ("§1.5") is a line starting "1.5 "; a named section must occur in the text."""
+    """A numbered section ("§1.5", a chapter "§1") is a line starting "1.5 "; a named section must occur in the text."""
     text = seed_text(document)
-    numbered = re.fullmatch(r"§\s*(\d+(?:\.\d+)+)", section.strip())
+    numbered = re.fullmatch(r"§\s*(\d+(?:\.\d+)*)", section.strip())
     if numbered:
         return re.search(rf"^\s*{re.escape(numbered.group(1))}\.? \S", text, flags=re.MULTILINE) is not None
     return squash(section).lower() in squash(text).lower()

@@ -21,7 +21,8 @@ English optional):
   ``source`` (a key of :data:`SOURCES`), ``section`` (as written in the seed,
   e.g. "§1.5" or "module 3"), optional ``edition`` (e.g. "BCP 2014"),
   optional ``parent`` (slug), optional ``audience`` (one of :data:`AUDIENCES`),
-  optional ``order`` (int), optional ``related`` (slugs of entries or methods).
+  optional ``order`` (int), optional ``related`` (slugs of entries or methods), and — for
+  the kind ``live_table`` only, where it is required — ``table`` (see :func:`check_table`).
 * Entries and methods alike may have (see :func:`check_about_source`):
   ``about_source``, a text for the reader of the page's "Over de bron" part: what the source
   leaves out, how it is laid out, which choice this project made in reading it — everything
@@ -71,6 +72,14 @@ KINDS: dict[str, tuple[str, str]] = {
     "live_dilemma": ("Dilemma (LIVE)", "Dilemma (LIVE)"),
     "live_condition": ("Randvoorwaarde (LIVE)", "Condition (LIVE)"),
     "live_recommendation": ("Aanbeveling (LIVE)", "Recommendation (LIVE)"),
+    # added for the coverage of the sources (issue 15 part 6)
+    "background": ("Achtergrond", "Background"),
+    "competence": ("Competentie", "Competence"),
+    "curriculum_dilemma": ("Dilemma (basiscurriculum)", "Dilemma (basic curriculum)"),
+    "curriculum_background": ("Achtergrond (basiscurriculum)", "Background (basic curriculum)"),
+    "live_background": ("Achtergrond (LIVE)", "Background (LIVE)"),
+    "live_added_value": ("Meerwaarde (LIVE)", "Added value (LIVE)"),
+    "live_table": ("Tabel (LIVE)", "Table (LIVE)"),
 }
 
 # Who a key recommendation or a piece of advice is addressed to.
@@ -112,8 +121,11 @@ LINK_ORIGINS: dict[str, tuple[str, ...]] = {
 ABOUT_SOURCE_KEYS = {"about_source", "also_cites", "sources_differ"}
 ENTRY_KEYS = {
     "slug", "kind", "title", "summary", "body", "source", "section", "edition",
-    "parent", "audience", "order", "related", *ABOUT_SOURCE_KEYS,
+    "parent", "audience", "order", "related", "table", *ABOUT_SOURCE_KEYS,
 }  # fmt: skip
+# What a cell of a table holds as printed in the source: a number or range ("9 - 10"), "x" (yes),
+# "-" (no), "?" (unknown), "" (nothing printed); or a text {"nl", "en"} where the cell has words.
+CELL_MARKS = {"x", "-", "?", ""}
 METHOD_KEYS = {
     "slug", "name", "summary", "purpose", "setup", "steps", "participants", "roles", "min_group",
     "max_group", "group_note", "aim", "yields", "strengths", "limitations", "questions", "core_tasks",
@@ -275,6 +287,49 @@ def _check_entry(row: Mapping[str, Any]) -> list[str]:
             problems.append(f"'{key}' must be text")
     if not isinstance(row.get("related", []), list) or not all(isinstance(s, str) for s in row.get("related", [])):
         problems.append("'related' must be a list of slugs")
+    if (row.get("kind") == "live_table") != ("table" in row):
+        problems.append("a 'live_table' entry needs a 'table', and only such an entry has one")
+    elif "table" in row:
+        problems += check_table(row["table"])
+    return problems
+
+
+def check_table(table: Any) -> list[str]:
+    """A table of the source as data, rendered as an HTML table on the entry's page.
+
+    ``{"caption": text, "row_header": text, "columns": [text, ...], "rows": [{"header": str,
+    "cells": [cell, ...]}, ...]}``: a text is ``{"nl", "en"}``; ``row_header`` names the column
+    of row headers; every row has one cell per column; a cell is a string as printed
+    (a number, a range, or one of :data:`CELL_MARKS`) or a text where the printed cell has words.
+    """
+    if not isinstance(table, Mapping):
+        return ["'table' must be an object"]
+    problems = [
+        f"'table': unknown field '{k}'" for k in sorted(set(table) - {"caption", "row_header", "columns", "rows"})
+    ]
+    problems += _text(table.get("caption"), "table.caption") + _text(table.get("row_header"), "table.row_header")
+    columns = table.get("columns")
+    if not isinstance(columns, list) or not columns:
+        return [*problems, "'table.columns' must list at least one column"]
+    for i, column in enumerate(columns):
+        problems += _text(column, f"table.columns[{i}]")
+    rows = table.get("rows")
+    if not isinstance(rows, list) or not rows:
+        return [*problems, "'table.rows' must list at least one row"]
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping) or set(row) != {"header", "cells"} or not isinstance(row["header"], str):
+            problems.append(f"'table.rows[{i}]' must be an object with 'header' (text) and 'cells'")
+            continue
+        cells = row["cells"]
+        if not isinstance(cells, list) or len(cells) != len(columns):
+            problems.append(f"'table.rows[{i}]' ({row['header']}) must have {len(columns)} cells")
+            continue
+        for j, cell in enumerate(cells):
+            if isinstance(cell, str):
+                if cell not in CELL_MARKS and not any(c.isdigit() for c in cell):
+                    problems.append(f"'table.rows[{i}].cells[{j}]': '{cell}' is neither a number nor a mark")
+            else:
+                problems += _text(cell, f"table.rows[{i}].cells[{j}]")
     return problems
 
 

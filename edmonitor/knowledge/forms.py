@@ -15,16 +15,35 @@ from edmonitor.knowledge.search import MAX_QUERY_CHARS
 PARTS: dict[str, tuple[object, tuple[str, ...]]] = {
     "framework": (
         _("Framework: concepts, core tasks, pillars, critical situations, key recommendations"),
-        ("concept", "core_task", "pillar", "critical_situation", "key_recommendation"),
+        ("background", "concept", "core_task", "pillar", "critical_situation", "key_recommendation"),
     ),
     "curriculum": (
         _("Basic curriculum and task areas"),
-        ("task_area", "task", "activity", "module", "learning_goal", "assignment"),
+        (
+            "curriculum_background",
+            "task_area",
+            "task",
+            "activity",
+            "module",
+            "learning_goal",
+            "assignment",
+            "competence",
+            "curriculum_dilemma",
+        ),
     ),
     "route": (_("Route into the profession"), ("route_step", "onboarding_tip")),
     "live": (
         _("Lessons from the LIVE evaluation"),
-        ("live_success_factor", "live_pitfall", "live_dilemma", "live_condition", "live_recommendation"),
+        (
+            "live_background",
+            "live_success_factor",
+            "live_pitfall",
+            "live_dilemma",
+            "live_condition",
+            "live_recommendation",
+            "live_added_value",
+            "live_table",
+        ),
     ),
     "methods": (_("Dialogue methods"), ("method",)),
 }

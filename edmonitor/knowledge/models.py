@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES, SOURCES, check_about_source
+from edmonitor.knowledge.content import AIMS, AUDIENCES, KINDS, ROLES, SOURCES, check_about_source, check_table
 
 
 def label(labels: dict[str, tuple[str, str]], key: str) -> str:
@@ -161,6 +161,12 @@ class Entry(AboutSource):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="entries", verbose_name=_("source"))
     section = models.CharField(_("section"), max_length=200)
     related = models.ManyToManyField("self", symmetrical=False, blank=True, verbose_name=_("see also"))
+    table = models.JSONField(
+        _("table"),
+        default=dict,
+        blank=True,
+        help_text=_("A table of the source as data (see edmonitor.knowledge.content.check_table)."),
+    )
     locally_edited = models.BooleanField(
         _("edited here"), default=False, help_text=_("Changed in the admin; a content load leaves it alone.")
     )
@@ -186,6 +192,37 @@ class Entry(AboutSource):
     @property
     def audience_label(self) -> str:
         return label(AUDIENCES, self.audience) if self.audience else ""
+
+    def clean(self) -> None:
+        """A table edited in the admin must be one the page can show (content.check_table)."""
+        super().clean()
+        if self.table and (problems := check_table(self.table)):
+            raise ValidationError({"table": problems})
+
+    def table_view(self) -> dict[str, Any] | None:
+        """The table in the reader's language, its marks spelt out ("x" → "ja"), or None."""
+        if not self.table:
+            return None
+        english = _english()
+
+        def pick(text: Any) -> str:
+            if isinstance(text, dict):
+                return str(text.get("en") or text["nl"]) if english else str(text["nl"])
+            return str(text)
+
+        marks = {"x": gettext("yes"), "-": gettext("no"), "?": gettext("unknown"), "": gettext("not stated")}
+        return {
+            "caption": pick(self.table["caption"]),
+            "row_header": pick(self.table["row_header"]),
+            "columns": [pick(c) for c in self.table["columns"]],
+            "rows": [
+                {
+                    "header": row["header"],
+                    "cells": [marks[c] if isinstance(c, str) and c in marks else pick(c) for c in row["cells"]],
+                }
+                for row in self.table["rows"]
+            ],
+        }
 
 
 class RoleUse(models.TextChoices):

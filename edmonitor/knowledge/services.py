@@ -55,6 +55,7 @@ def _entry_fields(row: dict[str, Any], sources: dict[str, Source]) -> dict[str, 
         **_pair(row, "body"),
         "source": sources[row["source"]],
         "section": row["section"],
+        "table": row.get("table", {}),
     }
 
 

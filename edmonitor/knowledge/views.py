@@ -22,11 +22,14 @@ from edmonitor.organisations.permissions import Action, can
 
 # The overview's sections: (part, kinds shown as top-level lists).
 OVERVIEW_KINDS = {
-    "framework": ("concept", "core_task", "pillar", "critical_situation", "key_recommendation"),
-    "curriculum": ("task_area", "module"),
+    "framework": ("background", "concept", "core_task", "pillar", "critical_situation", "key_recommendation"),
+    "curriculum": ("curriculum_background", "task_area", "module", "competence"),
     "route": ("route_step", "onboarding_tip"),
-    "live": ("live_success_factor", "live_pitfall", "live_dilemma", "live_condition", "live_recommendation"),
-}
+    "live": (
+        "live_background", "live_success_factor", "live_pitfall", "live_dilemma", "live_condition",
+        "live_recommendation", "live_added_value", "live_table",
+    ),
+}  # fmt: skip
 
 
 SHOWN_HITS = 50  # the best ones; the page says how many more there are
