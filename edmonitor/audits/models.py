@@ -86,11 +86,25 @@ class Audit(models.Model):
         return self.finalised_at is not None
 
     @property
+    def both_submitted(self) -> bool:
+        """Both auditors have submitted their own scores: no longer blind, and the consensus may start.
+
+        The one home of this rule: the phase, the blind-scoring rule of every page and export
+        (``permissions.visible_ratings``), the consensus and the audit trail all ask here.
+        """
+        auditors = list(self.auditors.all())
+        return len(auditors) == 2 and all(a.submitted_at for a in auditors)
+
+    @property
+    def anyone_submitted(self) -> bool:
+        """An auditor has submitted scores: the plan is fixed, and the audit is research data."""
+        return any(a.submitted_at for a in self.auditors.all())
+
+    @property
     def phase(self) -> str:
         if self.finalised_at is not None:
             return Phase.FINALISED
-        auditors = list(self.auditors.all())
-        if len(auditors) == 2 and all(a.submitted_at for a in auditors):
+        if self.both_submitted:
             return Phase.CONSENSUS
         return Phase.SCORING
 

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from edmonitor.core.concurrency import fingerprint, merge
+from edmonitor.instruments.audit import consensus_outside
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.measurements.instruments import current_audit_version
 from edmonitor.organisations.models import Facility, Organisation
@@ -218,11 +219,6 @@ def _refuse_if_finalised(audit: Audit) -> None:
         raise AuditRefused([_("This audit has been finalised. A correction must be made as an amendment.")])
 
 
-def _both_submitted(audit: Audit) -> bool:
-    auditors = list(audit.auditors.all())
-    return len(auditors) == 2 and all(a.submitted_at for a in auditors)
-
-
 def _validate_auditors(organisation: Organisation, auditors: Sequence[tuple[Any, str]]) -> list[str]:
     problems = []
     if len(auditors) != 2:
@@ -290,7 +286,7 @@ def update_plan(
     """Change the plan until an auditor has submitted; ``reason`` is required to replace an auditor with drafts."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)
-    if any(a.submitted_at for a in audit.auditors.all()):
+    if audit.anyone_submitted:
         raise AuditRefused([_("The plan can no longer change: an auditor has already submitted scores.")])
     problems = _validate_auditors(audit.organisation, auditors)
     if facility is not None and facility.organisation_id != audit.organisation_id:
@@ -475,8 +471,7 @@ def _consensus_problems(audit: Audit, values: Mapping[str, Any], *, complete: bo
                 problems.append(FieldProblem(_("%(field)s is missing.") % {"field": field_label(instrument, key)}, key))
             continue
         pair = scores.get(theme_id, [])
-        outside = bool(pair) and not min(pair) <= consensus <= max(pair)
-        if outside and not values.get(f"consensus_reason:{theme_id}"):
+        if consensus_outside(pair, consensus) and not values.get(f"consensus_reason:{theme_id}"):
             problems.append(
                 FieldProblem(
                     _(
@@ -494,7 +489,7 @@ def _consensus_problems(audit: Audit, values: Mapping[str, Any], *, complete: bo
 def save_consensus(audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], user: Any) -> None:
     audit = _locked(audit)
     _refuse_if_finalised(audit)
-    if not _both_submitted(audit):
+    if not audit.both_submitted:
         raise AuditRefused([_("The consensus can be entered only after both auditors have submitted their scores.")])
     slots = _theme_slots(audit, CONSENSUS_FIELDS)
     # Only what the caller sends: a caller that knows nothing of explanations leaves them alone.
@@ -561,7 +556,7 @@ def finalise_problems(audit: Audit) -> list[str]:
     """
     instrument = audit.instrument
     problems: list[str] = []
-    if not _both_submitted(audit):
+    if not audit.both_submitted:
         problems.append(FieldProblem(_("Both auditors must have submitted their scores."), "scores"))
     else:
         problems += _consensus_problems(audit, consensus_values(audit), complete=True)
@@ -670,7 +665,7 @@ def delete_audit(audit: Audit, *, user: Any) -> None:
     """Delete an audit planned by mistake; refused once an auditor has submitted or it is finalised."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)
-    if any(a.submitted_at for a in audit.auditors.all()):
+    if audit.anyone_submitted:
         raise AuditRefused([_("An audit with submitted scores cannot be deleted: they are research data.")])
     audit._history_user = user  # type: ignore[attr-defined]
     audit.delete()

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from edmonitor.core.dates import long_date
 from edmonitor.organisations.models import Facility
-from edmonitor.organisations.permissions import scores_unblinded
 
 from .models import Audit, Auditor, Position, Rating, Recommendation, ThemeRecord
 from .services import field_label
@@ -58,7 +57,7 @@ def _may_see(record: Any, written_by: int | None, viewer: Any, blind: bool, curr
 
 def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
     instrument = audit.instrument
-    blind = not scores_unblinded(audit)
+    blind = not audit.both_submitted
     sources: list[tuple[Any, list[str]]] = [
         (
             Audit.history.filter(id=audit.pk),

@@ -200,7 +200,7 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     me = auditor_of(request.user, audit)
     ratings: dict[tuple[int, str], Any] = {(r.auditor_id, r.theme_id): r for r in visible_ratings(request.user, audit)}
     records = {r.theme_id: r for r in audit.themes.all()}
-    unblinded = all(a.submitted_at for a in auditors) and len(auditors) == 2
+    unblinded = audit.both_submitted
     recommendations = list(audit.recommendations.all())
     crosswalk = vie_beside_themes(audit) if can(request.user, Action.VIEW, audit.organisation) else None
     themes = []
@@ -322,7 +322,7 @@ def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
 def audit_consensus(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
     auditors = list(audit.auditors.all())
-    if not (len(auditors) == 2 and all(a.submitted_at for a in auditors)):
+    if not audit.both_submitted:
         messages.error(request, _("The consensus can be entered only after both auditors have submitted their scores."))
         return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
     form = ConsensusForm(request.POST or None, instrument=audit.instrument, shown=services.consensus_values(audit))

@@ -51,6 +51,15 @@ class ThemeComparison:
     consensus_outside_range: bool  # a consensus below both or above both scores
 
 
+def consensus_outside(scores: Sequence[int], consensus: int) -> bool:
+    """Whether a consensus lies below both or above both independent scores.
+
+    The one home of the rule that such a consensus needs a written reason: the consensus
+    page, the service that saves it and the organisation import all ask here.
+    """
+    return bool(scores) and not min(scores) <= consensus <= max(scores)
+
+
 def compare_theme(a: int, b: int, consensus: int | None, discuss_difference: int) -> ThemeComparison:
     """Compare two auditors' scores for one theme with each other and with the consensus."""
     difference = abs(a - b)
@@ -59,7 +68,7 @@ def compare_theme(a: int, b: int, consensus: int | None, discuss_difference: int
         difference=difference,
         discuss=difference >= discuss_difference,
         consensus=consensus,
-        consensus_outside_range=consensus is not None and not (min(a, b) <= consensus <= max(a, b)),
+        consensus_outside_range=consensus is not None and consensus_outside((a, b), consensus),
     )
 
 

@@ -163,7 +163,7 @@ def can_audit(user: User, action: AuditAction, audit) -> bool:  # noqa: ANN001
     if action == AuditAction.VIEW:
         return is_auditor or can(user, Action.VIEW, audit.organisation)
     if action == AuditAction.PLAN:
-        return manages and not audit.is_finalised and not any(a.submitted_at for a in audit.auditors.all())
+        return manages and not audit.is_finalised and not audit.anyone_submitted
     if action == AuditAction.SCORE:
         return is_auditor and not audit.is_finalised
     if action == AuditAction.AMEND:
@@ -200,19 +200,13 @@ def audit_for(user: User, organisation_pk: int, audit_pk: int, action: AuditActi
     return audit
 
 
-def scores_unblinded(audit) -> bool:  # noqa: ANN001
-    """True once both auditors have submitted their own scores."""
-    auditors = list(audit.auditors.all())
-    return len(auditors) == 2 and all(a.submitted_at for a in auditors)
-
-
 def visible_ratings(user: User, audit):  # noqa: ANN001, ANN201 - QuerySet[Rating]
     """The individual ratings of this audit the user may see (the blind-scoring rule)."""
     models = _audit_models()
     ratings = models.Rating.objects.filter(auditor__audit=audit).select_related("auditor__user")
     if not can_audit(user, AuditAction.VIEW, audit):
         return ratings.none()
-    if scores_unblinded(audit):
+    if audit.both_submitted:
         return ratings
     return ratings.filter(auditor__user_id=user.pk)
 

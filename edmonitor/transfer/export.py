@@ -28,7 +28,6 @@ from django.db.models import Prefetch
 from edmonitor.audits.models import Amendment, Audit, Auditor, Recommendation
 from edmonitor.measurements.models import InstrumentVersion, Measurement
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import scores_unblinded
 
 FORMAT = "edmonitor-organisation"
 FORMAT_VERSION = 1
@@ -92,7 +91,7 @@ def _measurement(m: Measurement) -> dict[str, Any]:
 
 
 def _audit(audit: Audit) -> dict[str, Any]:
-    unblinded = scores_unblinded(audit)
+    unblinded = audit.both_submitted
     auditors = sorted(audit.auditors.all(), key=lambda a: a.order)
     ratings: dict[str, list[dict[str, Any]]] = {}
     if unblinded:

@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from edmonitor.audits.models import Amendment, Audit, Auditor, Phase, Position, Rating, Recommendation, ThemeRecord
 from edmonitor.core.killpoint import WriteCounter
+from edmonitor.instruments.audit import consensus_outside
 from edmonitor.instruments.definition import AuditInstrument, Instrument
 from edmonitor.instruments.scoring import MeasurementInput, score
 from edmonitor.measurements.models import InstrumentVersion, Level, Measurement
@@ -836,7 +837,7 @@ def _audit(r: _Reader, entry: Any, path: str, facility_ref: Callable[[Any, str],
                 scores = [s for s in pair.values() if s is not None]
                 if known and not both:
                     r.problem(at(tpath, "consensus"), _("a consensus needs both auditors' submitted scores"))
-                elif scores and not min(scores) <= consensus <= max(scores) and not record["consensus_reason"]:
+                elif consensus_outside(scores, consensus) and not record["consensus_reason"]:
                     r.problem(
                         at(tpath, "consensus_reason"),
                         _("the consensus %(value)s lies outside the two scores (%(low)s–%(high)s): a reason is needed")

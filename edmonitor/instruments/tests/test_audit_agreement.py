@@ -26,6 +26,7 @@ from edmonitor.instruments.audit import (
     agreement_from_counts,
     compare_theme,
     consensus_mean,
+    consensus_outside,
 )
 
 PROPERTY = settings(max_examples=300, deadline=None)
@@ -364,3 +365,25 @@ def test_consensus_mean_defaults_to_one_decimal():
 @pytest.mark.parametrize("values", [[], [None], [4, None, 3, 5, 2], [None, None]])
 def test_consensus_mean_is_none_without_a_consensus_on_every_theme(values):
     assert consensus_mean(values) is None
+
+
+# --------------------------------------------------------------------------- consensus outside the scores
+
+
+@pytest.mark.parametrize(
+    ("scores", "consensus", "outside"),
+    [
+        ((2, 4), 3, False),  # between: no reason needed
+        ((2, 4), 2, False),  # on a score
+        ((4, 2), 4, False),  # the order of the auditors does not matter
+        ((2, 4), 1, True),  # below both
+        ((2, 4), 5, True),  # above both
+        ((3, 3), 3, False),
+        ((3, 3), 4, True),
+        ((), 3, False),  # no scores to compare with
+    ],
+)
+def test_a_consensus_below_or_above_both_scores_is_outside(scores, consensus, outside):
+    assert consensus_outside(scores, consensus) is outside
+    if len(scores) == 2:
+        assert compare_theme(*scores, consensus, 2).consensus_outside_range is outside
