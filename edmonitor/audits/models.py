@@ -35,6 +35,15 @@ class AuditQuerySet(models.QuerySet["Audit"]):
 
 
 class Audit(models.Model):
+    """One MIE audit of an organisation (or one of its facilities), by two auditors.
+
+    It keeps the instrument version it was planned with. Its phase follows from its
+    auditors (:attr:`phase`): each scores the themes blind until both have submitted, then
+    they agree a consensus per theme and write the report; it is final once both have
+    confirmed the report (``finalised_at``), after which it changes only by amendments.
+    The MIE's result is the five theme scores: the instrument defines no total (004 §2.13).
+    """
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="audits", verbose_name=_("organisation")
     )

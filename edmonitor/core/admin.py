@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswo
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import DownloadLog
 
 
@@ -27,19 +28,10 @@ admin.site.register(get_user_model(), EdmonitorUserAdmin)
 
 
 @admin.register(DownloadLog)
-class DownloadLogAdmin(admin.ModelAdmin):
+class DownloadLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by download_response and nobody edits or removes its rows here."""
 
     list_display = ["at", "username", "organisation", "kind", "description"]
     list_filter = ["kind"]
     search_fields = ["username", "organisation__name", "description", "filename"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

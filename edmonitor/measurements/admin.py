@@ -2,24 +2,17 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from edmonitor.core.admin_mixins import ReadOnlyAdminMixin
+
 from . import imports
 from .models import ImportBatch, InstrumentVersion, ItemResponse, Measurement
 
 
 @admin.register(InstrumentVersion)
-class InstrumentVersionAdmin(admin.ModelAdmin):
+class InstrumentVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: versions come from the definition files and never change once used."""
 
     list_display = ["code", "version", "checksum", "loaded_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ItemResponseInline(admin.TabularInline):

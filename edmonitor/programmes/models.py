@@ -14,6 +14,12 @@ from edmonitor.organisations.models import Organisation
 
 
 class Programme(models.Model):
+    """A group of organisations measured at a baseline and a follow-up, compared in one report (as LIVE was).
+
+    Which measurement counts as each organisation's baseline and follow-up is chosen per
+    :class:`Participation`; the programme report recomputes the study's figures from them.
+    """
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
