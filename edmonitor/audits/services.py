@@ -25,6 +25,7 @@ from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.measurements.instruments import current_audit_version
 from edmonitor.organisations.models import Facility, Organisation
 
+from . import signals
 from .models import Amendment, Audit, Auditor, Position, Rating, Recommendation, ThemeRecord
 
 
@@ -623,7 +624,12 @@ def _display(value: Any) -> str:
 def amend(
     audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], reason: str, user: Any
 ) -> Amendment | None:
-    """Correct a finalised audit. Requires a reason; records who, when, why, old and new values."""
+    """Correct a finalised audit. Requires a reason; records who, when, why, old and new values.
+
+    What depends on its consensus scores (goals judged at it, in a higher app) is brought up
+    to date in the same transaction through :data:`.signals.audit_amended`; the returned
+    amendment carries what was opened to be judged again as ``judge_again`` (not stored).
+    """
     audit = _locked(audit)
     if not audit.is_finalised:
         raise AuditRefused([_("Only a finalised audit is amended; until then, edit it directly.")])
@@ -650,7 +656,7 @@ def amend(
         raise AuditRefused([_("Nothing was changed, so there is nothing to amend.")])
     _write(slots, {k: v for k, v in changes.items() if k in slots}, user, reason)
     _apply_report(audit, {k: v for k, v in changes.items() if k not in slots}, user, reason)
-    return Amendment.objects.create(
+    amendment = Amendment.objects.create(
         audit=audit,
         author=user,
         reason=reason,
@@ -658,6 +664,10 @@ def amend(
             {"field": key, "old": _display(current[key]), "new": _display(value)} for key, value in changes.items()
         ],
     )
+    amendment.judge_again = signals.answers(  # type: ignore[attr-defined]
+        signals.audit_amended.send(Audit, audit=audit, user=user)
+    )
+    return amendment
 
 
 @transaction.atomic

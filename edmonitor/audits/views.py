@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from edmonitor.core.downloads import download_response
 from edmonitor.core.forms import plain_number
 from edmonitor.core.models import DownloadKind
 from edmonitor.improvement.overview import for_audit_page
-from edmonitor.improvement.services import judge_again_message, refresh_judged_goals
+from edmonitor.improvement.services import judge_again_message
 from edmonitor.instruments.audit import compare_theme
 from edmonitor.instruments.definition import newest_version_number
 from edmonitor.knowledge.suggestions import suggestions
@@ -453,11 +452,10 @@ def audit_amend(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     form = AmendmentForm(request.POST or None, instrument=audit.instrument, shown=services.amendable_values(audit))
     again: list[Any] = []
 
-    @transaction.atomic
     def amend(audit: Audit, **kw: Any) -> None:
-        services.amend(audit, reason=form.cleaned_data["reason"], **kw)
-        # An amended consensus may change the scores goals were judged on.
-        again.extend(refresh_judged_goals(audit, user=request.user))
+        # An amended consensus may change the scores goals were judged on: the service says which.
+        amendment = services.amend(audit, reason=form.cleaned_data["reason"], **kw)
+        again.extend(getattr(amendment, "judge_again", []))
 
     done = _save_merge_form(
         request, audit, form, amend, services.amendable_values, _("The amendment has been recorded.")

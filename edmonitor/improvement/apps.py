@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ImprovementConfig(AppConfig):
     name = "edmonitor.improvement"
     verbose_name = _("Improvement plan")
+
+    def ready(self) -> None:
+        # Goals are judged at measurements and audits, which live in apps below this one:
+        # they announce their changes with signals, and the plan keeps its goals in step.
+        from edmonitor.audits import signals as audit_signals
+        from edmonitor.measurements import signals as measurement_signals
+
+        from . import receivers
+
+        measurement_signals.measurement_corrected.connect(receivers.measurement_corrected, dispatch_uid="goals")
+        measurement_signals.measurements_deleting.connect(receivers.measurements_deleting, dispatch_uid="goals")
+        measurement_signals.measurements_dependents.connect(receivers.measurements_dependents, dispatch_uid="goals")
+        audit_signals.audit_amended.connect(receivers.audit_amended, dispatch_uid="goals")

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -508,13 +509,18 @@ def _open_again(goal: Goal) -> None:
 
 
 @transaction.atomic
-def release_goals_of(measurement: Measurement, *, user: Any) -> list[Goal]:
-    """Before a measurement is deleted: the goals judged at it are opened again, to be judged at another.
+def release_goals_of(measurements: Measurement | QuerySet[Measurement], *, user: Any) -> list[Goal]:
+    """Before measurements are deleted: the goals judged at them are opened again, to be judged at another.
 
     Without this a goal would stay judged against a measurement that no longer exists. The
-    history keeps the judgement.
+    history keeps the judgement. Called through the measurements app's signal
+    (:mod:`edmonitor.measurements.signals`) by its delete services, whoever deletes.
     """
-    goals = list(Goal.objects.filter(follow_up=measurement).select_for_update())
+    if isinstance(measurements, Measurement):
+        judged = Goal.objects.filter(follow_up=measurements)
+    else:
+        judged = Goal.objects.filter(follow_up__in=measurements.values("pk"))
+    goals = list(judged.order_by("follow_up_id", "id").select_for_update())
     for goal in goals:
         goal._history_user = user  # type: ignore[attr-defined]
         _open_again(goal)

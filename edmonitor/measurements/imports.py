@@ -26,18 +26,18 @@ import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from edmonitor.improvement.models import Goal
-from edmonitor.improvement.services import release_goals_of
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.models import Organisation
 
+from . import signals
 from .models import ImportBatch, InstrumentVersion, Measurement
-from .services import facilities_by_name, import_measurements
+from .services import delete_measurements, facilities_by_name, import_measurements
 
 #: A pending upload is kept this long; the next upload (anyone's) deletes older ones.
 STALE_AFTER = dt.timedelta(days=1)
@@ -192,9 +192,14 @@ def confirm_import(
     return Confirmed(Outcome.IMPORTED, imported=imported, skipped=len(rows) - len(chosen))
 
 
-def judged_goals(batch: ImportBatch) -> QuerySet[Goal]:
-    """Goals judged at a measurement of this batch: undoing it opens them again."""
-    return Goal.objects.filter(follow_up__import_batch=batch).select_related("follow_up").order_by("item", "pk")
+def judged_goals(batch: ImportBatch) -> list[Any]:
+    """What depends on the batch's measurements (goals judged at them): undoing it opens them again.
+
+    Asked of the apps above through :data:`.signals.measurements_dependents`, so this app
+    need not know what they keep.
+    """
+    measurements = Measurement.objects.filter(import_batch=batch)
+    return signals.answers(signals.measurements_dependents.send(Measurement, measurements=measurements))
 
 
 def changed_since_import(batch: ImportBatch) -> int:
@@ -206,7 +211,7 @@ def changed_since_import(batch: ImportBatch) -> int:
 @dataclass(frozen=True)
 class Undone:
     removed: int
-    reopened: list[Goal]
+    reopened: list[Any]
 
 
 def undo_import(batch: ImportBatch, *, user) -> Undone | None:  # noqa: ANN001 - the user model
@@ -217,12 +222,8 @@ def undo_import(batch: ImportBatch, *, user) -> Undone | None:  # noqa: ANN001 -
         )
         if not claimed:
             return None
-        reopened: list[Goal] = []
-        judged = Measurement.objects.filter(import_batch=batch, evaluated_goals__isnull=False).distinct()
-        for measurement in judged.order_by("pk"):
-            reopened += release_goals_of(measurement, user=user)
-        _total, per_model = Measurement.objects.filter(import_batch=batch).delete()
-        removed = per_model.get(Measurement._meta.label, 0)
+        # goals judged at these measurements open again (the service's signal to the improvement plan)
+        removed, reopened = delete_measurements(Measurement.objects.filter(import_batch=batch), user=user)
         ImportBatch.objects.filter(pk=batch.pk).update(removed=removed)
     batch.refresh_from_db()
     return Undone(removed=removed, reopened=reopened)

@@ -7,8 +7,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from edmonitor.core.concurrency import fingerprint, merge
@@ -16,6 +18,7 @@ from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
 from edmonitor.organisations.models import Facility, Organisation
 
+from . import signals
 from .models import ImportBatch, InstrumentVersion, ItemResponse, Measurement, MeasurementDraft
 
 BATCH = 500  # rows per INSERT in the bulk path (well under SQLite's limit of variables per statement)
@@ -311,9 +314,63 @@ def discard_draft(draft: MeasurementDraft) -> None:
     draft.delete()
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A corrected measurement, its new score, and what the apps above opened to judge again (goals)."""
+
+    measurement: Measurement
+    result: ScoreResult
+    judge_again: list[Any]
+
+
 @transaction.atomic
-def delete_measurement(measurement: Measurement) -> None:
-    measurement.delete()
+def correct_measurement(
+    measurement: Measurement,
+    *,
+    measured_on: dt.date,
+    inp: MeasurementInput,
+    label: str = "",
+    facility: Facility | None = None,
+    notes: Mapping[str, str] | None = None,
+    user=None,
+    draft: MeasurementDraft | None = None,
+) -> Correction:
+    """Replace a stored measurement's answers and bring what depends on its scores up to date, as one step.
+
+    What depends on it lives in higher apps (goals judged at it): they hear of the correction
+    through :data:`.signals.measurement_corrected`, in this transaction.
+    """
+    saved, result = record_measurement(
+        organisation=measurement.organisation,
+        instrument_version=measurement.instrument_version,
+        measured_on=measured_on,
+        inp=inp,
+        label=label,
+        facility=facility,
+        notes=notes,
+        user=user,
+        measurement=measurement,
+        draft=draft,
+    )
+    again = signals.answers(signals.measurement_corrected.send(Measurement, measurement=saved, user=user))
+    return Correction(saved, result, again)
+
+
+@transaction.atomic
+def delete_measurements(measurements: QuerySet[Measurement], *, user=None) -> tuple[int, list[Any]]:
+    """Delete measurements and release what depends on them, as one step; (number deleted, what was reopened).
+
+    Goals judged at a deleted measurement open again (the improvement plan's receiver of
+    :data:`.signals.measurements_deleting`), so nothing stays judged against nothing.
+    """
+    released = signals.answers(signals.measurements_deleting.send(Measurement, measurements=measurements, user=user))
+    _total, per_model = measurements.delete()
+    return per_model.get(Measurement._meta.label, 0), released
+
+
+def delete_measurement(measurement: Measurement, *, user=None) -> list[Any]:
+    """Delete one measurement (:func:`delete_measurements`); what was reopened."""
+    return delete_measurements(Measurement.objects.filter(pk=measurement.pk), user=user)[1]
 
 
 def facilities_by_name(organisation: Organisation) -> dict[str, Facility]:

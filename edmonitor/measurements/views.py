@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +18,6 @@ from edmonitor.core.concurrency import Conflict, fingerprint, fingerprints, pars
 from edmonitor.improvement.services import (
     judge_again_message,
     pending_goals,
-    refresh_judged_goals,
-    release_goals_of,
 )
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
@@ -30,6 +27,7 @@ from .instruments import current_version
 from .models import InstrumentVersion, Measurement, MeasurementDraft
 from .services import (
     DraftGone,
+    correct_measurement,
     delete_measurement,
     discard_draft,
     record_measurement,
@@ -96,22 +94,23 @@ def _form_page(
         if unanswered and not request.POST.get("confirm_unanswered"):
             # Nothing is saved yet: the page names the unanswered items and asks once more.
             return _render_form(request, form, context, unanswered=unanswered)
+        answers = {
+            "measured_on": form.cleaned_data["measured_on"],
+            "label": form.cleaned_data["label"],
+            "facility": form.cleaned_data.get("facility"),
+            "inp": form.inp,
+            "notes": form.notes(),
+            "user": request.user,
+            "draft": draft,
+        }
+        again: list[Any] = []
         try:
-            with transaction.atomic():
-                saved, _result = record_measurement(
-                    organisation=organisation,
-                    instrument_version=version,
-                    measured_on=form.cleaned_data["measured_on"],
-                    label=form.cleaned_data["label"],
-                    facility=form.cleaned_data.get("facility"),
-                    inp=form.inp,
-                    notes=form.notes(),
-                    user=request.user,
-                    measurement=measurement,
-                    draft=draft,
-                )
-                # A correction may change the scores goals were judged on.
-                again = refresh_judged_goals(saved, user=request.user) if measurement is not None else []
+            if measurement is None:
+                saved, _result = record_measurement(organisation=organisation, instrument_version=version, **answers)
+            else:
+                # A correction may change the scores goals were judged on: the service says which.
+                correction = correct_measurement(measurement, **answers)
+                saved, again = correction.measurement, correction.judge_again
         except DraftGone:
             return _draft_gone(request, organisation.pk, measurement)
         if again:
@@ -327,9 +326,7 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
 def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
     organisation, measurement = _measurement(request, pk, measurement_pk, Action.MANAGE)
     if request.method == "POST":
-        with transaction.atomic():
-            released = release_goals_of(measurement, user=request.user)
-            delete_measurement(measurement)
+        released = delete_measurement(measurement, user=request.user)  # goals judged at it open again
         messages.success(request, _("The measurement has been deleted."))
         if released:
             messages.info(

@@ -455,14 +455,15 @@ class AmendingAJudgedAuditTests(GoalTestCase):
         goal, audit = self.mie_follow_up("at_least", 3)
         services.confirm_goal_codes(audit, {goal.pk: Decision("D")}, user=self.alice)
         amendable = audit_services.amendable_values(audit)
-        audit_services.amend(
+        amendment = audit_services.amend(
             audit,
             values={**amendable, "consensus:3": 2, "consensus_reason:3": "Het verslag telde één punt te veel."},
             original=audit_services.as_shown(amendable),
             reason="Rekenfout in het verslag",
             user=self.alice,
         )
-        self.assertEqual(services.refresh_judged_goals(audit, user=self.alice), [goal])
+        # the amendment itself brought the goal up to date (improvement listens to audits' signal)
+        self.assertEqual(amendment.judge_again, [goal])
         goal.refresh_from_db()
         self.assertFalse(goal.is_evaluated)
         self.assertIn(goal, services.pending_goals(audit))

@@ -1,0 +1,33 @@
+"""The improvement plan listens to the apps below it: goals follow the measurements and audits they are judged at.
+
+Connected in :meth:`ImprovementConfig.ready`; each receiver runs inside the sender's
+transaction and returns what it changed (see :mod:`edmonitor.measurements.signals`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Goal
+from .services import refresh_judged_goals, release_goals_of
+
+
+def measurement_corrected(sender: Any, *, measurement: Any, user: Any, **kwargs: Any) -> list[Any]:
+    """A corrected measurement: goals judged at it get its new scores, or are opened to judge again."""
+    return refresh_judged_goals(measurement, user=user)
+
+
+def measurements_deleting(sender: Any, *, measurements: Any, user: Any, **kwargs: Any) -> list[Any]:
+    """Measurements about to go: the goals judged at them open again."""
+    return release_goals_of(measurements, user=user)
+
+
+def audit_amended(sender: Any, *, audit: Any, user: Any, **kwargs: Any) -> list[Any]:
+    """An amended audit: goals judged at it get its new consensus scores, or are opened to judge again."""
+    return refresh_judged_goals(audit, user=user)
+
+
+def measurements_dependents(sender: Any, *, measurements: Any, **kwargs: Any) -> list[Any]:
+    """The goals judged at these measurements, for a page that asks before deleting them."""
+    judged = Goal.objects.filter(follow_up__in=measurements.values("pk")).select_related("follow_up")
+    return list(judged.order_by("item", "pk"))
