@@ -125,7 +125,7 @@ RATCHET: dict[str, tuple[float, int]] = {
     "curriculum.json": (13.2, 0),
     "framework.json": (13.2, 0),
     "links.json": (22.1, 14),
-    "live.json": (17.9, 63),
+    "live.json": (13.1, 0),
     "methods.json": (16.4, 34),
     "route.json": (19.7, 24),
 }
@@ -153,7 +153,7 @@ RATCHET_EN: dict[str, tuple[float, int]] = {
     "curriculum.json": (13.2, 0),
     "framework.json": (13.3, 0),
     "links.json": (23.0, 24),
-    "live.json": (19.1, 83),
+    "live.json": (14.3, 27),
     "methods.json": (17.1, 40),
     "route.json": (21.1, 35),
 }
