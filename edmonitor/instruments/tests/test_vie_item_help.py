@@ -20,7 +20,7 @@ HELP = item_help("vie")
 
 
 def sentence_lengths(text: str) -> list[int]:
-    return [n for n in (len(re.findall(r"\w+", s)) for s in re.split(r"(?<=[.!?:])\s+", text)) if n]
+    return [n for n in (len(re.findall(r"\w+", s)) for s in re.split(r"(?<=[.!?])\s+", text)) if n]
 
 
 def test_every_item_has_help_in_dutch_and_english_citing_its_place_in_bijlage_1():
