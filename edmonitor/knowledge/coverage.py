@@ -4,9 +4,10 @@ Every part a seed's table of contents lists — numbered sections ("2.1" → ``�
 without sections ("1 Onderzoeksopzet" → ``§1``), appendices ("Bijlage 1 …" → ``Bijlage 1``)
 and the unnumbered parts such as the introduction ("Inleiding") — must be cited by at least one
 entry, method or link of the content files or by the help on an instrument's items
-(:func:`instrument_rows`: the VIE form explains each item from 003 Bijlage 1), or be listed with a reason in ``uncovered.json``
-beside the content folder (it is not content: :mod:`edmonitor.knowledge.content` reads only the
-content folder). A chapter that has sections counts as covered through its sections.
+(:func:`instrument_rows`: the VIE form explains each item from 003 Bijlage 1), or be listed
+with a reason in ``uncovered.json`` beside the content folder (it is not content:
+:mod:`edmonitor.knowledge.content` reads only the content folder). A chapter that has
+sections counts as covered through its sections.
 
 Seeds without a table of contents (000, 001, 002) have no numbered parts; for them
 :data:`NAMED_PARTS` lists the named parts the issue asks for, held to the same rule.

@@ -53,26 +53,72 @@ def test_the_dutch_help_reads_at_b1():
     ("item_id", "nl", "en"),
     [
         # the thresholds and the fte of 36 hours that Bijlage 1 gives for 1a
-        ("1a", ["36 uur per week", "1000 fte", "Bij 0 ‰", "2 ‰", "5 ‰", "10 ‰", "Boven 10 ‰"],
-         ["36 hours a week", "1000 fte", "At 0 ‰", "2 ‰", "5 ‰", "10 ‰", "Above 10 ‰"]),
-        ("2a", ["Betaalde en onbetaalde", "buiten de eigen organisatie", "herstelcoach", "voorlichter"],
-         ["Paid and unpaid", "outside the organisation", "recovery coach", "information officer"]),
-        ("3a", ["Twee of drie: score 3", "Vier of vijf: score 4", "Meer dan vijf: score 5", "'drie tot vijf'"],
-         ["Two or three: score 3", "Four or five: score 4", "More than five: score 5", "'three to five'"]),
-        ("4a", ["minder dan 3.000", "3.000 tot en met 10.000", "meer dan 10.000", "1-2", "1-3", "1-4",
-                "3-4, 4-5 of 5-6", "5-6, 6-8 of 7-10", "meer dan 6, meer dan 8 of meer dan 10"],
-         ["fewer than 3,000", "3,000 up to and including 10,000", "more than 10,000", "1-2", "1-3", "1-4",
-          "3-4, 4-5 or 5-6", "5-6, 6-8 or 7-10", "more than 6, more than 8 or more than 10"]),
-        ("5a", ["minder dan 3.000", "3.000 tot en met 10.000", "3-4, 4-5 of 5-6", "5-6, 6-8 of 7-10"],
-         ["fewer than 3,000", "3,000 up to and including 10,000", "3-4, 4-5 or 5-6", "5-6, 6-8 or 7-10"]),
+        (
+            "1a",
+            ["36 uur per week", "1000 fte", "Bij 0 ‰", "2 ‰", "5 ‰", "10 ‰", "Boven 10 ‰"],
+            ["36 hours a week", "1000 fte", "At 0 ‰", "2 ‰", "5 ‰", "10 ‰", "Above 10 ‰"],
+        ),
+        (
+            "2a",
+            ["Betaalde en onbetaalde", "buiten de eigen organisatie", "herstelcoach", "voorlichter"],
+            ["Paid and unpaid", "outside the organisation", "recovery coach", "information officer"],
+        ),
+        (
+            "3a",
+            ["Twee of drie: score 3", "Vier of vijf: score 4", "Meer dan vijf: score 5", "'drie tot vijf'"],
+            ["Two or three: score 3", "Four or five: score 4", "More than five: score 5", "'three to five'"],
+        ),
+        (
+            "4a",
+            [
+                "minder dan 3.000",
+                "3.000 tot en met 10.000",
+                "meer dan 10.000",
+                "1-2",
+                "1-3",
+                "1-4",
+                "3-4, 4-5 of 5-6",
+                "5-6, 6-8 of 7-10",
+                "meer dan 6, meer dan 8 of meer dan 10",
+            ],
+            [
+                "fewer than 3,000",
+                "3,000 up to and including 10,000",
+                "more than 10,000",
+                "1-2",
+                "1-3",
+                "1-4",
+                "3-4, 4-5 or 5-6",
+                "5-6, 6-8 or 7-10",
+                "more than 6, more than 8 or more than 10",
+            ],
+        ),
+        (
+            "5a",
+            ["minder dan 3.000", "3.000 tot en met 10.000", "3-4, 4-5 of 5-6", "5-6, 6-8 of 7-10"],
+            ["fewer than 3,000", "3,000 up to and including 10,000", "3-4, 4-5 or 5-6", "5-6, 6-8 or 7-10"],
+        ),
         ("6a", ["één keer per 6 weken", "in spe", "score 3"], ["once every 6 weeks", "in spe", "score 3"]),
-        ("7a", ["vijf criteria", "één keer per 6 weken", "Nul of één: score 1", "Alle vijf: score 5"],
-         ["five criteria", "once every 6 weeks", "None or one: score 1", "All five: score 5"]),
-        ("8a", ["één of twee gesprekken", "zo lang als nodig", "intervisie"],
-         ["one or two talks", "as long as needed", "intervisie"]),
-        ("9a", ["laagdrempelig", "actief bekend", "plan voor scholing of opleiding"],
-         ["low-threshold", "actively made known", "plan for training or education"]),
-        ("10a", ["alleen ingewerkt", "individueel én in een groep"], ["only shown the ropes", "one to one and in a group"]),
+        (
+            "7a",
+            ["vijf criteria", "één keer per 6 weken", "Nul of één: score 1", "Alle vijf: score 5"],
+            ["five criteria", "once every 6 weeks", "None or one: score 1", "All five: score 5"],
+        ),
+        (
+            "8a",
+            ["één of twee gesprekken", "zo lang als nodig", "intervisie"],
+            ["one or two talks", "as long as needed", "intervisie"],
+        ),
+        (
+            "9a",
+            ["laagdrempelig", "actief bekend", "plan voor scholing of opleiding"],
+            ["low-threshold", "actively made known", "plan for training or education"],
+        ),
+        (
+            "10a",
+            ["alleen ingewerkt", "individueel én in een groep"],
+            ["only shown the ropes", "one to one and in a group"],
+        ),
     ],
 )
 def test_the_help_keeps_what_bijlage_1_states_for_the_item(item_id, nl, en):
@@ -100,6 +146,9 @@ def test_the_help_gives_the_same_bands_as_the_scoring_rules_of_the_definition():
         for score, column in ((2, 1), (3, 2), (4, 3)):
             ranges = [f"{bands[size][column - 1] + 1}-{bands[size][column]}" for size in ("small", "medium", "large")]
             assert all(r in nl for r in ranges), (item_id, score, ranges)
-        assert ", ".join(f"meer dan {bands[size][3]}" for size in ("small", "medium", "large")).replace(
-            ", meer dan " + str(bands["large"][3]), " of meer dan " + str(bands["large"][3])
-        ) in nl
+        assert (
+            ", ".join(f"meer dan {bands[size][3]}" for size in ("small", "medium", "large")).replace(
+                ", meer dan " + str(bands["large"][3]), " of meer dan " + str(bands["large"][3])
+            )
+            in nl
+        )

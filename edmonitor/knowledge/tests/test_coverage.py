@@ -103,9 +103,7 @@ def test_a_part_nobody_cites_fails_the_check():
 
 def test_the_help_on_the_vie_items_covers_appendix_1_and_nothing_else_does():
     help_rows = instrument_rows()
-    assert {(r["source"], r["section"]) for r in help_rows} == {
-        ("003", f"Bijlage 1, item {n}a") for n in range(1, 11)
-    }
+    assert {(r["source"], r["section"]) for r in help_rows} == {("003", f"Bijlage 1, item {n}a") for n in range(1, 11)}
     appendix = Part("003", "Bijlage 1", "Bijlage 1 Vragenlijst Implementatie Ervaringsdeskundigheid")
     assert missing([appendix], help_rows, []) == []
     assert missing([appendix], [*CONTENT.entries, *CONTENT.methods, *CONTENT.links], read_uncovered()) == [appendix]
