@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
+from .a11y import assert_accessible, horizontal_overflow
+
 ITEM_1A = "1a. Aantal ervaringsdeskundigen in betaalde dienst"
 ITEM_2A = "2a. Aanbod van (leer)werkplekken"
 ED_FTE = "Ervaringsdeskundigen in betaalde dienst (fte)"
@@ -127,3 +129,21 @@ def test_a_measurement_is_corrected_without_typing_its_date_again(open_as: Calla
         unanswered.click()
     expect(page.get_by_role("status")).to_contain_text("De wijzigingen zijn opgeslagen")
     expect(page.get_by_role("heading", level=1)).to_contain_text("10 januari 2026")
+
+
+def test_the_help_on_an_item_opens_by_keyboard_and_fits_a_phone(open_as: Callable[..., Page]) -> None:
+    """Under each item's question a closed "Wat telt mee?" explains the item (003 Bijlage 1)."""
+    page = open_as("projectleider", viewport={"width": 390, "height": 844})
+    page.goto("/")
+    page.get_by_role("link", name="GGZ Voorbeeldstad").first.click()
+    page.get_by_role("link", name="Nieuwe VIE-meting").click()
+    item = page.get_by_role("group", name=ITEM_2A)
+    summary = item.get_by_text("Wat telt mee bij item 2a?")
+    help_text = item.get_by_text("Betaalde en onbetaalde plekken tellen allebei mee.")
+    expect(help_text).to_be_hidden()
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(help_text).to_be_visible()
+    expect(item.locator("details.item-help")).to_contain_text("Bijlage 1, item 2a")
+    assert not horizontal_overflow(page)
+    assert_accessible(page)

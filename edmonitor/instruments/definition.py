@@ -513,6 +513,31 @@ def about_texts(code: str) -> dict[str, Any]:
     return raw
 
 
+@dataclass(frozen=True)
+class ItemHelp:
+    """What an item means and what counts for it, in our words, with the passage it explains."""
+
+    text: Text
+    source: Source
+
+
+@functools.cache
+def item_help(code: str) -> dict[str, ItemHelp]:
+    """Help per item id from ``item_help`` in ``<code>.about.json`` (VIE: 003 Bijlage 1), or {}.
+
+    Like the description it explains without changing what an answer means or how it scores,
+    so it lives outside the frozen version files and serves every version of the instrument.
+    """
+    found = {}
+    for item_id, raw in about_texts(code).get("item_help", {}).items():
+        where = f"{code}{ABOUT_SUFFIX} item_help {item_id}"
+        if not isinstance(raw, dict) or "en" not in raw:
+            raise DefinitionError(f"{where}: expected a text in Dutch and English with a source")
+        texts = {k: v for k, v in raw.items() if k != "source"}
+        found[str(item_id)] = ItemHelp(Text.parse(texts, where), Source.parse(raw.get("source"), where))
+    return found
+
+
 def _read_definition(key: str) -> dict[str, Any]:
     path = resources.files(DEFINITIONS_PACKAGE).joinpath(f"{key}.json")
     if not path.is_file():

@@ -3,9 +3,11 @@
 Every part a seed's table of contents lists — numbered sections ("2.1" → ``§2.1``), chapters
 without sections ("1 Onderzoeksopzet" → ``§1``), appendices ("Bijlage 1 …" → ``Bijlage 1``)
 and the unnumbered parts such as the introduction ("Inleiding") — must be cited by at least one
-entry, method or link of the content files, or be listed with a reason in ``uncovered.json``
-beside the content folder (it is not content: :mod:`edmonitor.knowledge.content` reads only the
-content folder). A chapter that has sections counts as covered through its sections.
+entry, method or link of the content files or by the help on an instrument's items
+(:func:`instrument_rows`: the VIE form explains each item from 003 Bijlage 1), or be listed
+with a reason in ``uncovered.json`` beside the content folder (it is not content:
+:mod:`edmonitor.knowledge.content` reads only the content folder). A chapter that has
+sections counts as covered through its sections.
 
 Seeds without a table of contents (000, 001, 002) have no numbered parts; for them
 :data:`NAMED_PARTS` lists the named parts the issue asks for, held to the same rule.
@@ -21,6 +23,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from edmonitor.instruments.definition import available_definitions, item_help
+from edmonitor.instruments.sources import SEEDS
 
 # Named parts of seeds without a table of contents, each a heading as it occurs in the seed.
 # Also the named sub-parts of numbered sections that the issue asks for by name, which a citation
@@ -118,6 +123,21 @@ def cited(rows: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
         pairs += [(r["source"], r["section"]) for d in row.get("sources_differ", []) for r in d["readings"]]
         found |= {(source, normalise(section).lower()) for source, section in pairs}
     return found
+
+
+def instrument_rows() -> list[dict[str, str]]:
+    """Citations of the help on instrument items, as rows :func:`cited` reads: ``{"source", "section"}``.
+
+    The help lives beside the definitions (``<code>.about.json``, ``item_help``) and names its
+    passage by seed file; here the file becomes the source key ("003") the other rows use.
+    """
+    keys = {seed["file"]: key for key, seed in SEEDS.items()}
+    codes = sorted({stem.split("-", 1)[0] for stem in available_definitions()})
+    return [
+        {"source": keys.get(entry.source.document, entry.source.document), "section": entry.source.section}
+        for code in codes
+        for entry in item_help(code).values()
+    ]
 
 
 def read_uncovered(text: str | None = None) -> list[dict[str, str]]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.core.uploads import ZIP_MAGIC, check_upload, read_upload, xlsx_as_csv
 from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements, written_columns
-from edmonitor.instruments.definition import Instrument, Item
+from edmonitor.instruments.definition import Instrument, Item, ItemHelp, item_help
 from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, gettext_noop, parse_record, score
 from edmonitor.organisations.models import Organisation
 
@@ -65,6 +65,7 @@ class ItemFields:
     mode: forms.BoundField | None
     facts: list[forms.BoundField]
     criteria: forms.BoundField | None
+    help: ItemHelp | None = None  # what the item means and what counts (VIE: 003 Bijlage 1)
 
 
 #: The longest value a draft keeps for a field without its own limit (a date, a choice): far more than any needs.
@@ -186,6 +187,7 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
             mode=self[f"mode_{item.id}"] if item.derivation else None,
             facts=[self[f] for f in item_facts(item)],
             criteria=self[f"criteria_{item.id}"] if f"criteria_{item.id}" in self.fields else None,
+            help=item_help(self.instrument.code).get(item.id),
         )
 
     # ------------------------------------------------------------------ validation through the engine

@@ -16,6 +16,7 @@ from edmonitor.knowledge.coverage import (
     all_parts,
     cited,
     contents,
+    instrument_rows,
     missing,
     normalise,
     read_uncovered,
@@ -24,7 +25,8 @@ from edmonitor.knowledge.coverage import (
 from edmonitor.testing_seeds import section_occurs, seed_text
 
 CONTENT = read_content()
-ROWS = [*CONTENT.entries, *CONTENT.methods, *CONTENT.links]
+# the help on the VIE items cites 003 Bijlage 1 (edmonitor/instruments/definitions/vie.about.json)
+ROWS = [*CONTENT.entries, *CONTENT.methods, *CONTENT.links, *instrument_rows()]
 
 
 def texts() -> dict[str, str]:
@@ -97,6 +99,14 @@ def test_a_part_nobody_cites_fails_the_check():
         == []
     )
     assert missing([part], [], [{"source": "003", "section": "§3.3", "reason": "x"}]) == []
+
+
+def test_the_help_on_the_vie_items_covers_appendix_1_and_nothing_else_does():
+    help_rows = instrument_rows()
+    assert {(r["source"], r["section"]) for r in help_rows} == {("003", f"Bijlage 1, item {n}a") for n in range(1, 11)}
+    appendix = Part("003", "Bijlage 1", "Bijlage 1 Vragenlijst Implementatie Ervaringsdeskundigheid")
+    assert missing([appendix], help_rows, []) == []
+    assert missing([appendix], [*CONTENT.entries, *CONTENT.methods, *CONTENT.links], read_uncovered()) == [appendix]
 
 
 def test_every_uncovered_part_exists_has_a_reason_and_is_not_cited_after_all():

@@ -52,6 +52,17 @@ class MeasurementFormTests(BaseTestCase):
         self.assertContains(page, "level-midden")
         self.assertContains(page, "Drie leerwerkplekken.")
 
+    def test_the_form_explains_what_counts_for_item_2a_under_its_question(self):
+        page = self.client.get(self.url)
+        html = page.content.decode()
+        question = html.index("Ervaringsdeskundigen kunnen binnen en buiten de instelling terecht")
+        details = html.index('<details class="item-help" id="help-2a">')
+        assert question < details < html.index('id="item-3a"')
+        self.assertContains(page, "Wat telt mee bij item 2a?")
+        self.assertContains(page, "Betaalde en onbetaalde plekken tellen allebei mee.")
+        self.assertContains(page, "Bijlage 1, item 2a")
+        self.assertEqual(html.count('class="item-help"'), 10)
+
     def test_the_edit_form_shows_what_was_saved_and_saving_it_unchanged_changes_nothing(self):
         self.post({"goal_3b": "B", "note_9a": "Opleidingsplan in de maak."})
         measurement = Measurement.objects.get(organisation=self.org_a)
