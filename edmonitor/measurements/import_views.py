@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.downloads import download_response
@@ -67,34 +67,46 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
     return _import_page(request, organisation, form)
 
 
-def measurement_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    """The CSV template to fill in for an import: every column (Dutch names), one example row."""
+#: The import template in each format: (download kind, content type, builder, description).
+TEMPLATES = {
+    "csv": (
+        DownloadKind.CSV,
+        "text/csv; charset=utf-8",
+        import_template.template_csv,
+        gettext_lazy("Template for importing VIE measurements"),
+    ),
+    "xlsx": (
+        DownloadKind.XLSX,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        import_template.template_xlsx,
+        gettext_lazy("Template for importing VIE measurements (Excel)"),
+    ),
+}
+
+
+def _template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The template to fill in for an import: every column (Dutch names), one example row (Excel: a real date
+    cell, and a sheet explaining the columns)."""
     organisation = organisation_for(request.user, pk, Action.RECORD)
     version = current_version("vie")
+    kind, content_type, build, description = TEMPLATES[fmt]
     return download_response(
         request,
         organisation=organisation,
-        kind=DownloadKind.CSV,
-        filename=f"vie-importsjabloon-{organisation.name}.csv",
-        content=import_template.template_csv(version.instrument, organisation, timezone.localdate()),
-        content_type="text/csv; charset=utf-8",
-        description=_("Template for importing VIE measurements"),
+        kind=kind,
+        filename=f"vie-importsjabloon-{organisation.name}.{fmt}",
+        content=build(version.instrument, organisation, timezone.localdate()),
+        content_type=content_type,
+        description=str(description),
     )
+
+
+def measurement_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    return _template(request, pk, "csv")
 
 
 def measurement_import_template_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The Excel template: the same columns and example row (a real date cell), and a sheet explaining them."""
-    organisation = organisation_for(request.user, pk, Action.RECORD)
-    version = current_version("vie")
-    return download_response(
-        request,
-        organisation=organisation,
-        kind=DownloadKind.XLSX,
-        filename=f"vie-importsjabloon-{organisation.name}.xlsx",
-        content=import_template.template_xlsx(version.instrument, organisation, timezone.localdate()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        description=_("Template for importing VIE measurements (Excel)"),
-    )
+    return _template(request, pk, "xlsx")
 
 
 def _finished(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
