@@ -3,6 +3,9 @@
 from django import template
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from edmonitor.knowledge.glossary import glossary_terms, link_first_uses
 
 register = template.Library()
 
@@ -33,3 +36,26 @@ def prose(value: str) -> SafeString:
 def roles_with(method, use: str) -> list[str]:
     """``{{ method|roles_with:"required" }}``: the roles the method's source gives that use, lower case."""
     return method.roles_with(use)
+
+
+class GlossaryNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, current: str | None) -> None:
+        self.nodelist = nodelist
+        self.current = template.Variable(current) if current else None
+
+    def render(self, context: template.Context) -> str:
+        html = self.nodelist.render(context)
+        current = self.current.resolve(context) if self.current else None
+        return link_first_uses(html, glossary_terms(get_language(), exclude=getattr(current, "slug", None)))
+
+
+@register.tag("glossary")
+def glossary(parser: template.base.Parser, token: template.base.Token) -> GlossaryNode:
+    """``{% glossary entry %}…{% endglossary %}``: the first use of each Begrippenlijst term links to it.
+
+    The optional argument is the page's own entry or method (a term's page does not link to itself).
+    """
+    bits = token.split_contents()
+    nodelist = parser.parse(("endglossary",))
+    parser.delete_first_token()
+    return GlossaryNode(nodelist, bits[1] if len(bits) > 1 else None)
