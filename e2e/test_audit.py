@@ -124,7 +124,7 @@ def test_two_auditors_score_blind_agree_and_finalise(open_as: Callable[..., Page
     mia.goto(audit_url)
     summary = mia.locator("dl.summary")
     expect(summary).to_contain_text("afgerond")
-    expect(summary).to_contain_text("MIE-versie 2026.2")  # no mean: the MIE has no total (004 §2.13)
+    expect(summary).to_contain_text("MIE-versie 2026.3")  # no mean: the MIE has no total (004 §2.13)
     expect(summary).not_to_contain_text("3,0")
     for page in (mia, anna):
         page.goto(audit_url)

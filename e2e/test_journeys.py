@@ -225,7 +225,7 @@ def test_two_auditors_score_blind_agree_and_both_confirm_the_final_report(
         page.goto(audit_url)
         expect(summary_value(page, "Fase")).to_have_text("afgerond")
         # the result is the five theme scores: the MIE has no total (004 §2.13), so no mean is shown
-        expect(page.locator("dl.summary")).to_contain_text("MIE-versie 2026.2")
+        expect(page.locator("dl.summary")).to_contain_text("MIE-versie 2026.3")
         expect(page.locator("dl.summary")).not_to_contain_text("Gemiddelde")
         expect(page.get_by_role("link", name="Consensus", exact=True)).to_have_count(0)
         expect(page.get_by_text("Plan maandelijkse intervisie.").first).to_be_visible()

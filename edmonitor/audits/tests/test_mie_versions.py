@@ -54,9 +54,9 @@ class VersionTests(BaseTestCase):
 
     def test_a_new_audit_uses_the_newest_version(self):
         audit = plan(self.org_a, self.mia, self.eva)
-        self.assertEqual(audit.instrument_version.version, "2026.2")
+        self.assertEqual(audit.instrument_version.version, "2026.3")
         response = self.page(audit)
-        self.assertContains(response, "MIE-versie 2026.2")
+        self.assertContains(response, "MIE-versie 2026.3")
         self.assertNotContains(response, "Nieuwe audits gebruiken versie")
 
     def test_an_audit_pinned_to_2026_1_keeps_its_version_to_the_end_and_the_page_says_so(self):
@@ -83,7 +83,7 @@ class VersionTests(BaseTestCase):
         self.assertEqual(audit.instrument.theme("2").scale[1].get("nl")[:36], "Er werken geen betaalde ervaringsdes")
         response = self.page(audit)
         self.assertContains(response, "MIE-versie 2026.1")
-        self.assertContains(response, "Nieuwe audits gebruiken versie 2026.2")
+        self.assertContains(response, "Nieuwe audits gebruiken versie 2026.3")
         # the texts the auditors scored against are the old version's
         self.assertContains(response, "Hoeveel ervaringsdeskundigen werken er betaald")
         self.assertNotContains(response, "De bronnen verschillen.")  # 2026.1 has no name note

@@ -247,6 +247,10 @@ class AuditPagesTests(BaseTestCase):
         self.assertAlmostEqual(float(result.overall.weighted_kappa), float(kappa), delta=0.0005)
         theme2 = dict((t.id, a) for t, a in result.by_theme)["2"]
         self.assertEqual((theme2.n, float(theme2.exact)), (2, 50.0))
+        # versions are pooled by theme, and the page says where that mixes two meanings (theme 2)
+        page = self.client.get(reverse("audit_agreement"))
+        self.assertContains(page, "Audits van alle MIE-versies tellen samen")
+        self.assertContains(page, "Bij thema 2 betekenen scores uit versie 2026.1 en uit latere versies dus niet")
 
         out = io.StringIO()
         call_command("agreement", "--organisation", "GGZ Alfa", "--format", "json", stdout=out)

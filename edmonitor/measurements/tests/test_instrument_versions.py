@@ -30,9 +30,9 @@ class InstrumentVersionTests(BaseTestCase):
     def test_a_version_in_use_cannot_be_changed(self):
         make_measurement(self.org_a, {"1a": 2})
         with self.assertRaises(InstrumentVersionFrozen):
-            store_instrument(variant("2012.1", "Gewijzigde tekst"))
+            store_instrument(variant("2012.2", "Gewijzigde tekst"))  # 2012.2: what new measurements use
         self.assertEqual(
-            InstrumentVersion.objects.get(version="2012.1").checksum, load_definition("vie-2012.1").checksum
+            InstrumentVersion.objects.get(version="2012.2").checksum, load_definition("vie-2012.2").checksum
         )
 
     def test_an_unused_version_may_still_be_corrected(self):
@@ -64,4 +64,4 @@ class InstrumentVersionTests(BaseTestCase):
         self.assertEqual(measurement.total, 3)
 
     def test_new_measurements_use_the_newest_shipped_version(self):
-        self.assertEqual(current_version("vie").version, "2012.1")
+        self.assertEqual(current_version("vie").version, "2012.2")

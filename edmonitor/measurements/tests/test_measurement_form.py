@@ -41,7 +41,7 @@ class MeasurementFormTests(BaseTestCase):
         self.assertEqual(measurement.total, Decimal("2.5"))
         self.assertEqual(measurement.level, "midden")
         self.assertEqual(measurement.label, "beginmeting")
-        self.assertEqual(measurement.instrument_version.version, "2012.1")
+        self.assertEqual(measurement.instrument_version.version, "2012.2")
         responses = {r.item_id: r for r in measurement.responses.all()}
         self.assertEqual({k: r.score for k, r in responses.items()}, {k[5:]: int(v) for k, v in ALL_DIRECT.items()})
         self.assertEqual(responses["1a"].goal_code, "C")

@@ -128,9 +128,9 @@ class BadInputTests(BaseTestCase):
         m["criteria"]["7a"].append("free_coffee")
         self.refused(
             data,
-            f"measurements[{i}].items.11a: vie-2012.1 has no item '11a'",
+            f"measurements[{i}].items.11a: vie-2012.2 has no item '11a'",
             f"measurements[{i}].items.2a.goal: 'E' is not one of A, B, C, D",
-            f"measurements[{i}].facts.ed_budget: vie-2012.1 has no fact 'ed_budget'",
+            f"measurements[{i}].facts.ed_budget: vie-2012.2 has no fact 'ed_budget'",
             f"measurements[{i}].facts.clients: -5 is outside the range of this fact",
             f"measurements[{i}].criteria.7a[3]: 'free_coffee' is not a criterion of item 7a",
         )
@@ -174,13 +174,13 @@ class BadInputTests(BaseTestCase):
         data["measurements"][2]["instrument"]["checksum"] = "0" * 64
         self.refused(
             data,
-            "measurements[2].instrument.checksum: this was recorded with a different definition of vie 2012.1",
+            "measurements[2].instrument.checksum: this was recorded with a different definition of vie 2012.2",
             "it cannot be imported",
         )
 
     def test_the_checksum_is_compared_with_the_definition_stored_here(self):
         # The same version number, but this database holds another definition under it.
-        stored = InstrumentVersion.objects.get(code="mie", version="2026.2")  # the version the audits use
+        stored = InstrumentVersion.objects.get(code="mie", version="2026.3")  # the version the audits use
         InstrumentVersion.objects.filter(pk=stored.pk).update(checksum="f" * 64)
         problems = self.refused(self.data(), "audits[0].instrument.checksum: this was recorded with a different")
         self.assertEqual(len([p for p in problems if "checksum" in p]), 4, problems)  # every audit
@@ -192,7 +192,7 @@ class BadInputTests(BaseTestCase):
         self.refused(
             data,
             "measurements[0].instrument: the instrument version vie 2099.1 is not known in this database",
-            "audits[0].instrument: vie 2012.1 is not an audit instrument",
+            "audits[0].instrument: vie 2012.2 is not an audit instrument",
         )
 
     # --- users and roles -------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ class BadInputTests(BaseTestCase):
         themes = data["audits"][1]["themes"]
         themes["6"] = themes.pop("5")
         self.refused(
-            data, "audits[1].themes.5: this theme is missing", "audits[1].themes.6: mie-2026.2 has no theme '6'"
+            data, "audits[1].themes.5: this theme is missing", "audits[1].themes.6: mie-2026.3 has no theme '6'"
         )
 
     # --- everything at once, and a failure half-way --------------------------------------------------
