@@ -34,9 +34,9 @@ def main() -> None:
     from edmonitor.instruments.scoring import MeasurementInput
     from edmonitor.measurements import imports
     from edmonitor.measurements.instruments import current_version
-    from edmonitor.measurements.live import LIVE_PROGRAMME
     from edmonitor.measurements.services import import_measurements, record_measurement
     from edmonitor.organisations.models import Membership, Organisation, Role, Sector
+    from edmonitor.programmes.live import LIVE_PROGRAMME
     from edmonitor.programmes.models import Programme
 
     call_command("migrate", interactive=False, verbosity=0)

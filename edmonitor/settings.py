@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "edmonitor.reports",
     "edmonitor.knowledge",
     "edmonitor.improvement",
+    "edmonitor.transfer",
+    "edmonitor.home",
     "simple_history",
     "csp",
     "axes",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
+    path("", include("edmonitor.home.urls")),
     path("", include("edmonitor.organisations.urls")),
     path("", include("edmonitor.measurements.urls")),
     path("", include("edmonitor.audits.urls")),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("", include("edmonitor.programmes.urls")),
     path("", include("edmonitor.improvement.urls")),
     path("", include("edmonitor.knowledge.urls")),
+    path("", include("edmonitor.transfer.urls")),
 ]

@@ -128,6 +128,10 @@ class LiveReport:
     measurements_created: int = 0
     measurements_skipped: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    # what was loaded, for the LIVE programme (edmonitor.programmes.live): institution name ->
+    # organisation, and (moment, institution name) -> measurement
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    taken: dict[tuple[str, str], Measurement] = field(default_factory=dict)
 
 
 def row_discrepancies(moment: str, rows: list[ScoredRow]) -> list[Discrepancy]:
@@ -188,36 +192,12 @@ def check_live(instrument: Instrument | None = None) -> list[Discrepancy]:
     return found
 
 
-LIVE_PROGRAMME = "LIVE 2011–2012"
-
-
-def _live_programme(organisations: dict[str, Organisation], taken: dict[tuple[str, str], Measurement]) -> None:
-    """The LIVE study as a programme: each institution with its baseline and follow-up measurement."""
-    from edmonitor.programmes.models import Participation, Programme
-
-    dates = sorted(m.measured_on for m in taken.values())
-    programme, _created = Programme.objects.get_or_create(
-        name=LIVE_PROGRAMME,
-        defaults={
-            "description": (
-                "Landelijke Implementatie Versterking Ervaringsdeskundigheid: 18 ggz-instellingen, "
-                "beginmeting voorjaar 2011 en eindmeting voorjaar 2012 met de VIE "
-                "(bron: 003_a8d87148f8c5ac85.txt, hoofdstuk 4 en bijlagen 2–4)."
-            ),
-            "starts_on": dates[0] if dates else None,
-            "ends_on": dates[-1] if dates else None,
-        },
-    )
-    for name, organisation in organisations.items():
-        Participation.objects.update_or_create(
-            programme=programme,
-            organisation=organisation,
-            defaults={"baseline": taken.get(("baseline", name)), "followup": taken.get(("followup", name))},
-        )
-
-
 def load_live(*, dry_run: bool = False) -> LiveReport:
-    """Create the 18 LIVE institutions and their measurements; report every printed discrepancy."""
+    """Create the 18 LIVE institutions and their measurements; report every printed discrepancy.
+
+    The LIVE programme that ties them together is made by :func:`edmonitor.programmes.live.load_live`,
+    which calls this in the same transaction.
+    """
     report = LiveReport(dry_run=dry_run)
     counter = WriteCounter()
     with transaction.atomic():
@@ -267,7 +247,7 @@ def load_live(*, dry_run: bool = False) -> LiveReport:
                 counter.wrote()
             report.discrepancies += row_discrepancies(moment, rows)
             report.discrepancies += mean_discrepancies(instrument, moment, rows, means[moment])
-        _live_programme(organisations, taken)
+        report.organisations, report.taken = organisations, taken
         if dry_run:
             transaction.set_rollback(True)
     return report

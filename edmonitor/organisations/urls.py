@@ -1,15 +1,10 @@
 from django.urls import path
 
-from edmonitor.transfer import views as transfer_views
-
 from . import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("organisaties/nieuw/", views.organisation_create, name="organisation_create"),
-    path("organisaties/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisaties/<int:pk>/bewerken/", views.organisation_edit, name="organisation_edit"),
-    path("organisaties/<int:pk>/export.json", transfer_views.organisation_export, name="organisation_export"),
     path("organisaties/<int:pk>/voorzieningen/nieuw/", views.facility_form, name="facility_create"),
     path("organisaties/<int:pk>/voorzieningen/<int:facility_pk>/", views.facility_form, name="facility_edit"),
     path("organisaties/<int:pk>/leden/", views.members, name="members"),

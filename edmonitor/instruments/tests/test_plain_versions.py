@@ -25,6 +25,7 @@ import pytest
 
 from edmonitor.instruments.definition import latest_audit_version, latest_version, load_definition
 from edmonitor.knowledge.readability import TARGET_AVERAGE, TARGET_LONGEST, Sentence, split_text
+from edmonitor.measurements.live import MOMENTS, scored_rows
 
 PAIRS = [("vie-2012.1", "vie-2012.2"), ("mie-2026.2", "mie-2026.3")]
 LANGUAGES = ("nl", "en")
@@ -116,8 +117,6 @@ def test_the_theme_2_decision_still_names_both_versions() -> None:
 
 def test_the_live_measurements_score_the_same_on_both_vie_versions() -> None:
     # the 36 measurements of LIVE appendices 2 and 3, read and scored with each version
-    from edmonitor.measurements.live import MOMENTS, scored_rows
-
     old, new = load_definition("vie-2012.1"), load_definition("vie-2012.2")
     for moment in MOMENTS:
         before, after = scored_rows(old, moment), scored_rows(new, moment)

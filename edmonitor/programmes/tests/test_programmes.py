@@ -8,8 +8,8 @@ from fractions import Fraction
 from django.urls import reverse
 
 from edmonitor.instruments.scoring import round_half_up
-from edmonitor.measurements.live import LIVE_PROGRAMME, load_live
 from edmonitor.organisations.models import Membership, Organisation, Role
+from edmonitor.programmes.live import LIVE_PROGRAMME, load_live
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 

@@ -16,7 +16,7 @@ from edmonitor import instruments
 from edmonitor.audits import services
 from edmonitor.audits.tests.factories import finalised, unchanged
 from edmonitor.core.models import DownloadLog
-from edmonitor.measurements.live import LIVE_PROGRAMME, load_live
+from edmonitor.programmes.live import LIVE_PROGRAMME, load_live
 from edmonitor.programmes.models import Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 

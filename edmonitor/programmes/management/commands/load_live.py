@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from edmonitor.measurements.live import load_live
+from edmonitor.programmes.live import load_live
 
 
 class Command(BaseCommand):

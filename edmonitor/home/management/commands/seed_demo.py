@@ -34,10 +34,10 @@ from edmonitor.knowledge.content import read_content
 from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.measurements.instruments import current_version
-from edmonitor.measurements.live import load_live
 from edmonitor.measurements.models import Measurement
 from edmonitor.measurements.services import record_measurement
 from edmonitor.organisations.models import Facility, Membership, Organisation, Role, Sector
+from edmonitor.programmes.live import load_live
 
 DEMO_PASSWORD = "edmonitor-demo"
 

@@ -1,0 +1,125 @@
+"""The pages that bring every app together: the start page and an organisation's page.
+
+They sit in the top layer because they show measurements, audits and goals side by side; the
+apps below know nothing of them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edmonitor.audits.models import Audit
+from edmonitor.audits.overview import audit_history
+from edmonitor.improvement.overview import attention_across, attention_for
+from edmonitor.instruments.definition import latest_audit_version
+from edmonitor.measurements.comparison import compare_measurements
+from edmonitor.measurements.models import Measurement
+from edmonitor.organisations.permissions import (
+    Action,
+    can,
+    can_create_organisations,
+    is_coordinator,
+    organisation_for,
+    visible_organisations,
+)
+
+SEARCH_MAX_LENGTH = 100  # a name search longer than any organisation name is cut, not run
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The start page: the user's organisations (coordinators: all, searchable), their audits, what needs attention."""
+    search = request.GET.get("zoek", "").strip()[:SEARCH_MAX_LENGTH] if is_coordinator(request.user) else ""
+    visible = visible_organisations(request.user)
+    listed = visible.filter(name__icontains=search) if search else visible
+    organisations = listed.order_by(Lower("name"), "pk").prefetch_related(
+        Prefetch(
+            "measurements",
+            queryset=Measurement.objects.select_related("instrument_version").order_by("-measured_on", "-id"),
+            to_attr="measurements_newest_first",
+        )
+    )
+    my_audits = list(
+        Audit.objects.filter(auditors__user=request.user)
+        .select_related("organisation", "facility")
+        .prefetch_related("auditors")
+        .order_by("finalised_at", "-held_on")[:50]
+    )
+    for audit in my_audits:
+        audit.my_submitted = any(a.user_id == request.user.pk and a.submitted_at for a in audit.auditors.all())
+    return render(
+        request,
+        "organisations/dashboard.html",
+        {
+            "organisations": organisations,
+            "search": search,
+            "can_search": is_coordinator(request.user),
+            "has_organisations": bool(search) or visible.exists(),
+            "can_create": can_create_organisations(request.user),
+            "my_audits": my_audits,
+            "attention": attention_across(visible, timezone.localdate()),
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = organisation_for(request.user, pk, Action.VIEW)
+    measurements = list(
+        # prefetched, not joined: the instrument's definition is decoded once, not once per measurement
+        organisation.measurements.select_related("facility")
+        .prefetch_related("instrument_version")
+        .order_by("measured_on", "id")
+    )
+    previous_total = {}
+    rows = []
+    for m in measurements:
+        key = (m.instrument_version.code, m.facility_id)
+        prev = previous_total.get(key)
+        change = None if prev is None or m.total is None else m.total - prev
+        rows.append({"measurement": m, "change": change})
+        if m.total is not None:
+            previous_total[key] = m.total
+
+    comparison = None
+    a_id, b_id = request.GET.get("a"), request.GET.get("b")
+    if a_id and b_id:
+        by_id = {str(m.pk): m for m in measurements}
+        first, second = by_id.get(a_id), by_id.get(b_id)
+        if first is None or second is None:
+            messages.error(request, _("Choose two measurements of this organisation to compare."))
+        elif first.instrument_version.code != second.instrument_version.code:
+            messages.error(request, _("Only measurements with the same instrument can be compared."))
+        else:
+            comparison = compare_measurements(first, second)
+    elif len(measurements) >= 2:
+        a_id, b_id = str(measurements[-2].pk), str(measurements[-1].pk)
+
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "measurements": measurements,
+            "comparison": comparison,
+            "selected_a": a_id,
+            "selected_b": b_id,
+            "facilities": organisation.facilities.all(),
+            "audits": audit_history(organisation),
+            "audit_themes": latest_audit_version().themes,
+            "can_record": can(request.user, Action.RECORD, organisation),
+            "can_manage": can(request.user, Action.MANAGE, organisation),
+            "attention": attention_for(organisation, timezone.localdate()),
+            # Drafts are work in progress of those who record; readers see measurements only.
+            "drafts": (
+                list(organisation.measurement_drafts.select_related("updated_by", "measurement", "instrument_version"))
+                if can(request.user, Action.RECORD, organisation)
+                else []
+            ),
+        },
+    )
