@@ -14,12 +14,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from edmonitor.core import charts
 from edmonitor.instruments.cohort import CohortError, CohortResult, CohortRow, compare_cohort
 from edmonitor.instruments.definition import Instrument
 from edmonitor.measurements.live import check_live
 from edmonitor.measurements.models import ItemResponse, Measurement
 from edmonitor.organisations.permissions import may_name
-from edmonitor.reports import charts
 
 from .live import LIVE_PROGRAMME
 from .models import Participation, Programme

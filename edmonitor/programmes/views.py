@@ -9,14 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from edmonitor.core.forms import plain_number
+from edmonitor.core.tables import table_download
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import can_manage_programmes, programme_for, visible_programmes
-from edmonitor.reports.tables import programme_tables
-from edmonitor.reports.views import table_download
 
 from .forms import ParticipationForm, ProgrammeForm
 from .models import Participation
 from .report import programme_report
+from .tables import programme_tables
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:

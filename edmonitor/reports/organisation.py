@@ -22,13 +22,12 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit, ThemeRecord
+from edmonitor.core import charts
 from edmonitor.core.dates import long_date
 from edmonitor.instruments.audit import consensus_mean
 from edmonitor.instruments.scoring import total_of
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
-
-from . import charts
 
 
 def _decimal(value: Any) -> float | None:

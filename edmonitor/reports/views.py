@@ -5,24 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from edmonitor.core import charts
 from edmonitor.core.downloads import download_response
+from edmonitor.core.tables import table_download
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, organisation_for
 from edmonitor.programmes.models import Programme
 
-from . import charts
 from .benchmark import DEFAULT_WINDOW_YEARS, WINDOW_YEARS, Benchmark, benchmark, window
 from .organisation import organisation_report
 from .pdf import render_pdf
-from .tables import XLSX_CONTENT_TYPE, Table, as_csv, as_workbook, benchmark_tables, find, organisation_tables
+from .tables import benchmark_tables, organisation_tables
 
 
 def _context(request: HttpRequest, pk: int) -> dict:
@@ -55,32 +56,6 @@ def organisation_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         content=render_pdf("reports/organisation_report_pdf.html", context, request),
         content_type="application/pdf",
         description=_("organisation report (PDF)"),
-    )
-
-
-def table_download(
-    request: HttpRequest, organisation: Organisation | None, tables: list[Table], name: str, fmt: str, title: str
-) -> HttpResponse:
-    """One report table as CSV or as a one-sheet workbook, or (``name`` == "alle") all tables as a workbook."""
-    if name == "alle" and fmt == "xlsx":
-        chosen = tables
-    else:
-        table = find(tables, name)
-        if table is None or fmt not in ("csv", "xlsx"):
-            raise Http404("No such table")
-        chosen = [table]
-    if fmt == "csv":
-        content, content_type = as_csv(chosen[0]), "text/csv; charset=utf-8"
-    else:
-        content, content_type = as_workbook(chosen, title), XLSX_CONTENT_TYPE
-    return download_response(
-        request,
-        organisation=organisation,
-        kind=fmt,
-        filename=f"{slugify(title)}-{name}.{fmt}",
-        content=content,
-        content_type=content_type,
-        description=f"{title}: {name}",
     )
 
 

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def svg_uri(svg: str) -> str:
-    from edmonitor.reports.charts import svg_data_uri
+    from edmonitor.core.charts import svg_data_uri
 
     return svg_data_uri(svg) if svg else ""
 

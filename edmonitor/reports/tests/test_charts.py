@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from edmonitor.reports import charts
-from edmonitor.reports.charts import LEVEL_BANDS, Band, format_value, svg_data_uri
+from edmonitor.core import charts
+from edmonitor.core.charts import LEVEL_BANDS, Band, format_value, svg_data_uri
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
