@@ -4,7 +4,7 @@ Issue 15 part 5 sets two targets for every Dutch reader-facing text: on average 
 sentence, and no sentence over 25 words outside lists. The content as a whole meets them. This file
 asserts both: each content file may not get worse than its figures in :data:`RATCHET` (lower them
 when a rewrite improves them; a new file must meet the targets), the English mirror likewise
-(:data:`RATCHET_EN`), and the targets themselves over all content.
+(:data:`RATCHET_EN`), and the targets themselves over all content, Dutch and English.
 """
 
 from __future__ import annotations
@@ -145,22 +145,26 @@ def test_no_content_file_gets_less_plain(name: str) -> None:
     )
 
 
-# The English mirror, measured the same way (issue 15: "the English texts become plain too"): the
-# files listed here may not get worse; English is not held for files not listed.
+# The English mirror, measured the same way (issue 15: "the English texts become plain too"). Per
+# file, the figures it may not exceed, as for RATCHET: measured after the English sentences over
+# 25 words were split, and the links' rationales split where the Dutch has two sentences (before:
+# links 16.7 with 6, live 14.3 with 27, methods 14.7 with 9, route 16.1 with 13). Lower them,
+# never raise them; a file not listed here must meet the targets.
 RATCHET_EN: dict[str, tuple[float, int]] = {
     "curriculum.json": (13.2, 0),
     "framework.json": (13.3, 0),
-    "links.json": (16.7, 6),
-    "live.json": (14.3, 27),
-    "methods.json": (14.7, 9),
-    "route.json": (16.1, 13),
+    "links.json": (14.3, 0),
+    "live.json": (13.4, 0),
+    "methods.json": (14.4, 0),
+    "route.json": (14.8, 0),
 }
 MEASURED_EN = measure(content_files(), "en")
 
 
-@pytest.mark.parametrize("name", sorted(set(MEASURED_EN) & set(RATCHET_EN)))
+@pytest.mark.parametrize("name", sorted(MEASURED_EN))
 def test_no_english_mirror_gets_less_plain(name: str) -> None:
-    figures, (average, long) = MEASURED_EN[name], RATCHET_EN[name]
+    figures = MEASURED_EN[name]
+    average, long = RATCHET_EN.get(name, (TARGET_AVERAGE, 0))
     assert figures.average <= average, f"{name} (en): {figures.average} words a sentence, at most {average}"
     assert len(figures.long_sentences()) <= long, [f"{s.words}: {s.place}" for s in figures.long_sentences()]
 
@@ -185,3 +189,18 @@ def test_the_b1_targets_over_all_content() -> None:
         assert not total.meets_targets(), "the B1 targets are reached: set TARGETS_REACHED = True"
         readme = (Path(__file__).resolve().parents[3] / "README.md").read_text("utf-8")
         assert "B1 targets not reached yet" in readme
+
+
+# Whether the English mirror as a whole has reached the same targets. True since every English
+# sentence over 25 words was split (57 before; average 13.2, now 12.9).
+TARGETS_REACHED_EN = True
+
+
+def test_the_b1_targets_over_all_english_content() -> None:
+    """The same targets over the English mirror of every file (as TARGETS_REACHED does for Dutch)."""
+    total = combined(MEASURED_EN)
+    if TARGETS_REACHED_EN:
+        assert total.average <= TARGET_AVERAGE
+        assert [f"{s.words}: {s.place}" for s in total.long_sentences()] == []
+    else:
+        assert not total.meets_targets(), "the English mirror meets the targets: set TARGETS_REACHED_EN = True"
