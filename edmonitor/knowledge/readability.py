@@ -8,7 +8,7 @@ Pure Python, no Django, so the test suite and the command line share it::
 
     python -m edmonitor.knowledge.readability          # the figures and the longest sentences
     python -m edmonitor.knowledge.readability --all    # every sentence over 25 words
-    python -m edmonitor.knowledge.readability --en     # the English mirror, for information
+    python -m edmonitor.knowledge.readability --en     # the English mirror (held to the same targets)
 
 What counts (see :func:`reader_texts`): every Dutch text a reader sees on a knowledge page —
 an entry's summary, body and *Over de bron* text, the topics and readings of *De bronnen
