@@ -10,8 +10,12 @@ from django.dispatch import Signal
 
 from edmonitor.measurements.signals import answers
 
-__all__ = ["answers", "audit_amended"]
+__all__ = ["answers", "audit_amended", "audit_page_sections"]
 
 #: A finalised audit was amended (keyword arguments ``audit``, ``user``). Receivers bring what
 #: depends on its consensus scores up to date and return what must be judged again.
 audit_amended = Signal()
+
+#: Asked by an audit's page (``audit``, ``user``). Receivers return (name, value) pairs that the
+#: page adds to its template context: the improvement plan adds its goals and actions for the audit.
+audit_page_sections = Signal()

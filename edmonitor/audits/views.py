@@ -24,11 +24,10 @@ from edmonitor.core.dates import long_date
 from edmonitor.core.downloads import download_response
 from edmonitor.core.forms import plain_number
 from edmonitor.core.models import DownloadKind
-from edmonitor.improvement.overview import for_audit_page
-from edmonitor.improvement.services import judge_again_message
 from edmonitor.instruments.audit import compare_theme
 from edmonitor.instruments.definition import newest_version_number
 from edmonitor.knowledge.suggestions import suggestions
+from edmonitor.measurements.texts import judge_again_message
 from edmonitor.organisations.forms import people_list
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import (
@@ -58,6 +57,7 @@ from .forms import (
 )
 from .models import Audit
 from .services import AuditRefused, field_label
+from .signals import answers, audit_page_sections
 from .trail import trail_entries
 
 
@@ -246,7 +246,6 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             finalise_problems=_with_links(audit, me, services.finalise_problems(audit))
             if scoring and unblinded
             else None,
-            improvement=for_audit_page(request.user, audit),
             suggestions=(
                 suggestions(
                     "mie", [(t["theme"].id, t["theme"].title, t["record"] and t["record"].consensus) for t in themes]
@@ -254,6 +253,8 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
                 if unblinded
                 else None
             ),
+            # what the apps above add (the improvement plan: goals and actions for this audit)
+            **dict(answers(audit_page_sections.send(sender=Audit, audit=audit, user=request.user))),
         ),
     )
 

@@ -18,3 +18,6 @@ class ImprovementConfig(AppConfig):
         measurement_signals.measurements_deleting.connect(receivers.measurements_deleting, dispatch_uid="goals")
         measurement_signals.measurements_dependents.connect(receivers.measurements_dependents, dispatch_uid="goals")
         audit_signals.audit_amended.connect(receivers.audit_amended, dispatch_uid="goals")
+        # ... and the pages of measurements and audits show what the plan holds for them.
+        measurement_signals.measurement_awaits.connect(receivers.measurement_awaits, dispatch_uid="goals")
+        audit_signals.audit_page_sections.connect(receivers.audit_page_sections, dispatch_uid="goals")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Goal
-from .services import refresh_judged_goals, release_goals_of
+from .overview import for_audit_page
+from .services import pending_goals, refresh_judged_goals, release_goals_of
 
 
 def measurement_corrected(sender: Any, *, measurement: Any, user: Any, **kwargs: Any) -> list[Any]:
@@ -31,3 +32,13 @@ def measurements_dependents(sender: Any, *, measurements: Any, **kwargs: Any) ->
     """The goals judged at these measurements, for a page that asks before deleting them."""
     judged = Goal.objects.filter(follow_up__in=measurements.values("pk")).select_related("follow_up")
     return list(judged.order_by("item", "pk"))
+
+
+def measurement_awaits(sender: Any, *, measurement: Any, **kwargs: Any) -> list[Any]:
+    """The open goals set before this measurement: they wait to be judged at it."""
+    return list(pending_goals(measurement))
+
+
+def audit_page_sections(sender: Any, *, audit: Any, user: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+    """The audit page's section on goals and actions (``improvement`` in its template context)."""
+    return [("improvement", for_audit_page(user, audit))]

@@ -38,7 +38,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from edmonitor.audits.models import Audit, Recommendation, ThemeRecord
 from edmonitor.instruments import goals as core
@@ -525,17 +524,6 @@ def release_goals_of(measurements: Measurement | QuerySet[Measurement], *, user:
         goal._history_user = user  # type: ignore[attr-defined]
         _open_again(goal)
     return goals
-
-
-def judge_again_message(count: int) -> str:
-    """What a user is told after a correction opened ``count`` judged goals again."""
-    return ngettext(
-        "The changes have been saved. The corrected score changes what is proposed for a goal judged "
-        "at this follow-up: judge it again.",
-        "The changes have been saved. The corrected scores change what is proposed for %(count)s goals "
-        "judged at this follow-up: judge them again.",
-        count,
-    ) % {"count": count}
 
 
 def _write_goal_codes(measurement: Measurement, goals: Sequence[Goal]) -> None:

@@ -28,6 +28,11 @@ measurements_deleting = Signal()
 measurements_dependents = Signal()
 
 
+#: Asked by the pages of a measurement (``measurement``). Receivers return what waits to be judged
+#: at it (the goals set before it), so the page can point to that next step.
+measurement_awaits = Signal()
+
+
 def answers(responses: list[tuple[Any, Any]]) -> list[Any]:
     """Every receiver's returned list, in the order the receivers answered, as one list."""
     return [item for _receiver, result in responses for item in (result or [])]

@@ -15,10 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.concurrency import Conflict, fingerprint, fingerprints, parse_fingerprints
-from edmonitor.improvement.services import (
-    judge_again_message,
-    pending_goals,
-)
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Action, can, organisation_for
 
@@ -34,6 +30,8 @@ from .services import (
     rescore,
     save_draft,
 )
+from .signals import answers, measurement_awaits
+from .texts import judge_again_message
 
 
 def _measurement(
@@ -116,7 +114,7 @@ def _form_page(
         if again:
             messages.warning(request, judge_again_message(len(again)))
             return redirect("measurement_goals", pk=organisation.pk, measurement_pk=saved.pk)
-        if measurement is None and pending_goals(saved).exists():
+        if measurement is None and awaiting(saved):
             # Goals were set before this measurement: judging them is the next step.
             messages.success(request, _("The measurement has been saved. Now judge the goals set before it."))
             return redirect("measurement_goals", pk=organisation.pk, measurement_pk=saved.pk)
@@ -224,6 +222,11 @@ def _as_typed(form: MeasurementForm) -> MeasurementForm:
     return MeasurementForm(instrument=form.instrument, organisation=form.organisation, initial=form.typed_values())
 
 
+def awaiting(measurement: Measurement) -> list[Any]:
+    """What waits to be judged at this measurement (the goals set before it), as the apps above answer."""
+    return answers(measurement_awaits.send(sender=Measurement, measurement=measurement))
+
+
 @require_http_methods(["GET", "POST"])
 def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vie") -> HttpResponse:
     organisation = organisation_for(request.user, pk, Action.RECORD)
@@ -317,7 +320,7 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
             },
             "can_record": can(request.user, Action.RECORD, organisation),
             "can_manage": can(request.user, Action.MANAGE, organisation),
-            "goals_to_judge": pending_goals(measurement).count(),
+            "goals_to_judge": len(awaiting(measurement)),
         },
     )
 
