@@ -11,7 +11,10 @@ setup:
 	scripts/setup.sh
 
 lint:
-	.venv/bin/ruff check edmonitor
+	.venv/bin/ruff check edmonitor e2e
+	.venv/bin/ruff format --check edmonitor scripts e2e
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 
 messages:
 	scripts/messages.sh

@@ -10,6 +10,8 @@ unset DATABASE_URL
 echo "== lint (ruff)"
 .venv/bin/ruff check edmonitor e2e
 .venv/bin/ruff format --check edmonitor scripts e2e
+echo "== layers of the tree (import-linter: a lower app never imports a higher one)"
+.venv/bin/lint-imports --no-cache
 echo "== types of the pure core (mypy --strict)"
 .venv/bin/mypy
 echo "== migrations are complete"

@@ -17,7 +17,7 @@ Structure (version 1)::
                      "changes": [{"field": str, "old": str, "new": str}]}, ...]}
 
 ``ratings`` holds only the ratings passed in — the caller passes
-:func:`~edmonitor.organisations.permissions.visible_ratings`, so an export made
+:func:`~edmonitor.audits.permissions.visible_ratings`, so an export made
 before both auditors submitted carries no one else's scores.
 """
 

@@ -18,5 +18,4 @@ urlpatterns = [
     path(prefix + "logboek/", views.audit_trail, name="audit_trail"),
     path(prefix + "verwijderen/", views.audit_delete, name="audit_delete"),
     path(prefix + "export.json", views.audit_export, name="audit_export"),
-    path("audits/overeenstemming/", views.agreement, name="audit_agreement"),
 ]

@@ -1,7 +1,7 @@
-"""MIE audit pages: plan, notes, own scores, consensus, report, finalise, amend, trail, agreement.
+"""MIE audit pages: plan, notes, own scores, consensus, report, finalise, amend, trail.
 
-Access is decided by :func:`edmonitor.organisations.permissions.audit_for` and the
-blind-scoring rule by :func:`~edmonitor.organisations.permissions.visible_ratings`;
+Access is decided by :func:`edmonitor.audits.permissions.audit_for` and the
+blind-scoring rule by :func:`~edmonitor.audits.permissions.visible_ratings`;
 nothing here reads individual ratings any other way.
 """
 
@@ -22,27 +22,15 @@ from django.views.decorators.http import require_http_methods
 from edmonitor.core.concurrency import Conflict, fingerprints, parse_fingerprints
 from edmonitor.core.dates import long_date
 from edmonitor.core.downloads import download_response
-from edmonitor.core.forms import plain_number
 from edmonitor.core.models import DownloadKind
 from edmonitor.instruments.audit import compare_theme
 from edmonitor.instruments.definition import newest_version_number
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.measurements.texts import judge_again_message
 from edmonitor.organisations.forms import people_list
-from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import (
-    Action,
-    AuditAction,
-    audit_for,
-    auditor_of,
-    can,
-    can_audit,
-    organisation_for,
-    visible_ratings,
-)
+from edmonitor.organisations.permissions import Action, can, organisation_for
 
 from . import services
-from .agreement import agreement_for
 from .crosswalk import vie_beside_themes
 from .export import export_audit
 from .forms import (
@@ -56,6 +44,7 @@ from .forms import (
     initial_plan,
 )
 from .models import Audit
+from .permissions import AuditAction, audit_for, auditor_of, can_audit, visible_ratings
 from .services import AuditRefused, field_label
 from .signals import answers, audit_page_sections
 from .trail import trail_entries
@@ -479,38 +468,6 @@ def audit_trail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
         request,
         "audits/audit_trail.html",
         _audit_context(request, audit, entries=trail_entries(audit, request.user)),
-    )
-
-
-def agreement(request: HttpRequest) -> HttpResponse:
-    """Inter-rater agreement over the finalised audits the user may see: all, one organisation's or a programme's."""
-    from edmonitor.organisations.permissions import visible_organisations, visible_programmes
-
-    organisations = visible_organisations(request.user).order_by("name")
-    programmes = visible_programmes(request.user).order_by("name")
-    chosen: Organisation | None = None
-    chosen_programme = None
-    raw = request.GET.get("organisatie")
-    if raw:
-        chosen = organisations.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
-        if chosen is None:
-            messages.error(request, _("Choose one of your organisations."))
-    raw = request.GET.get("programma")
-    if raw:
-        chosen_programme = programmes.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
-        if chosen_programme is None:
-            messages.error(request, _("Choose one of the programmes."))
-    result = agreement_for(request.user, organisation=chosen, programme=chosen_programme)
-    return render(
-        request,
-        "audits/agreement.html",
-        {
-            "organisations": organisations,
-            "chosen": chosen,
-            "programmes": programmes,
-            "chosen_programme": chosen_programme,
-            "result": result,
-        },
     )
 
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from edmonitor.core.forms import plain_number
 from edmonitor.core.tables import table_download
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import can_manage_programmes, programme_for, visible_programmes
 
 from .forms import ParticipationForm, ProgrammeForm
 from .models import Participation
+from .permissions import can_manage_programmes, programme_for, visible_programmes
 from .report import programme_report
 from .tables import programme_tables
 

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("audits/overeenstemming/", views.audit_agreement, name="audit_agreement"),
     path("organisaties/<int:pk>/rapport/", views.organisation_report_page, name="organisation_report"),
     path("organisaties/<int:pk>/rapport.pdf", views.organisation_report_pdf, name="organisation_report_pdf"),
     path(

@@ -1,4 +1,4 @@
-"""Report pages: the organisation report as a web page and as a PDF, and the peer benchmark."""
+"""Report pages: the organisation report (page and PDF), the peer benchmark, the agreement between auditors."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from edmonitor.audits.agreement import agreement_for
 from edmonitor.core import charts
 from edmonitor.core.downloads import download_response
+from edmonitor.core.forms import plain_number
 from edmonitor.core.tables import table_download
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import Action, organisation_for
+from edmonitor.organisations.permissions import Action, organisation_for, visible_organisations
 from edmonitor.programmes.models import Programme
+from edmonitor.programmes.permissions import visible_programmes
 
 from .benchmark import DEFAULT_WINDOW_YEARS, WINDOW_YEARS, Benchmark, benchmark, window
 from .organisation import organisation_report
@@ -155,3 +158,33 @@ def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def audit_agreement(request: HttpRequest) -> HttpResponse:
+    """Inter-rater agreement over the finalised audits the user may see: all, one organisation's or a programme's."""
+    organisations = visible_organisations(request.user).order_by("name")
+    programmes = visible_programmes(request.user).order_by("name")
+    chosen: Organisation | None = None
+    chosen_programme = None
+    raw = request.GET.get("organisatie")
+    if raw:
+        chosen = organisations.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
+        if chosen is None:
+            messages.error(request, _("Choose one of your organisations."))
+    raw = request.GET.get("programma")
+    if raw:
+        chosen_programme = programmes.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
+        if chosen_programme is None:
+            messages.error(request, _("Choose one of the programmes."))
+    result = agreement_for(request.user, organisation=chosen, programme=chosen_programme)
+    return render(
+        request,
+        "audits/agreement.html",
+        {
+            "organisations": organisations,
+            "chosen": chosen,
+            "programmes": programmes,
+            "chosen_programme": chosen_programme,
+            "result": result,
+        },
+    )

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from edmonitor.audits import services
 from edmonitor.audits.models import Rating
-from edmonitor.organisations.permissions import visible_ratings
+from edmonitor.audits.permissions import visible_ratings
 from edmonitor.testing import BaseTestCase, make_user
 
 from .factories import THEMES, plan, rate, unchanged
