@@ -65,6 +65,7 @@ def _columns(header: list[str], body: list[list[str]]) -> list[str]:
 
 
 def _audit_table(instrument: AuditInstrument, audits: list[AuditInput]) -> str:
+    # imported by its own subcommand only: `score vie` starts quicker without it
     from edmonitor.instruments.audit import audits_agreement, compare_audit
 
     lines: list[str] = []
@@ -108,6 +109,7 @@ def _read_input(path: str) -> bytes | None:
 
 
 def score_mie(args: argparse.Namespace) -> int:
+    # imported by its own subcommand only: `score vie` starts quicker without it
     from edmonitor.instruments.audit import InvalidAuditFile, audits_json, read_audits
 
     instrument = latest_audit_version(args.instrument)
@@ -233,6 +235,7 @@ def _cohort_table(instrument: Instrument, result: CohortResult) -> str:
 
 
 def cohort_command(args: argparse.Namespace) -> int:
+    # imported by its own subcommand only: `score vie` starts quicker without it
     from edmonitor.instruments.cohort import (
         CohortError,
         cohort_json,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from edmonitor.organisations.permissions import Action, User, can, is_coordinator, visible_organisations
+from edmonitor.organisations.permissions import Access, User, can, is_coordinator, visible_organisations
 
 from . import models
 
@@ -49,9 +49,9 @@ def can_audit(user: User, action: AuditAction, audit) -> bool:  # noqa: ANN001
     if not user.is_authenticated:
         return False
     is_auditor = auditor_of(user, audit) is not None
-    manages = can(user, Action.MANAGE, audit.organisation)
+    manages = can(user, Access.MANAGE, audit.organisation)
     if action == AuditAction.VIEW:
-        return is_auditor or can(user, Action.VIEW, audit.organisation)
+        return is_auditor or can(user, Access.VIEW, audit.organisation)
     if action == AuditAction.PLAN:
         return manages and not audit.is_finalised and not audit.anyone_submitted
     if action == AuditAction.SCORE:

@@ -28,7 +28,7 @@ from edmonitor.instruments.definition import newest_version_number
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.measurements.texts import judge_again_message
 from edmonitor.organisations.forms import people_list
-from edmonitor.organisations.permissions import Action, can, organisation_for
+from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from . import services
 from .crosswalk import vie_beside_themes
@@ -55,7 +55,7 @@ def _audit_context(request: HttpRequest, audit: Audit, **extra: Any) -> dict[str
         "audit": audit,
         "organisation": audit.organisation,
         "instrument": audit.instrument,
-        "can_view_organisation": can(request.user, Action.VIEW, audit.organisation),
+        "can_view_organisation": can(request.user, Access.VIEW, audit.organisation),
         **extra,
     }
 
@@ -115,7 +115,7 @@ def _save_merge_form(
 
 @require_http_methods(["GET", "POST"])
 def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.MANAGE)
+    organisation = organisation_for(request.user, pk, Access.MANAGE)
     form = PlanForm(request.POST or None, organisation=organisation, chooser=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +190,7 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     records = {r.theme_id: r for r in audit.themes.all()}
     unblinded = audit.both_submitted
     recommendations = list(audit.recommendations.all())
-    crosswalk = vie_beside_themes(audit) if can(request.user, Action.VIEW, audit.organisation) else None
+    crosswalk = vie_beside_themes(audit) if can(request.user, Access.VIEW, audit.organisation) else None
     themes = []
     for theme in instrument.themes:
         record = records.get(theme.id)

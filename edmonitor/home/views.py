@@ -21,7 +21,7 @@ from edmonitor.instruments.definition import latest_audit_version
 from edmonitor.measurements.comparison import compare_measurements
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.permissions import (
-    Action,
+    Access,
     can,
     can_create_organisations,
     is_coordinator,
@@ -68,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.VIEW)
+    organisation = organisation_for(request.user, pk, Access.VIEW)
     measurements = list(
         # prefetched, not joined: the instrument's definition is decoded once, not once per measurement
         organisation.measurements.select_related("facility")
@@ -112,13 +112,13 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facilities": organisation.facilities.all(),
             "audits": audit_history(organisation),
             "audit_themes": latest_audit_version().themes,
-            "can_record": can(request.user, Action.RECORD, organisation),
-            "can_manage": can(request.user, Action.MANAGE, organisation),
+            "can_record": can(request.user, Access.RECORD, organisation),
+            "can_manage": can(request.user, Access.MANAGE, organisation),
             "attention": attention_for(organisation, timezone.localdate()),
             # Drafts are work in progress of those who record; readers see measurements only.
             "drafts": (
                 list(organisation.measurement_drafts.select_related("updated_by", "measurement", "instrument_version"))
-                if can(request.user, Action.RECORD, organisation)
+                if can(request.user, Access.RECORD, organisation)
                 else []
             ),
         },

@@ -7,6 +7,7 @@ class ImprovementConfig(AppConfig):
     verbose_name = _("Improvement plan")
 
     def ready(self) -> None:
+        # (Imported here, not at the top: apps.py is loaded before any model exists.)
         # Goals are judged at measurements and audits, which live in apps below this one:
         # they announce their changes with signals, and the plan keeps its goals in step.
         from edmonitor.audits import signals as audit_signals

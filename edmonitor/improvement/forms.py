@@ -18,7 +18,7 @@ from edmonitor.organisations.models import Organisation
 
 from .items import item_choices
 from .models import ActionStatus, Attainment, GoalType
-from .services import GoalProposal, ImprovementRefused
+from .services import Decision, GoalProposal, ImprovementRefused
 
 DATE = date_input()
 
@@ -266,8 +266,6 @@ class GoalCodesForm(AccessibleFormMixin, forms.Form):
         ]
 
     def decisions(self) -> dict[int, Any]:
-        from .services import Decision
-
         return {
             p.goal.pk: Decision(
                 self.cleaned_data.get(f"code_{p.goal.pk}") or "", self.cleaned_data.get(f"reason_{p.goal.pk}") or ""

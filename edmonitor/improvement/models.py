@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from edmonitor.audits.models import Audit, Recommendation
 from edmonitor.instruments import goals as core
+from edmonitor.knowledge.content import ROLES
 from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Facility, Organisation
@@ -298,8 +299,6 @@ class DialogueSession(models.Model):
         return f"{self.method} {self.held_on:%Y-%m-%d}"
 
     def counts(self) -> dict[str, int]:
-        from edmonitor.knowledge.content import ROLES
-
         return {role: getattr(self, role) for role in ROLES}
 
     @property

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from edmonitor.audits.models import Audit
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.permissions import Access, can
 
 from .items import InstrumentCode, item_label
 from .models import UNFINISHED, Action, DialogueSession, Goal
+from .services import pending_goals
 
 ATTENTION_LIMIT = 50  # rows per list on the main dashboard
 
@@ -154,12 +156,7 @@ def for_audit_page(user: Any, audit: Audit) -> dict[str, Any] | None:
     """The improvement part of a finalised audit's page: its recommendations with their actions, and
     how many goals await judgement at it. None before finalising or for a user who may not view the
     organisation (an external auditor sees the audit only)."""
-    from edmonitor.organisations.permissions import Action as Permission
-    from edmonitor.organisations.permissions import can
-
-    from .services import pending_goals
-
-    if not audit.is_finalised or not can(user, Permission.VIEW, audit.organisation):
+    if not audit.is_finalised or not can(user, Access.VIEW, audit.organisation):
         return None
     recommendations = list(audit.recommendations.prefetch_related("improvement_actions"))
     return {
@@ -172,5 +169,5 @@ def for_audit_page(user: Any, audit: Audit) -> dict[str, Any] | None:
             for r in recommendations
         ],
         "goals_to_judge": pending_goals(audit).count(),
-        "can_record": can(user, Permission.RECORD, audit.organisation),
+        "can_record": can(user, Access.RECORD, audit.organisation),
     }

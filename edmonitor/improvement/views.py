@@ -29,8 +29,7 @@ from edmonitor.knowledge.models import DialogueMethod, RoleUse
 from edmonitor.knowledge.models import label as role_label
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import Action as Permission
-from edmonitor.organisations.permissions import can, organisation_for
+from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from . import services
 from .forms import (
@@ -52,14 +51,14 @@ from .overview import next_follow_up, plan_for
 def _context(request: HttpRequest, organisation: Organisation, **extra: Any) -> dict[str, Any]:
     return {
         "organisation": organisation,
-        "can_record": can(request.user, Permission.RECORD, organisation),
+        "can_record": can(request.user, Access.RECORD, organisation),
         "today": timezone.localdate(),
         **extra,
     }
 
 
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.VIEW)
+    organisation = organisation_for(request.user, pk, Access.VIEW)
     today = timezone.localdate()
     return render(request, "improvement/plan.html", _context(request, organisation, **plan_for(organisation, today)))
 
@@ -67,7 +66,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 # --- goals -----------------------------------------------------------------------------------------
 
 
-def _goal(request: HttpRequest, pk: int, goal_pk: int, permission: Permission) -> tuple[Organisation, Goal]:
+def _goal(request: HttpRequest, pk: int, goal_pk: int, permission: Access) -> tuple[Organisation, Goal]:
     organisation = organisation_for(request.user, pk, permission)
     goal = get_object_or_404(
         Goal.objects.select_related(
@@ -112,12 +111,12 @@ def _goal_form_page(request: HttpRequest, organisation: Organisation, goal: Goal
 
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     return _goal_form_page(request, organisation, None)
 
 
 def goal_detail(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    organisation, goal = _goal(request, pk, goal_pk, Permission.VIEW)
+    organisation, goal = _goal(request, pk, goal_pk, Access.VIEW)
     follow_up = None if goal.is_evaluated else next_follow_up(goal)
     history = goal.history.select_related("history_user").order_by("-history_date", "-history_id")
     return render(
@@ -136,7 +135,7 @@ def goal_detail(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    organisation, goal = _goal(request, pk, goal_pk, Permission.RECORD)
+    organisation, goal = _goal(request, pk, goal_pk, Access.RECORD)
     if goal.is_evaluated:
         messages.info(request, _("This goal has been judged; it can no longer be changed."))
         return redirect("goal", pk=organisation.pk, goal_pk=goal.pk)
@@ -145,7 +144,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    organisation, goal = _goal(request, pk, goal_pk, Permission.RECORD)
+    organisation, goal = _goal(request, pk, goal_pk, Access.RECORD)
     if goal.is_evaluated:
         messages.info(request, _("This goal has been judged; it can no longer be changed."))
         return redirect("goal", pk=organisation.pk, goal_pk=goal.pk)
@@ -199,7 +198,7 @@ def _goal_codes_page(
 
 @require_http_methods(["GET", "POST"])
 def measurement_goals(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     measurement = get_object_or_404(Measurement.objects.with_responses(), pk=measurement_pk, organisation=organisation)
     back = reverse("measurement", kwargs={"pk": organisation.pk, "measurement_pk": measurement.pk})
     return _goal_codes_page(request, organisation, measurement, back)
@@ -207,7 +206,7 @@ def measurement_goals(request: HttpRequest, pk: int, measurement_pk: int) -> Htt
 
 @require_http_methods(["GET", "POST"])
 def audit_goals(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     audit = get_object_or_404(
         Audit.objects.select_related("facility", "instrument_version").prefetch_related("themes"),
         pk=audit_pk,
@@ -253,7 +252,7 @@ def _int_or_404(value: Any) -> int:
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     recommendation, outcome = _source(request, organisation, request.POST)
     initial: dict[str, Any] = {}
     if recommendation is not None:
@@ -317,7 +316,7 @@ def _action_form_page(
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     action = get_object_or_404(
         Action.objects.select_related("source_recommendation__audit", "source_outcome__session"),
         pk=action_pk,
@@ -351,7 +350,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 
 
 def _session(
-    request: HttpRequest, pk: int, session_pk: int, permission: Permission
+    request: HttpRequest, pk: int, session_pk: int, permission: Access
 ) -> tuple[Organisation, DialogueSession]:
     organisation = organisation_for(request.user, pk, permission)
     session = get_object_or_404(
@@ -369,7 +368,7 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
 
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Permission.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     initial: dict[str, Any] = {"held_on": timezone.localdate()}
     if request.GET.get("methode"):  # from a method's page or the method filter: "plan a session with this method"
         initial["method"] = DialogueMethod.objects.filter(slug=request.GET["methode"]).first()
@@ -433,7 +432,7 @@ def _role_rows(session: DialogueSession) -> list[dict[str, Any]]:
 
 
 def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    organisation, session = _session(request, pk, session_pk, Permission.VIEW)
+    organisation, session = _session(request, pk, session_pk, Access.VIEW)
     outcomes = list(session.outcomes.prefetch_related("actions"))
     done = set(session.steps_done)
     steps = [{"step": s, "done": s.number in done} for s in session.method.steps.all()]
@@ -455,7 +454,7 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 
 def session_steps(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """The steps form of the session's page (POST only): which steps of the method have been done."""
-    organisation, session = _session(request, pk, session_pk, Permission.RECORD)
+    organisation, session = _session(request, pk, session_pk, Access.RECORD)
     if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
         return HttpResponseNotAllowed(["POST"])
     form = StepsForm(request.POST, method=session.method)
@@ -473,7 +472,7 @@ def session_steps(request: HttpRequest, pk: int, session_pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    organisation, session = _session(request, pk, session_pk, Permission.RECORD)
+    organisation, session = _session(request, pk, session_pk, Access.RECORD)
     initial = {
         "method": session.method,
         "held_on": session.held_on,
@@ -515,7 +514,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    organisation, session = _session(request, pk, session_pk, Permission.RECORD)
+    organisation, session = _session(request, pk, session_pk, Access.RECORD)
     if request.method == "POST":
         deleted = services.delete_session(session, user=request.user)
         done = _("The dialogue session has been deleted.")
@@ -536,7 +535,7 @@ def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    organisation, session = _session(request, pk, session_pk, Permission.RECORD)
+    organisation, session = _session(request, pk, session_pk, Access.RECORD)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         instrument, item = split_link(form.cleaned_data.get("link", ""))

@@ -49,15 +49,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import snowballstemmer
 from django.db.models import Q
 
 from edmonitor.knowledge.content import KINDS
-
-if TYPE_CHECKING:
-    from edmonitor.knowledge.models import DialogueMethod, Entry, SearchDocument
+from edmonitor.knowledge.models import DialogueMethod, Entry, SearchDocument
 
 LANGUAGES = {"nl": "dutch_porter", "en": "english"}  # language -> Snowball algorithm
 MAX_QUERY_CHARS = 200
@@ -164,8 +162,6 @@ def _texts(obj: Entry | DialogueMethod, language: str) -> tuple[str, str]:
         value: str = getattr(obj, f"{name}_{language}", "") or getattr(obj, f"{name}_nl", "")
         return value
 
-    from edmonitor.knowledge.models import DialogueMethod
-
     if isinstance(obj, DialogueMethod):
         fields = ("summary", "purpose", "setup", "participants", "yields", "strengths", "limitations", "questions")
         steps = [getattr(s, f"text_{language}") or s.text_nl for s in obj.steps.all()]
@@ -175,8 +171,6 @@ def _texts(obj: Entry | DialogueMethod, language: str) -> tuple[str, str]:
 
 def document_rows(obj: Entry | DialogueMethod) -> list[SearchDocument]:
     """The (unsaved) search documents of one entry or method: one per language."""
-    from edmonitor.knowledge.models import DialogueMethod, SearchDocument
-
     rows = []
     for language in LANGUAGES:
         title, text = _texts(obj, language)
@@ -206,8 +200,6 @@ class Hit:
 
 def search(query: str | Query, language: str = "nl", kinds: list[str] | None = None) -> list[Hit]:
     """Entries and methods matching at least one word of ``query``, best first (see the module's docstring)."""
-    from edmonitor.knowledge.models import SearchDocument
-
     language = language if language in LANGUAGES else "nl"
     parsed = query if isinstance(query, Query) else parse(query, language)
     wanted = list(dict.fromkeys(_stem(word, language) for word in parsed.words))

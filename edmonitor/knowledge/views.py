@@ -18,7 +18,7 @@ from edmonitor.knowledge.matching import Group, match_all
 from edmonitor.knowledge.models import DialogueMethod, Entry, RoleUse, SuggestionLink, label
 from edmonitor.knowledge.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, parse, search
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import Action, can
+from edmonitor.organisations.permissions import Access, can
 
 # The overview's sections: (part, kinds shown as top-level lists).
 OVERVIEW_KINDS = {
@@ -111,7 +111,7 @@ def knowledge_entry(request: HttpRequest, slug: str) -> HttpResponse:
 def _plan_for(request: HttpRequest) -> list[Organisation]:
     """The organisations the user works for and may record in: where a session with a method can be planned."""
     own = Organisation.objects.with_member(request.user) if request.user.is_authenticated else []
-    return [o for o in own if can(request.user, Action.RECORD, o)]
+    return [o for o in own if can(request.user, Access.RECORD, o)]
 
 
 def method_list(request: HttpRequest) -> HttpResponse:

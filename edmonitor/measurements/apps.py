@@ -3,7 +3,8 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_instruments(sender, **kwargs):  # noqa: ANN001 - signal signature
+def _sync_instruments(sender: AppConfig, **kwargs: object) -> None:
+    # imported here: apps.py is loaded before the models exist, and .instruments uses them
     from .instruments import sync_instrument_versions
 
     sync_instrument_versions()

@@ -22,7 +22,7 @@ from edmonitor.core.downloads import download_response
 from edmonitor.core.models import DownloadKind
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import Action, can, can_undo_import, organisation_for
+from edmonitor.organisations.permissions import Access, can, can_undo_import, organisation_for
 
 from . import import_template, imports
 from .forms import MeasurementImportForm, read_import
@@ -47,7 +47,7 @@ def _import_page(request: HttpRequest, organisation: Organisation, form: Measure
 @require_http_methods(["GET", "POST"])
 def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a file of VIE measurements: checked completely, then kept for the preview (nothing imported yet)."""
-    organisation = organisation_for(request.user, pk, Action.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     version = current_version("vie")
     form = MeasurementImportForm(
         request.POST or None, request.FILES or None, organisation=organisation, instrument=version.instrument
@@ -87,7 +87,7 @@ TEMPLATES = {
 def _template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The template to fill in for an import: every column (Dutch names), one example row (Excel: a real date
     cell, and a sheet explaining the columns)."""
-    organisation = organisation_for(request.user, pk, Action.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     version = current_version("vie")
     kind, content_type, build, description = TEMPLATES[fmt]
     return download_response(
@@ -121,7 +121,7 @@ def measurement_import_preview(request: HttpRequest, pk: int, batch_pk: int) -> 
 
     An upload waiting for confirmation is its uploader's alone: for anyone else it does not exist (404).
     """
-    organisation = organisation_for(request.user, pk, Action.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     batch = get_object_or_404(
         ImportBatch.objects.select_related("organisation", "instrument_version"),
         pk=batch_pk,
@@ -208,7 +208,7 @@ def _preview_context(organisation: Organisation, batch: ImportBatch, shown: impo
 
 def measurement_imports(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisation's imports, newest first: who imported what when, and undo where the user may."""
-    organisation = organisation_for(request.user, pk, Action.VIEW)
+    organisation = organisation_for(request.user, pk, Access.VIEW)
     batches = list(organisation.import_batches.recorded().select_related("created_by", "undone_by")[:LISTED_BATCHES])
     for batch in batches:
         batch.organisation = organisation  # for the permission check, without a query per row
@@ -223,13 +223,13 @@ def measurement_imports(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_record(request: HttpRequest, organisation: Organisation) -> bool:
-    return can(request.user, Action.RECORD, organisation)
+    return can(request.user, Access.RECORD, organisation)
 
 
 @require_http_methods(["GET", "POST"])
 def measurement_import_undo(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
     """Undo an import as a whole, after a page that says what goes, and which judged goals open again."""
-    organisation = organisation_for(request.user, pk, Action.VIEW)
+    organisation = organisation_for(request.user, pk, Access.VIEW)
     batch = get_object_or_404(
         organisation.import_batches.recorded().select_related("created_by", "undone_by"), pk=batch_pk
     )

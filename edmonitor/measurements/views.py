@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.concurrency import Conflict, fingerprint, fingerprints, parse_fingerprints
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import Action, can, organisation_for
+from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from .forms import MeasurementForm, problem_message
 from .instruments import current_version
@@ -35,7 +35,7 @@ from .texts import judge_again_message
 
 
 def _measurement(
-    request: HttpRequest, pk: int, measurement_pk: int, action: Action
+    request: HttpRequest, pk: int, measurement_pk: int, action: Access
 ) -> tuple[Organisation, Measurement]:
     organisation = organisation_for(request.user, pk, action)
     measurement = get_object_or_404(Measurement.objects.with_responses(), pk=measurement_pk, organisation=organisation)
@@ -133,7 +133,7 @@ def _draft_gone(request: HttpRequest, pk: int, measurement: Measurement | None =
     Nothing is saved. The page shows the posted values as a new form of their own (a new
     measurement, or a correction of ``measurement``), to save as a draft or a measurement.
     """
-    organisation = organisation_for(request.user, pk, Action.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     version = measurement.instrument_version if measurement is not None else current_version("vie")
     posted = MeasurementForm(request.POST, instrument=version.instrument, organisation=organisation)
     messages.error(
@@ -229,7 +229,7 @@ def awaiting(measurement: Measurement) -> list[Any]:
 
 @require_http_methods(["GET", "POST"])
 def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vie") -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     if instrument_code != "vie":
         raise Http404("Unknown instrument")
     return _form_page(request, organisation, current_version(instrument_code))
@@ -237,12 +237,12 @@ def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vi
 
 @require_http_methods(["GET", "POST"])
 def measurement_edit(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    organisation, measurement = _measurement(request, pk, measurement_pk, Action.RECORD)
+    organisation, measurement = _measurement(request, pk, measurement_pk, Access.RECORD)
     return _form_page(request, organisation, measurement.instrument_version, measurement)
 
 
 def _draft(request: HttpRequest, pk: int, draft_pk: int) -> tuple[Organisation, MeasurementDraft]:
-    organisation = organisation_for(request.user, pk, Action.RECORD)
+    organisation = organisation_for(request.user, pk, Access.RECORD)
     draft = get_object_or_404(
         MeasurementDraft.objects.select_related("instrument_version", "measurement", "updated_by"),
         pk=draft_pk,
@@ -282,7 +282,7 @@ def measurement_draft_delete(request: HttpRequest, pk: int, draft_pk: int) -> Ht
 
 
 def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    organisation, measurement = _measurement(request, pk, measurement_pk, Action.VIEW)
+    organisation, measurement = _measurement(request, pk, measurement_pk, Access.VIEW)
     instrument = measurement.instrument
     result = rescore(measurement)
     responses = {r.item_id: r for r in measurement.responses.all()}
@@ -318,8 +318,8 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
                 item_id: [c for c in instrument.item(item_id).derivation.criteria if c.id in ids]
                 for item_id, ids in measurement.criteria.items()
             },
-            "can_record": can(request.user, Action.RECORD, organisation),
-            "can_manage": can(request.user, Action.MANAGE, organisation),
+            "can_record": can(request.user, Access.RECORD, organisation),
+            "can_manage": can(request.user, Access.MANAGE, organisation),
             "goals_to_judge": len(awaiting(measurement)),
         },
     )
@@ -327,7 +327,7 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def measurement_delete(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
-    organisation, measurement = _measurement(request, pk, measurement_pk, Action.MANAGE)
+    organisation, measurement = _measurement(request, pk, measurement_pk, Access.MANAGE)
     if request.method == "POST":
         released = delete_measurement(measurement, user=request.user)  # goals judged at it open again
         messages.success(request, _("The measurement has been deleted."))

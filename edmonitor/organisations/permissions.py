@@ -21,16 +21,16 @@ from django.http import Http404
 from .models import Membership, Organisation, OrganisationQuerySet, Role
 
 
-class Action(StrEnum):
+class Access(StrEnum):
     VIEW = "view"  # read everything of the organisation
     RECORD = "record"  # enter and correct measurements
     MANAGE = "manage"  # edit the organisation, its facilities and members; delete measurements
 
 
-ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.ADMIN: frozenset({Action.VIEW, Action.RECORD, Action.MANAGE}),
-    Role.MEMBER: frozenset({Action.VIEW, Action.RECORD}),
-    Role.VIEWER: frozenset({Action.VIEW}),
+ROLE_ACTIONS: dict[str, frozenset[Access]] = {
+    Role.ADMIN: frozenset({Access.VIEW, Access.RECORD, Access.MANAGE}),
+    Role.MEMBER: frozenset({Access.VIEW, Access.RECORD}),
+    Role.VIEWER: frozenset({Access.VIEW}),
 }
 
 User = AbstractBaseUser | AnonymousUser
@@ -50,7 +50,7 @@ def role_of(user: User, organisation: Organisation) -> str | None:
     return cache.get(organisation.pk)
 
 
-def can(user: User, action: Action, organisation: Organisation) -> bool:
+def can(user: User, action: Access, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
     if is_coordinator(user):
@@ -63,9 +63,9 @@ def can_undo_import(user: User, batch) -> bool:  # noqa: ANN001 - measurements.I
     """Whether the user may undo a measurement import as a whole: whoever imported it (while they may still
     record for the organisation) and whoever may manage the organisation. Other project members may not."""
     organisation = batch.organisation
-    if can(user, Action.MANAGE, organisation):
+    if can(user, Access.MANAGE, organisation):
         return True
-    return batch.created_by_id == user.pk and can(user, Action.RECORD, organisation)
+    return batch.created_by_id == user.pk and can(user, Access.RECORD, organisation)
 
 
 def can_create_organisations(user: User) -> bool:
@@ -106,12 +106,12 @@ def people_to_choose(user: User, organisation: Organisation):  # noqa: ANN201 - 
     """
     if is_coordinator(user):
         return get_user_model().objects.filter(is_active=True)
-    if not can(user, Action.MANAGE, organisation):
+    if not can(user, Access.MANAGE, organisation):
         return get_user_model().objects.none()
     return own_people(organisation)
 
 
-def organisation_for(user: User, pk: int, action: Action) -> Organisation:
+def organisation_for(user: User, pk: int, action: Access) -> Organisation:
     """The organisation if the user may do ``action``; 404 if they may not see it, else 403."""
     organisation = visible_organisations(user).filter(pk=pk).first()
     if organisation is None:
@@ -123,4 +123,4 @@ def organisation_for(user: User, pk: int, action: Action) -> Organisation:
 
 def may_name(user: User, organisation: Organisation) -> bool:
     """Whether a comparison may show this organisation's name to the user (else it is anonymous)."""
-    return can(user, Action.VIEW, organisation)
+    return can(user, Access.VIEW, organisation)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .forms import FacilityForm, MembershipForm, OrganisationForm
 from .models import Facility, Membership
 from .permissions import (
-    Action,
+    Access,
     can_change_peer_group,
     can_create_organisations,
     organisation_for,
@@ -30,7 +30,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.MANAGE)
+    organisation = organisation_for(request.user, pk, Access.MANAGE)
     form = OrganisationForm(
         request.POST or None, instance=organisation, may_change_sector=can_change_peer_group(request.user)
     )
@@ -43,7 +43,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def facility_form(request: HttpRequest, pk: int, facility_pk: int | None = None) -> HttpResponse:
     """Add a facility, or rename one when ``facility_pk`` is given."""
-    organisation = organisation_for(request.user, pk, Action.MANAGE)
+    organisation = organisation_for(request.user, pk, Access.MANAGE)
     facility = get_object_or_404(Facility, pk=facility_pk, organisation=organisation) if facility_pk else None
     form = FacilityForm(request.POST or None, instance=facility, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +58,7 @@ def facility_form(request: HttpRequest, pk: int, facility_pk: int | None = None)
 
 
 def members(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.MANAGE)
+    organisation = organisation_for(request.user, pk, Access.MANAGE)
     form = MembershipForm(request.POST or None, organisation=organisation, chooser=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -73,7 +73,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Action.MANAGE)
+    organisation = organisation_for(request.user, pk, Access.MANAGE)
     if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
         return HttpResponseNotAllowed(["POST"])
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)

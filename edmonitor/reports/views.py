@@ -19,7 +19,7 @@ from edmonitor.core.forms import plain_number
 from edmonitor.core.tables import table_download
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.models import Organisation
-from edmonitor.organisations.permissions import Action, organisation_for, visible_organisations
+from edmonitor.organisations.permissions import Access, organisation_for, visible_organisations
 from edmonitor.programmes.models import Programme
 from edmonitor.programmes.permissions import visible_programmes
 
@@ -30,7 +30,7 @@ from .tables import benchmark_tables, organisation_tables
 
 
 def _context(request: HttpRequest, pk: int) -> dict:
-    organisation = organisation_for(request.user, pk, Action.VIEW)
+    organisation = organisation_for(request.user, pk, Access.VIEW)
     return {"organisation": organisation, "report": organisation_report(organisation), "generated": timezone.now()}
 
 
@@ -80,7 +80,7 @@ def _window_years(request: HttpRequest) -> tuple[int, bool]:
 
 
 def _benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Programme], str, str, Benchmark]:
-    organisation = organisation_for(request.user, pk, Action.VIEW)
+    organisation = organisation_for(request.user, pk, Access.VIEW)
     programmes = list(Programme.objects.filter(participations__organisation=organisation).order_by("name"))
     group = request.GET.get("groep", "sector")
     chosen = next((p for p in programmes if group == f"programma-{p.pk}"), None)

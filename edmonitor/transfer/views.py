@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 
 from edmonitor.core.downloads import download_response
 from edmonitor.core.models import DownloadKind
-from edmonitor.organisations.permissions import Action, organisation_for
+from edmonitor.organisations.permissions import Access, organisation_for
 
 from .export import export_json
 
 
 def organisation_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything of the organisation as JSON (transfer/FORMAT.md); blind audit scores are never in it."""
-    organisation = organisation_for(request.user, pk, Action.MANAGE)  # 404 if not visible, 403 below admin
+    organisation = organisation_for(request.user, pk, Access.MANAGE)  # 404 if not visible, 403 below admin
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return download_response(

@@ -2,13 +2,13 @@
 
 from django import template
 
+from edmonitor.core.charts import svg_data_uri
+
 register = template.Library()
 
 
 @register.filter
 def svg_uri(svg: str) -> str:
-    from edmonitor.core.charts import svg_data_uri
-
     return svg_data_uri(svg) if svg else ""
 
 
