@@ -21,7 +21,6 @@ urlpatterns = [
     path("", include("edmonitor.organisations.urls")),
     path("", include("edmonitor.measurements.urls")),
     path("", include("edmonitor.audits.urls")),
-    path("", include("edmonitor.core.urls")),
     path("", include("edmonitor.reports.urls")),
     path("", include("edmonitor.programmes.urls")),
     path("", include("edmonitor.improvement.urls")),

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.concurrency import Conflict, fingerprints, parse_fingerprints
 from edmonitor.core.dates import long_date
-from edmonitor.core.downloads import download_response
-from edmonitor.core.models import DownloadKind
 from edmonitor.instruments.audit import compare_theme
 from edmonitor.instruments.definition import newest_version_number
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.measurements.texts import judge_again_message
+from edmonitor.organisations.downloads import download_response
 from edmonitor.organisations.forms import people_list
+from edmonitor.organisations.models import DownloadKind
 from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from . import services

@@ -5,9 +5,6 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswo
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .admin_mixins import ReadOnlyAdminMixin
-from .models import DownloadLog
-
 
 class TranslatedPasswordChangeForm(AdminPasswordChangeForm):
     """Django's form, with its warning translated: Django 5.2 joins it to the help text untranslated."""
@@ -25,13 +22,3 @@ class EdmonitorUserAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), EdmonitorUserAdmin)
-
-
-@admin.register(DownloadLog)
-class DownloadLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the log is written by download_response and nobody edits or removes its rows here."""
-
-    list_display = ["at", "username", "organisation", "kind", "description"]
-    list_filter = ["kind"]
-    search_fields = ["username", "organisation__name", "description", "filename"]
-    date_hierarchy = "at"

@@ -1,8 +1,8 @@
-"""Serving exports and downloads: every file is logged, named safely, and CSV is safe to open.
+"""Files to download: named safely, and CSV that is safe to open.
 
-Every view that hands out a file calls :func:`download_response`; it writes a
-:class:`~edmonitor.core.models.DownloadLog` row (who, what, which organisation, when)
-and returns the response, so no export can skip the log.
+Every view that hands out a file calls
+:func:`edmonitor.organisations.downloads.download_response`, which logs it (who, what,
+which organisation, when) and names it with :func:`safe_filename` from here.
 
 CSV files are made for people opening them in Excel, which in the Netherlands means:
 
@@ -36,13 +36,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
-
-from edmonitor.organisations.models import Organisation
-
-from .models import DownloadKind, DownloadLog
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A formula character at the start, or after a list separator of either kind or a line break,
 # with spaces in between: the place a spreadsheet may begin a cell. The apostrophe goes before it.
@@ -57,40 +50,6 @@ def safe_filename(filename: str, kind: str) -> str:
     name = re.sub(r'["<>:|?*;]+', "", name).strip(" .")
     name = re.sub(r"\s+", "-", name)[:150]
     return name or f"download.{kind}"
-
-
-def download_response(
-    request: HttpRequest,
-    *,
-    organisation: Organisation | None,
-    kind: str,
-    filename: str,
-    content: bytes | str,
-    content_type: str,
-    description: str,
-) -> HttpResponse:
-    """Log the download and return it as an attachment.
-
-    ``organisation`` is the organisation whose data the file holds (None for a file spanning
-    organisations); ``description`` says what it is, in a few words, for the download log.
-    The caller has checked access already.
-    """
-    if kind not in DownloadKind.values:
-        raise ValueError(f"unknown download kind {kind!r}; add it to DownloadKind")
-    name = safe_filename(filename, kind)
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.create(
-        user=user,
-        username=user.get_username() if user else "",
-        organisation=organisation,
-        kind=kind,
-        description=description[:300],
-        filename=name,
-    )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["Cache-Control"] = "no-store, private"  # sensitive data: not in shared or browser caches
-    return response
 
 
 def csv_cell(value: Any) -> Any:

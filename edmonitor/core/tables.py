@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.text import slugify
 from django.utils.translation import get_language
 
-from .downloads import csv_bytes, csv_cell, download_response
+from .downloads import csv_bytes, csv_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -104,29 +102,3 @@ def in_language(value: Any) -> str:
     """A text object ({nl, en}: ``.get(language)``) in the active language, or the value as text."""
     get = getattr(value, "get", None)
     return str(get(get_language())) if callable(get) else str(value)
-
-
-def table_download(
-    request: HttpRequest, organisation: Any, tables: list[Table], name: str, fmt: str, title: str
-) -> HttpResponse:
-    """One report table as CSV or as a one-sheet workbook, or (``name`` == "alle") all tables as a workbook."""
-    if name == "alle" and fmt == "xlsx":
-        chosen = tables
-    else:
-        table = find(tables, name)
-        if table is None or fmt not in ("csv", "xlsx"):
-            raise Http404("No such table")
-        chosen = [table]
-    if fmt == "csv":
-        content, content_type = as_csv(chosen[0]), "text/csv; charset=utf-8"
-    else:
-        content, content_type = as_workbook(chosen, title), XLSX_CONTENT_TYPE
-    return download_response(
-        request,
-        organisation=organisation,
-        kind=fmt,
-        filename=f"{slugify(title)}-{name}.{fmt}",
-        content=content,
-        content_type=content_type,
-        description=f"{title}: {name}",
-    )

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from edmonitor.core.downloads import download_response
-from edmonitor.core.models import DownloadKind
 from edmonitor.instruments.csvio import ScoredRow
-from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.downloads import download_response
+from edmonitor.organisations.models import DownloadKind, Organisation
 from edmonitor.organisations.permissions import Access, can, can_undo_import, organisation_for
 
 from . import import_template, imports

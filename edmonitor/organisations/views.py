@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import FacilityForm, MembershipForm, OrganisationForm
-from .models import Facility, Membership
+from .models import DownloadLog, Facility, Membership
 from .permissions import (
     Access,
     can_change_peer_group,
@@ -83,3 +84,14 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
         membership.delete()
         messages.success(request, _("The role has been removed."))
     return redirect("members", pk=organisation.pk)
+
+
+DOWNLOAD_LOG_PER_PAGE = 100
+
+
+def download_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who downloaded which of the organisation's data, newest first: for its admins (and staff)."""
+    organisation = organisation_for(request.user, pk, Access.MANAGE)
+    rows = DownloadLog.objects.of(organisation).select_related("user")
+    page = Paginator(rows, DOWNLOAD_LOG_PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(request, "organisations/download_log.html", {"organisation": organisation, "page": page})

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from edmonitor.core.forms import plain_number
-from edmonitor.core.tables import table_download
+from edmonitor.organisations.downloads import table_download
 from edmonitor.organisations.models import Organisation
 
 from .forms import ParticipationForm, ProgrammeForm

@@ -14,10 +14,9 @@ from django.utils.translation import ngettext
 
 from edmonitor.audits.agreement import agreement_for
 from edmonitor.core import charts
-from edmonitor.core.downloads import download_response
 from edmonitor.core.forms import plain_number
-from edmonitor.core.tables import table_download
 from edmonitor.knowledge.suggestions import suggestions
+from edmonitor.organisations.downloads import download_response, table_download
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, organisation_for, visible_organisations
 from edmonitor.programmes.models import Programme

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from edmonitor.core.downloads import download_response
-from edmonitor.core.models import DownloadKind
+from edmonitor.organisations.downloads import download_response
+from edmonitor.organisations.models import DownloadKind
 from edmonitor.organisations.permissions import Access, organisation_for
 
 from .export import export_json

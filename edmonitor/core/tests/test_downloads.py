@@ -13,8 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from edmonitor.audits.tests.factories import plan
-from edmonitor.core.downloads import csv_bytes, csv_cell, download_response, neutralise
-from edmonitor.core.models import DownloadKind, DownloadLog
+from edmonitor.core.downloads import csv_bytes, csv_cell, neutralise
+from edmonitor.organisations.downloads import download_response
+from edmonitor.organisations.models import DownloadKind, DownloadLog
 from edmonitor.testing import BaseTestCase, make_user
 
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from edmonitor import instruments
 from edmonitor.audits import services
 from edmonitor.audits.tests.factories import finalised, unchanged
-from edmonitor.core.models import DownloadLog
+from edmonitor.organisations.models import DownloadLog
 from edmonitor.programmes.live import LIVE_PROGRAMME, load_live
 from edmonitor.programmes.models import Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user

@@ -6,8 +6,7 @@ import json
 
 from django.urls import reverse
 
-from edmonitor.core.models import DownloadKind, DownloadLog
-from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.models import DownloadKind, DownloadLog, Organisation
 from edmonitor.testing import BaseTestCase
 from edmonitor.transfer.export import export_json
 
