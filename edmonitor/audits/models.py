@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -85,6 +86,9 @@ class Audit(models.Model):
 
     def __str__(self) -> str:
         return f"MIE {self.organisation} {self.held_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audit", kwargs={"pk": self.organisation_id, "audit_pk": self.pk})
 
     @property
     def instrument(self) -> AuditInstrument:

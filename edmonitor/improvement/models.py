@@ -20,6 +20,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -201,6 +202,9 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.item_label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("goal", kwargs={"pk": self.organisation_id, "goal_pk": self.pk})
+
     @property
     def item_label(self) -> str:
         return item_label(self.instrument, self.item)
@@ -297,6 +301,9 @@ class DialogueSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.held_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("session", kwargs={"pk": self.organisation_id, "session_pk": self.pk})
 
     def counts(self) -> dict[str, int]:
         return {role: getattr(self, role) for role in ROLES}

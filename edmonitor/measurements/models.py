@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.instruments.definition import AuditInstrument, Instrument, parse_audit_instrument, parse_instrument
@@ -131,6 +132,9 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.label or self.measured_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measurement", kwargs={"pk": self.organisation_id, "measurement_pk": self.pk})
 
     @property
     def instrument(self) -> Instrument:
