@@ -205,7 +205,9 @@ class Database:
         import psycopg
 
         with psycopg.connect(f"{self.base}/postgres") as conn:
-            return int(conn.execute("SELECT pg_database_size(%s)", [self.cache_name]).fetchone()[0])
+            row = conn.execute("SELECT pg_database_size(%s)", [self.cache_name]).fetchone()
+            assert row is not None  # one row, always
+            return int(row[0])
 
 
 # --- the server ----------------------------------------------------------------------------
@@ -559,7 +561,7 @@ def verify_saves(run_id: str, saves: dict[str, int], attempted: dict[str, int]) 
 
     from edmonitor.measurements.models import Measurement
 
-    stored = Counter()
+    stored: Counter[str] = Counter()
     wrong = []
     rows = (
         Measurement.objects.filter(label__startswith=f"load-{run_id}-")
@@ -777,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
     gunicorn_version = subprocess.run(
         [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    result = {
+    result: dict[str, Any] = {
         "meta": {
             "started": started.strftime("%Y-%m-%d %H:%M UTC"),
             "db": args.db,

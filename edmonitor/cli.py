@@ -323,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] not in ("score", "cohort", "-h", "--help"):
         # Everything else is a Django management command.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edmonitor.settings")
-        from django.core.management import execute_from_command_line  # type: ignore[import-untyped]
+        from django.core.management import execute_from_command_line
 
         execute_from_command_line(["edmonitor", *argv])
         return 0

@@ -106,10 +106,19 @@ class ChildProcessMixin(SimpleTestCase):
     def run_to_pause(self, args: list[str], after: int, seconds: str = "600") -> tuple[subprocess.Popen[str], str]:
         """Start the command with the pause hook set; return once it says it has paused (after ``after`` objects)."""
         proc = child(args, self.database, **{PAUSE_AFTER_ENV: str(after), PAUSE_SECONDS_ENV: seconds})
-        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+
+        def stop() -> None:
+            if proc.poll() is None:
+                proc.kill()
+
+        def read() -> None:
+            for line in proc.stderr or ():
+                lines.put(line)
+
+        self.addCleanup(stop)
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr or ()], daemon=True).start()
-        seen = []
+        threading.Thread(target=read, daemon=True).start()
+        seen: list[str] = []
         while True:
             try:
                 line = lines.get(timeout=TIMEOUT)

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet
 
+from edmonitor.core.types import User
 from edmonitor.instruments.audit import Agreement, agreement_from_counts
 from edmonitor.instruments.definition import Theme, latest_audit_version
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import visible_organisations
 
-from .models import Audit, Rating
+from .models import Audit, AuditQuerySet, Rating
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def pair_counts(audits: QuerySet[Audit]) -> dict[str, dict[tuple[int, int], int]
     return counts
 
 
-def report(audits: QuerySet[Audit]) -> AgreementReport:
+def report(audits: AuditQuerySet) -> AgreementReport:
     audits = audits.finalised()
     per_theme = pair_counts(audits)
     instrument = latest_audit_version()
@@ -75,12 +76,14 @@ def report(audits: QuerySet[Audit]) -> AgreementReport:
     )
 
 
-def agreement_for(user: Any, organisation: Organisation | None = None, programme: Any = None) -> AgreementReport:
-    """Agreement over the finalised audits of one organisation, of a programme's organisations, or of every
-    organisation the user may see (always limited to the organisations the user may see)."""
+def agreement_for(
+    user: User, organisation: Organisation | None = None, among: QuerySet[Organisation] | None = None
+) -> AgreementReport:
+    """Agreement over the finalised audits of one organisation, of a group of organisations (``among``:
+    a programme's), or of every organisation the user may see (always limited to those the user may see)."""
     audits = Audit.objects.filter(organisation__in=visible_organisations(user))
     if organisation is not None:
         audits = audits.filter(organisation=organisation)
-    if programme is not None:
-        audits = audits.filter(organisation__participations__programme=programme)
+    if among is not None:
+        audits = audits.filter(organisation__in=among)
     return report(audits)

@@ -7,17 +7,18 @@ that saving merges with changes someone else made meanwhile (see concurrency.py)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.concurrency import fingerprint, fingerprints, parse_fingerprints
-from edmonitor.core.forms import AccessibleFormMixin, date_input, plain_number
+from edmonitor.core.forms import AccessibleFormMixin, date_input, model_choices, plain_number
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.organisations.forms import choose_person
-from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.models import Facility, Organisation
 
 from .models import Position
 
@@ -50,7 +51,7 @@ class _MergeForm(AccessibleFormMixin, forms.Form):
         and the stored values become the new 'original', so saving again writes what the user now sees."""
         original = self.original_fingerprints()
         submitted = self.values()
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # a bound form's data: the posted QueryDict
         for key, value in current.items():
             if key in submitted and original.get(key) == fingerprint(submitted[key]):
                 self._set_data(data, key, value)
@@ -90,7 +91,7 @@ def _consensus_fields(instrument: AuditInstrument, theme_id: str, *, required: b
 
 class PlanForm(AccessibleFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date of the conversation"), widget=date_input())
-    facility = forms.ModelChoiceField(
+    facility: forms.ModelChoiceField[Facility] = forms.ModelChoiceField(
         label=_("Facility"),
         queryset=None,
         required=False,
@@ -131,7 +132,7 @@ class PlanForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, chooser: Any, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.organisation, self.chooser = organisation, chooser
-        self.fields["facility"].queryset = organisation.facilities.all()  # type: ignore[attr-defined]
+        model_choices(self, "facility").queryset = organisation.facilities.all()
         for n in ("1", "2"):
             self.fields[f"auditor_{n}"].help_text = _(
                 "Type a name or user name and choose from the list: the members of this organisation and "
@@ -151,7 +152,8 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         return self._user("auditor_2")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         a, b = data.get("auditor_1"), data.get("auditor_2")
         if a is not None and b is not None and a.pk == b.pk:
             self.add_error("auditor_2", _("The two auditors must be two different people."))
@@ -274,7 +276,8 @@ class ReportForm(_MergeForm):
         return [(self[f"rec_theme_{i}"], self[f"rec_text_{i}"]) for i in range(self.row_count)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.bad_row_count:
             raise forms.ValidationError(
                 _("The number of recommendation rows in the form is not valid. Reload the page and try again."),

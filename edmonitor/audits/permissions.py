@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from edmonitor.core.types import signed_in
 from edmonitor.organisations.permissions import Access, User, can, is_coordinator, visible_organisations
 
 from . import models
@@ -96,4 +97,4 @@ def visible_ratings(user: User, audit):  # noqa: ANN001, ANN201 - QuerySet[Ratin
         return ratings.none()
     if audit.both_submitted:
         return ratings
-    return ratings.filter(auditor__user_id=user.pk)
+    return ratings.filter(auditor__user=signed_in(user))

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from edmonitor.core.concurrency import fingerprint, merge
+from edmonitor.core.types import User, account, signed_in
 from edmonitor.instruments.audit import consensus_outside
 from edmonitor.instruments.definition import AuditInstrument
 from edmonitor.measurements.instruments import current_audit_version
@@ -161,7 +162,7 @@ def _locked(audit: Audit) -> Audit:
 
 
 def _write(
-    slots: Mapping[str, tuple[models.Model, str]], changes: Mapping[str, Any], user: Any, reason: str = ""
+    slots: Mapping[str, tuple[models.Model, str]], changes: Mapping[str, Any], user: User | None, reason: str = ""
 ) -> None:
     touched: dict[int, tuple[models.Model, list[str]]] = {}
     for key, value in changes.items():
@@ -175,7 +176,7 @@ def _write(
         obj.save(update_fields=attrs if obj.pk else None)
 
 
-def _write_recommendations(audit: Audit, wanted: list[list[str]], user: Any, reason: str = "") -> None:
+def _write_recommendations(audit: Audit, wanted: list[list[str]], user: User | None, reason: str = "") -> None:
     existing = list(audit.recommendations.all())
     for index, (theme_id, text) in enumerate(wanted):
         rec = existing[index] if index < len(existing) else Recommendation(audit=audit)
@@ -242,7 +243,7 @@ def plan_audit(
     auditors: Sequence[tuple[Any, str]],
     facility: Facility | None = None,
     participants: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> Audit:
     """Plan a new audit with the newest MIE version and its two auditors."""
     problems = _validate_auditors(organisation, auditors)
@@ -257,7 +258,7 @@ def plan_audit(
         instrument_version=version,
         held_on=held_on,
         participants=participants.strip(),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=account(user),
     )
     audit._history_user = user  # type: ignore[attr-defined]
     audit.save()
@@ -281,7 +282,7 @@ def update_plan(
     participants: str,
     auditors: Sequence[tuple[Any, str]],
     original: Mapping[str, str],
-    user: Any,
+    user: User | None,
     reason: str = "",
 ) -> Audit:
     """Change the plan until an auditor has submitted; ``reason`` is required to replace an auditor with drafts."""
@@ -305,7 +306,7 @@ def update_plan(
         return audit
     if "auditors" in changes:
         _replace_auditors(audit, auditors, user=user, reason=reason.strip())
-    audit.held_on, audit.facility, audit.participants = held_on, facility, submitted["participants"]
+    audit.held_on, audit.facility, audit.participants = held_on, facility, str(submitted["participants"])
     audit._history_user = user  # type: ignore[attr-defined]
     audit.save(update_fields=["held_on", "facility", "participants"])
     return audit
@@ -316,7 +317,7 @@ def has_drafts(auditor: Auditor) -> bool:
     return any(r.score is not None or r.rationale for r in auditor.ratings.all())
 
 
-def _replace_auditors(audit: Audit, wanted: Sequence[tuple[Any, str]], *, user: Any, reason: str) -> None:
+def _replace_auditors(audit: Audit, wanted: Sequence[tuple[Any, str]], *, user: User | None, reason: str) -> None:
     """Give the audit the wanted auditors, in order.
 
     An auditor row belongs to one person for its whole life, so every rating (and its
@@ -366,7 +367,7 @@ def _replace_auditors(audit: Audit, wanted: Sequence[tuple[Any, str]], *, user: 
 
 
 @transaction.atomic
-def save_notes(audit: Audit, *, values: Mapping[str, str], original: Mapping[str, str], user: Any) -> None:
+def save_notes(audit: Audit, *, values: Mapping[str, str], original: Mapping[str, str], user: User | None) -> None:
     """Shared notes and the explanation per theme; either auditor, until finalised."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)
@@ -386,7 +387,7 @@ def save_ratings(
     values: Mapping[str, Any],
     original: Mapping[str, str],
     submit: bool,
-    user: Any,
+    user: User | None,
 ) -> None:
     """One auditor's own scores and rationales; ``submit`` makes them final and blind no more once both did."""
     audit = _locked(audit)
@@ -440,7 +441,7 @@ def submit_problems(audit: Audit, auditor: Auditor) -> list[str]:
 
 
 @transaction.atomic
-def submit_ratings(audit: Audit, auditor: Auditor, *, user: Any) -> None:
+def submit_ratings(audit: Audit, auditor: Auditor, *, user: User | None) -> None:
     """Make the auditor's saved draft final: from now on it cannot change, and once both submitted it is seen."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)
@@ -487,7 +488,7 @@ def _consensus_problems(audit: Audit, values: Mapping[str, Any], *, complete: bo
 
 
 @transaction.atomic
-def save_consensus(audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], user: Any) -> None:
+def save_consensus(audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], user: User | None) -> None:
     audit = _locked(audit)
     _refuse_if_finalised(audit)
     if not audit.both_submitted:
@@ -504,7 +505,7 @@ def save_consensus(audit: Audit, *, values: Mapping[str, Any], original: Mapping
         _withdraw_confirmations(audit, user)
 
 
-def _recommendation_problems(instrument: AuditInstrument, recommendations: Any) -> list[str]:
+def _recommendation_problems(instrument: AuditInstrument, recommendations: Any) -> list[FieldProblem]:
     problems = []
     for index, (theme_id, text) in enumerate(recommendations, start=1):
         if theme_id not in instrument.theme_ids:
@@ -516,7 +517,7 @@ def _recommendation_problems(instrument: AuditInstrument, recommendations: Any) 
 
 
 @transaction.atomic
-def save_report(audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], user: Any) -> None:
+def save_report(audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], user: User | None) -> None:
     """The conclusion (what goes well, what can improve) and the recommendations."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)
@@ -536,7 +537,7 @@ def save_report(audit: Audit, *, values: Mapping[str, Any], original: Mapping[st
         _withdraw_confirmations(audit, user)
 
 
-def _apply_report(audit: Audit, changes: Mapping[str, Any], user: Any, reason: str = "") -> None:
+def _apply_report(audit: Audit, changes: Mapping[str, Any], user: User | None, reason: str = "") -> None:
     fields = [f for f in ("strengths", "improvements") if f in changes]
     if fields:
         for f in fields:
@@ -574,7 +575,7 @@ def finalise_problems(audit: Audit) -> list[str]:
     return problems
 
 
-def _withdraw_confirmations(audit: Audit, user: Any) -> None:
+def _withdraw_confirmations(audit: Audit, user: User | None) -> None:
     """The report changed: a confirmation was of the text as it was, so it no longer counts."""
     for auditor in audit.auditors.all():
         if auditor.report_confirmed_at is not None:
@@ -584,7 +585,7 @@ def _withdraw_confirmations(audit: Audit, user: Any) -> None:
 
 
 @transaction.atomic
-def confirm_report(audit: Audit, *, user: Any) -> Audit:
+def confirm_report(audit: Audit, *, user: User | None) -> Audit:
     """One auditor confirms the final report; the audit is finalised when the second confirms.
 
     Both auditors answer for the report, so neither can finalise it alone. A confirmation
@@ -606,7 +607,7 @@ def confirm_report(audit: Audit, *, user: Any) -> Audit:
         me.save(update_fields=["report_confirmed_at"])
     if all(a.report_confirmed_at for a in audit.auditors.all()):
         audit.finalised_at = now
-        audit.finalised_by = user
+        audit.finalised_by = account(user)
         audit._history_user = user  # type: ignore[attr-defined]
         audit.save(update_fields=["finalised_at", "finalised_by"])
     return audit
@@ -622,7 +623,7 @@ def _display(value: Any) -> str:
 
 @transaction.atomic
 def amend(
-    audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], reason: str, user: Any
+    audit: Audit, *, values: Mapping[str, Any], original: Mapping[str, str], reason: str, user: User | None
 ) -> Amendment | None:
     """Correct a finalised audit. Requires a reason; records who, when, why, old and new values.
 
@@ -638,7 +639,7 @@ def amend(
     current = amendable_values(audit)
     submitted = _clean_text({k: values.get(k, current[k]) for k in current})
     submitted["recommendations"] = [[t, x.strip()] for t, x in submitted["recommendations"]]
-    problems = [] if reason else [FieldProblem(_("Give the reason for this amendment."), "reason")]
+    problems: list[str] = [] if reason else [FieldProblem(_("Give the reason for this amendment."), "reason")]
     problems += _consensus_problems(audit, submitted, complete=True)
     problems += _recommendation_problems(audit.instrument, submitted["recommendations"])
     for theme_id in audit.instrument.theme_ids:
@@ -658,7 +659,7 @@ def amend(
     _apply_report(audit, {k: v for k, v in changes.items() if k not in slots}, user, reason)
     amendment = Amendment.objects.create(
         audit=audit,
-        author=user,
+        author=signed_in(user),
         reason=reason,
         changes=[
             {"field": key, "old": _display(current[key]), "new": _display(value)} for key, value in changes.items()
@@ -671,7 +672,7 @@ def amend(
 
 
 @transaction.atomic
-def delete_audit(audit: Audit, *, user: Any) -> None:
+def delete_audit(audit: Audit, *, user: User | None) -> None:
     """Delete an audit planned by mistake; refused once an auditor has submitted or it is finalised."""
     audit = _locked(audit)
     _refuse_if_finalised(audit)

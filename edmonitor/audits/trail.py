@@ -109,7 +109,7 @@ def trail_entries(audit: Audit, viewer: Any) -> list[TrailEntry]:
         if model is ThemeRecord:
             return field_label(instrument, f"{field}:{record.theme_id}")
         if model is Rating:
-            who = names.get(author(record), "?")
+            who = names.get(author(record) or 0, "?")  # (no author: nobody has id 0)
             own = _("own %(what)s of %(auditor)s") % {"what": field_label(instrument, field), "auditor": who}
             return field_label(instrument, f"{field}:{record.theme_id}", own)
         if model is Auditor:

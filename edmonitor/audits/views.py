@@ -289,11 +289,11 @@ def audit_scores(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
         audit,
         form,
         lambda audit, **kw: services.save_ratings(audit, me, submit=False, **kw),
-        lambda stored: services.rating_values(stored.auditors.get(pk=me.pk)),  # type: ignore[attr-defined]
+        lambda stored: services.rating_values(stored.auditors.get(pk=me.pk)),
         _("Your draft scores have been saved."),
     )
     if done and submit:
-        stored = audit.auditors.get(pk=me.pk)  # type: ignore[attr-defined]
+        stored = audit.auditors.get(pk=me.pk)
         problems = services.submit_problems(audit, stored)
         if not problems:
             return redirect("audit_scores_submit", pk=audit.organisation_id, audit_pk=audit.pk)
@@ -359,20 +359,20 @@ def audit_scores_submit(request: HttpRequest, pk: int, audit_pk: int) -> HttpRes
     audit, me, done = _own_scores(request, pk, audit_pk)
     if done is not None:
         return done
-    if services.submit_problems(audit, me):  # type: ignore[arg-type]
+    if services.submit_problems(audit, me):
         messages.error(request, _("Your scores are not complete yet: every theme needs a score and a rationale."))
         return redirect("audit_scores", pk=audit.organisation_id, audit_pk=audit.pk)
     if request.method == "POST":
         try:
-            services.submit_ratings(audit, me, user=request.user)  # type: ignore[arg-type]
+            services.submit_ratings(audit, me, user=request.user)
         except AuditRefused as refused:
             messages.error(request, " ".join(refused.messages))
             return redirect("audit_scores", pk=audit.organisation_id, audit_pk=audit.pk)
         messages.success(request, _("Your scores have been submitted."))
         return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
-    ratings = {r.theme_id: r for r in me.ratings.all()}  # type: ignore[attr-defined]
+    ratings = {r.theme_id: r for r in me.ratings.all()}
     rows = [(t, ratings.get(t.id)) for t in audit.instrument.themes]
-    other = next((a for a in audit.auditors.all() if a.pk != me.pk), None)  # type: ignore[attr-defined]
+    other = next((a for a in audit.auditors.all() if a.pk != me.pk), None)
     return render(request, "audits/scores_submit.html", _audit_context(request, audit, rows=rows, other=other))
 
 

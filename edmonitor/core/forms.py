@@ -30,6 +30,22 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's model choice field, typed (``form.fields`` holds plain ``Field`` objects for a type checker)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
+
+
+def choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed (see :func:`model_choices`)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
 class AccessibleFormMixin:
     """Tie help texts and errors to their inputs for screen readers (aria-describedby, aria-invalid)."""
 

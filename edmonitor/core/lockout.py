@@ -58,7 +58,8 @@ class PairAndAddressHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         if not username:
             return 0
-        count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
+        address = request.axes_ip_address  # type: ignore[attr-defined]  # set by django-axes
+        count, _ = AccessAttempt.objects.filter(username=username, ip_address=address).delete()
         return count
 
 
@@ -82,4 +83,6 @@ def locked_out(
     # Every attempt during a lockout restarts the cool-off, so it ends a cool-off after now.
     until = timezone.localtime(timezone.now() + cool_off)
     context = {"minutes": int(cool_off.total_seconds() // 60), "until": until}
-    return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request, "registration/locked_out.html", context, status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
+    )

@@ -6,6 +6,8 @@ apps below know nothing of them.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit
 from edmonitor.audits.overview import audit_history
+from edmonitor.core.types import signed_in
 from edmonitor.improvement.overview import attention_across, attention_for
 from edmonitor.instruments.definition import latest_audit_version
 from edmonitor.measurements.comparison import compare_measurements
@@ -45,13 +48,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     my_audits = list(
-        Audit.objects.filter(auditors__user=request.user)
+        Audit.objects.filter(auditors__user=signed_in(request.user))
         .select_related("organisation", "facility")
         .prefetch_related("auditors")
         .order_by("finalised_at", "-held_on")[:50]
     )
     for audit in my_audits:
-        audit.my_submitted = any(a.user_id == request.user.pk and a.submitted_at for a in audit.auditors.all())
+        audit.my_submitted = any(  # type: ignore[attr-defined]  # for this page's template only
+            a.user_id == request.user.pk and a.submitted_at for a in audit.auditors.all()
+        )
     return render(
         request,
         "organisations/dashboard.html",
@@ -75,7 +80,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("instrument_version")
         .order_by("measured_on", "id")
     )
-    previous_total = {}
+    previous_total: dict[tuple[str, int | None], Decimal] = {}
     rows = []
     for m in measurements:
         key = (m.instrument_version.code, m.facility_id)

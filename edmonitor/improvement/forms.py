@@ -3,18 +3,18 @@ whose refusals are shown next to the field they concern (:func:`show_refusal`)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.core.forms import AccessibleFormMixin, date_input
+from edmonitor.core.forms import AccessibleFormMixin, choices, date_input, model_choices
 from edmonitor.knowledge.content import ROLES
 from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.knowledge.models import label as role_label
-from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.models import Facility, Organisation
 
 from .items import item_choices
 from .models import ActionStatus, Attainment, GoalType
@@ -43,7 +43,7 @@ def join_link(instrument: str, item: str) -> str:
 class _ScopedForm(AccessibleFormMixin, forms.Form):
     """A form with an optional facility of the organisation (left out when it has none)."""
 
-    facility = forms.ModelChoiceField(
+    facility: forms.ModelChoiceField[Facility] = forms.ModelChoiceField(
         label=_("Facility"), queryset=None, required=False, empty_label=_("The whole organisation")
     )
 
@@ -52,7 +52,7 @@ class _ScopedForm(AccessibleFormMixin, forms.Form):
         self.organisation = organisation
         facilities = list(organisation.facilities.all())
         if facilities:
-            self.fields["facility"].queryset = organisation.facilities.all()
+            model_choices(self, "facility").queryset = organisation.facilities.all()
         else:
             del self.fields["facility"]
 
@@ -89,7 +89,7 @@ class GoalForm(_ScopedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["initial"] = {"set_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", _("Choose…")), *item_choices()]
+        choices(self, "item").choices = [("", _("Choose…")), *item_choices()]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -125,7 +125,7 @@ class ActionForm(_ScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link"].choices = [("", _("Not linked")), *item_choices()]
+        choices(self, "link").choices = [("", _("Not linked")), *item_choices()]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -134,11 +134,24 @@ class ActionForm(_ScopedForm):
         return {**values, "instrument": instrument, "item": item, "facility": data.get("facility")}
 
 
+if TYPE_CHECKING:  # Django's form fields are generic for the type checker only
+    _MethodField = forms.ModelChoiceField[DialogueMethod]
+else:
+    _MethodField = forms.ModelChoiceField
+
+
+class MethodChoiceField(_MethodField):
+    """Dialogue methods listed by their name in the user's language."""
+
+    def label_from_instance(self, obj: DialogueMethod) -> str:
+        return str(obj.text("name"))
+
+
 class SessionForm(_ScopedForm):
     """Plan a session, or record how it went (``recording``: notes added). The method can be chosen both times;
     :meth:`methods` gives the page what it shows about each (purpose, group size)."""
 
-    method = forms.ModelChoiceField(
+    method = MethodChoiceField(
         label=_("Dialogue method"),
         queryset=DialogueMethod.objects.all(),
         help_text=_("Below the list you see the purpose and the group size of the method you choose."),
@@ -159,7 +172,6 @@ class SessionForm(_ScopedForm):
             self.fields[role] = forms.IntegerField(
                 label=role_label(ROLES, role), min_value=0, max_value=999, initial=0, required=False
             )
-        self.fields["method"].label_from_instance = lambda m: m.text("name")
         if not recording:  # planning: notes come when the session is recorded
             del self.fields["notes"]
         self.order_fields(["method", "held_on", "facility", "question", *ROLES, "notes"])
@@ -178,7 +190,7 @@ class SessionForm(_ScopedForm):
         return str(self["method"].value() or "")
 
     def methods(self) -> list[DialogueMethod]:
-        return list(self.fields["method"].queryset)
+        return list(model_choices(self, "method").queryset or [])
 
 
 class StepsForm(AccessibleFormMixin, forms.Form):
@@ -195,7 +207,7 @@ class StepsForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, method: DialogueMethod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["steps_done"].choices = [(s.number, f"{s.number}. {s.text('text')}") for s in method.steps.all()]
+        choices(self, "steps_done").choices = [(s.number, f"{s.number}. {s.text('text')}") for s in method.steps.all()]
 
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):
@@ -204,7 +216,7 @@ class OutcomeForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link"].choices = [("", _("Not linked")), *item_choices()]
+        choices(self, "link").choices = [("", _("Not linked")), *item_choices()]
 
 
 LATER = ""
@@ -245,7 +257,8 @@ class GoalCodesForm(AccessibleFormMixin, forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for p in self.proposals:
             name = f"code_{p.goal.pk}"
             if p.differs_from_entered and name not in self.data:

@@ -8,6 +8,7 @@ user's language.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django.db import models
 from django.utils.translation import get_language, gettext
@@ -50,7 +51,7 @@ def item_label(instrument: str, item: str) -> str:
     return gettext("VIE %(id)s. %(title)s") % {"id": item, "title": title}
 
 
-def item_choices(instrument: str | None = None) -> list[tuple[str, object]]:
+def item_choices(instrument: str | None = None) -> list[tuple[Any, Any]]:
     """Choices for one instrument (value: the item id), or grouped for both (value: 'vie:2a')."""
     if instrument is not None:
         return [(item, f"{item}. {item_title(instrument, item)}") for item in item_ids(instrument)]

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.audits.models import Audit
+from edmonitor.core.types import User
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, can
@@ -152,7 +153,7 @@ def next_follow_up(goal: Goal) -> Measurement | Audit | None:
     )
 
 
-def for_audit_page(user: Any, audit: Audit) -> dict[str, Any] | None:
+def for_audit_page(user: User, audit: Audit) -> dict[str, Any] | None:
     """The improvement part of a finalised audit's page: its recommendations with their actions, and
     how many goals await judgement at it. None before finalising or for a user who may not view the
     organisation (an external auditor sees the audit only)."""

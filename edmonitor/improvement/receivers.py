@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from edmonitor.core.types import User
+
 from .models import Goal
 from .overview import for_audit_page
 from .services import pending_goals, refresh_judged_goals, release_goals_of
 
 
-def measurement_corrected(sender: Any, *, measurement: Any, user: Any, **kwargs: Any) -> list[Any]:
+def measurement_corrected(sender: Any, *, measurement: Any, user: User | None, **kwargs: Any) -> list[Any]:
     """A corrected measurement: goals judged at it get its new scores, or are opened to judge again."""
     return refresh_judged_goals(measurement, user=user)
 
 
-def measurements_deleting(sender: Any, *, measurements: Any, user: Any, **kwargs: Any) -> list[Any]:
+def measurements_deleting(sender: Any, *, measurements: Any, user: User | None, **kwargs: Any) -> list[Any]:
     """Measurements about to go: the goals judged at them open again."""
     return release_goals_of(measurements, user=user)
 
 
-def audit_amended(sender: Any, *, audit: Any, user: Any, **kwargs: Any) -> list[Any]:
+def audit_amended(sender: Any, *, audit: Any, user: User | None, **kwargs: Any) -> list[Any]:
     """An amended audit: goals judged at it get its new consensus scores, or are opened to judge again."""
     return refresh_judged_goals(audit, user=user)
 
@@ -39,6 +41,6 @@ def measurement_awaits(sender: Any, *, measurement: Any, **kwargs: Any) -> list[
     return list(pending_goals(measurement))
 
 
-def audit_page_sections(sender: Any, *, audit: Any, user: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+def audit_page_sections(sender: Any, *, audit: Any, user: User, **kwargs: Any) -> list[tuple[str, Any]]:
     """The audit page's section on goals and actions (``improvement`` in its template context)."""
     return [("improvement", for_audit_page(user, audit))]

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit, Recommendation, ThemeRecord
+from edmonitor.core.types import User, account
 from edmonitor.instruments import goals as core
 from edmonitor.knowledge.content import ROLES
 from edmonitor.knowledge.matching import SizeFit, size_fit
@@ -201,14 +202,14 @@ def set_goal(
     set_on: dt.date | None = None,
     due_by: dt.date | None = None,
     facility: Facility | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> Goal:
     """Set a goal for an item (VIE) or theme (MIE), capturing its baseline score."""
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one open goal per item
     set_on = set_on or timezone.localdate()
     description = description.strip()
     baseline = baseline_for(organisation, facility, instrument, item, set_on)
-    values = {
+    values: dict[str, Any] = {
         "facility": facility,
         "instrument": instrument,
         "item": item,
@@ -219,7 +220,7 @@ def set_goal(
         "due_by": due_by,
     }
     _refuse_if(_goal_problems(organisation, **values, baseline=baseline, exclude=None))
-    goal = Goal(organisation=organisation, created_by=user)
+    goal = Goal(organisation=organisation, created_by=account(user))
     _apply_goal(goal, values, baseline)
     goal._history_user = user  # type: ignore[attr-defined]
     goal.save()
@@ -243,7 +244,7 @@ def update_goal(
     set_on: dt.date,
     due_by: dt.date | None = None,
     facility: Facility | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> Goal:
     """Change a goal that has not been judged yet; the baseline is captured again for the new values."""
     Organisation.objects.select_for_update().filter(pk=goal.organisation_id).first()
@@ -251,7 +252,7 @@ def update_goal(
     _refuse_if_evaluated(goal)
     description = description.strip()
     baseline = baseline_for(goal.organisation, facility, instrument, item, set_on)
-    values = {
+    values: dict[str, Any] = {
         "facility": facility,
         "instrument": instrument,
         "item": item,
@@ -269,7 +270,7 @@ def update_goal(
 
 
 @transaction.atomic
-def delete_goal(goal: Goal, *, user: Any = None) -> None:
+def delete_goal(goal: Goal, *, user: User | None = None) -> None:
     """Delete a goal set by mistake; refused once it has been judged."""
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     _refuse_if_evaluated(goal)
@@ -377,7 +378,7 @@ class Decision:
 
 
 @transaction.atomic
-def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *, user: Any) -> list[Goal]:
+def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *, user: User | None) -> list[Goal]:
     """Judge the goals of a follow-up measurement or finalised audit; returns the goals that changed.
 
     ``decisions`` maps goal ids to the user's decision. A code other than the proposal needs a
@@ -436,8 +437,8 @@ def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *
             continue
         for name, value in values.items():
             setattr(goal, name, value)
-        goal.evaluated_by, goal.evaluated_at = user, now
-        goal._history_user = user  # type: ignore[attr-defined]
+        goal.evaluated_by, goal.evaluated_at = account(user), now
+        goal._history_user = user
         goal.save()
         changed.append(goal)
 
@@ -447,7 +448,7 @@ def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *
 
 
 @transaction.atomic
-def refresh_judged_goals(follow_up: FollowUp, *, user: Any) -> list[Goal]:
+def refresh_judged_goals(follow_up: FollowUp, *, user: User | None) -> list[Goal]:
     """After a correction of a judged follow-up, bring its goals up to date; returns those to judge again.
 
     A corrected measurement (an amended audit) may give a goal judged at it another new score.
@@ -463,6 +464,7 @@ def refresh_judged_goals(follow_up: FollowUp, *, user: Any) -> list[Goal]:
     judged_here = {"follow_up": follow_up} if isinstance(follow_up, Measurement) else {"follow_up_audit": follow_up}
     goals = list(Goal.objects.filter(**judged_here).select_for_update())
     # Read again: the corrected answers are new rows, and the caller's object may hold the old ones.
+    rows: QuerySet[Any, tuple[str, int | None]]
     if isinstance(follow_up, Measurement):
         rows = ItemResponse.objects.filter(measurement=follow_up).values_list("item_id", "score")
     else:
@@ -508,7 +510,7 @@ def _open_again(goal: Goal) -> None:
 
 
 @transaction.atomic
-def release_goals_of(measurements: Measurement | QuerySet[Measurement], *, user: Any) -> list[Goal]:
+def release_goals_of(measurements: Measurement | QuerySet[Measurement], *, user: User | None) -> list[Goal]:
     """Before measurements are deleted: the goals judged at them are opened again, to be judged at another.
 
     Without this a goal would stay judged against a measurement that no longer exists. The
@@ -583,7 +585,7 @@ def _clean_action_values(values: Mapping[str, Any]) -> dict[str, Any]:
 def create_action(
     *,
     organisation: Organisation,
-    user: Any = None,
+    user: User | None = None,
     source_recommendation: Recommendation | None = None,
     source_outcome: SessionOutcome | None = None,
     **values: Any,
@@ -596,7 +598,7 @@ def create_action(
     _refuse_if(_action_problems(organisation, cleaned, source_recommendation, source_outcome))
     action = Action(
         organisation=organisation,
-        created_by=user,
+        created_by=account(user),
         source_recommendation=source_recommendation,
         source_outcome=source_outcome,
         **cleaned,
@@ -607,7 +609,7 @@ def create_action(
 
 
 @transaction.atomic
-def update_action(action: Action, *, user: Any = None, **values: Any) -> Action:
+def update_action(action: Action, *, user: User | None = None, **values: Any) -> Action:
     """Change an action's fields (its sources stay as they were)."""
     action = Action.objects.select_for_update().select_related("organisation").get(pk=action.pk)
     current = {name: getattr(action, name) for name in ACTION_FIELDS}
@@ -620,7 +622,7 @@ def update_action(action: Action, *, user: Any = None, **values: Any) -> Action:
     return action
 
 
-def action_from_recommendation(recommendation: Recommendation, *, user: Any = None, **values: Any) -> Action:
+def action_from_recommendation(recommendation: Recommendation, *, user: User | None = None, **values: Any) -> Action:
     """An action from a recommendation of a finalised audit: by default its text, linked to its theme and scope."""
     audit = recommendation.audit
     defaults = {
@@ -634,7 +636,7 @@ def action_from_recommendation(recommendation: Recommendation, *, user: Any = No
     )
 
 
-def action_from_outcome(outcome: SessionOutcome, *, user: Any = None, **values: Any) -> Action:
+def action_from_outcome(outcome: SessionOutcome, *, user: User | None = None, **values: Any) -> Action:
     """An action from a dialogue session's outcome: by default its text, its item link and the session's scope."""
     session = outcome.session
     defaults = {
@@ -732,14 +734,14 @@ def plan_session(
     question: str,
     counts: Mapping[str, int] | None = None,
     facility: Facility | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> tuple[DialogueSession, list[str]]:
     """Plan (or enter afterwards) a dialogue session; returns it with the warnings about its participants."""
     counts = dict(counts or {})
     values = {"question": question.strip(), "held_on": held_on, "facility": facility}
     _refuse_if(_session_problems(organisation, method, values, counts))
     session = DialogueSession.objects.create(
-        organisation=organisation, method=method, created_by=user, **values, **counts
+        organisation=organisation, method=method, created_by=account(user), **values, **counts
     )
     return session, session_warnings(method, session.counts())
 
@@ -808,7 +810,7 @@ def deleting_session(session: DialogueSession) -> SessionDeletion:
 
 
 @transaction.atomic
-def delete_session(session: DialogueSession, *, user: Any = None) -> SessionDeletion:
+def delete_session(session: DialogueSession, *, user: User | None = None) -> SessionDeletion:
     """Delete a session and its outcomes. Actions made from its outcomes stay, without the link to the outcome.
 
     Each such action is saved without its source, so its history records who removed the link and

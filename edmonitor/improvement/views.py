@@ -190,7 +190,7 @@ def _goal_codes_page(
             is_measurement=is_measurement,
             back=back,
             items_getting_a=[item_label("vie", item) for item in services.items_getting_a(follow_up, goals)]
-            if is_measurement and proposals
+            if isinstance(follow_up, Measurement) and proposals
             else [],
         ),
     )

@@ -88,7 +88,7 @@ class MethodFilterForm(AccessibleFormMixin, forms.Form):
     aim = forms.ChoiceField(
         label=_("Aim"),
         required=False,
-        choices=[("", _("any"))] + choices(AIMS),
+        choices=[("", _("any")), *choices(AIMS)],
         widget=forms.RadioSelect,
     )
     core_task = forms.ModelChoiceField(

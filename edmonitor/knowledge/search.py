@@ -174,13 +174,12 @@ def document_rows(obj: Entry | DialogueMethod) -> list[SearchDocument]:
     rows = []
     for language in LANGUAGES:
         title, text = _texts(obj, language)
-        is_method = isinstance(obj, DialogueMethod)
         rows.append(
             SearchDocument(
                 language=language,
-                entry=None if is_method else obj,
-                method=obj if is_method else None,
-                kind="method" if is_method else obj.kind,  # type: ignore[union-attr]
+                entry=obj if isinstance(obj, Entry) else None,
+                method=obj if isinstance(obj, DialogueMethod) else None,
+                kind=obj.kind if isinstance(obj, Entry) else "method",
                 title=plain(title),
                 text=plain(text),
                 title_stems=" " + " ".join(stems(title, language)) + " ",
@@ -223,7 +222,11 @@ def search(query: str | Query, language: str = "nl", kinds: list[str] | None = N
         if score:
             scored.append((-score, -coverage, _content_order(doc), doc))
     scored.sort(key=lambda row: row[:3])
-    return [Hit(obj=doc.entry or doc.method, rank=float(-score)) for score, _c, _o, doc in scored]
+    return [
+        Hit(obj=obj, rank=float(-score))
+        for score, _c, _o, doc in scored
+        if (obj := doc.entry or doc.method) is not None
+    ]
 
 
 def _matches(stem: str, word: str) -> bool:

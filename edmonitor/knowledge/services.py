@@ -192,7 +192,8 @@ def rebuild_index() -> int:
     SearchDocument.objects.all().delete()
     entries = Entry.objects.select_related("source")
     methods = DialogueMethod.objects.prefetch_related("steps")
-    documents = [doc for obj in [*entries, *methods] for doc in document_rows(obj)]
+    objects: list[Entry | DialogueMethod] = [*entries, *methods]
+    documents = [doc for obj in objects for doc in document_rows(obj)]
     SearchDocument.objects.bulk_create(documents)
     return len(documents)
 

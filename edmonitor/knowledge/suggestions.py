@@ -30,8 +30,9 @@ class Suggestion:
 
 def weakest(scored: list[tuple[str, Any, int | None]], limit: int = LIMIT) -> list[tuple[str, Any, int]]:
     """The lowest-scoring entries of (id, label, score), in instrument order on ties; unscored ones are skipped."""
-    candidates = [(score, i, item, label) for i, (item, label, score) in enumerate(scored)]
-    ranked = sorted(c for c in candidates if c[0] is not None and c[0] < BELOW)
+    ranked = sorted(
+        (score, i, item, label) for i, (item, label, score) in enumerate(scored) if score is not None and score < BELOW
+    )
     return [(item, label, score) for score, _i, item, label in ranked[:limit]]
 
 

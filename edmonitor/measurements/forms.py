@@ -7,22 +7,24 @@ engine functions the CLI uses, so a bad value gets the same check everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from edmonitor.core.forms import AccessibleFormMixin, date_input
+from edmonitor.core.forms import AccessibleFormMixin, date_input, model_choices
 from edmonitor.core.uploads import ZIP_MAGIC, check_upload, read_upload, xlsx_as_csv
 from edmonitor.instruments.csvio import InvalidFile, RowProblem, ScoredRow, read_measurements, written_columns
 from edmonitor.instruments.definition import Instrument, Item, ItemHelp, item_help
 from edmonitor.instruments.scoring import MeasurementInput, Problem, ScoreResult, gettext_noop, parse_record, score
-from edmonitor.organisations.models import Organisation
+from edmonitor.organisations.models import Facility, Organisation
 
 from .models import MODE_DIRECT, MODE_FACTS, Measurement
 from .services import facilities_by_name
@@ -80,7 +82,7 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
         max_length=120,
         help_text=gettext_lazy("For example 'beginmeting' or 'meting 2026'."),
     )
-    facility = forms.ModelChoiceField(
+    facility: forms.ModelChoiceField[Facility] = forms.ModelChoiceField(
         label=gettext_lazy("Facility"),
         queryset=None,
         required=False,
@@ -105,7 +107,7 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
                 "clients": "" if organisation.clients is None else str(organisation.clients),
             }
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = organisation.facilities.all()
+        model_choices(self, "facility").queryset = organisation.facilities.all()
         if not organisation.facilities.exists():
             del self.fields["facility"]
         lang = get_language()
@@ -193,7 +195,8 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
     # ------------------------------------------------------------------ validation through the engine
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         raw: dict[str, str | None] = {}
         criteria: dict[str, frozenset[str]] = {}
         for fact_id in shared_facts(self.instrument):
@@ -229,8 +232,8 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
         for name, field in self.fields.items():
             key = self.add_prefix(name)
             if isinstance(field, forms.MultipleChoiceField):
-                allowed = {str(value) for value, _label in field.choices}
-                values[name] = [v for v in self.data.getlist(key) if v in allowed]
+                allowed = {str(value) for value, _label in cast(Iterable[tuple[Any, Any]], field.choices)}
+                values[name] = [v for v in cast(QueryDict, self.data).getlist(key) if v in allowed]
             else:
                 values[name] = str(self.data.get(key, ""))
         return values
@@ -347,10 +350,10 @@ def read_import(instrument: Instrument, organisation: Organisation, content: byt
             RowProblem(row.row, Problem.of("facility", message, name=row.facility, organisation=organisation.name))
             for row in unknown
         ]
-        invalid = InvalidFile(problems[:MAX_LISTED_PROBLEMS], complete=len(problems) <= MAX_LISTED_PROBLEMS)
-        invalid.found = len(problems)
-        listed = [_row_problem(p, instrument, written_columns(content)) for p in invalid.problems]
-        raise forms.ValidationError([_problem_count(invalid), *listed])
+        refused = InvalidFile(problems[:MAX_LISTED_PROBLEMS], complete=len(problems) <= MAX_LISTED_PROBLEMS)
+        refused.found = len(problems)
+        listed = [_row_problem(p, instrument, written_columns(content)) for p in refused.problems]
+        raise forms.ValidationError([_problem_count(refused), *listed])
     return rows
 
 

@@ -211,7 +211,7 @@ def measurement_imports(request: HttpRequest, pk: int) -> HttpResponse:
     batches = list(organisation.import_batches.recorded().select_related("created_by", "undone_by")[:LISTED_BATCHES])
     for batch in batches:
         batch.organisation = organisation  # for the permission check, without a query per row
-        batch.may_undo = (
+        batch.may_undo = (  # type: ignore[attr-defined]  # for this page's template only
             batch.status == ImportBatch.Status.IMPORTED and batch.imported > 0 and can_undo_import(request.user, batch)
         )
     return render(

@@ -31,7 +31,7 @@ def _parsed(checksum: str, definition: dict[str, Any], parse: Callable[[dict[str
     key = (checksum, parse.__name__)
     if key not in _PARSED:
         _PARSED[key] = parse(definition)
-    return _PARSED[key]  # type: ignore[no-any-return]
+    return _PARSED[key]
 
 
 class InstrumentVersion(models.Model):

@@ -7,10 +7,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from edmonitor.core.concurrency import fingerprint, merge
@@ -128,12 +128,12 @@ def _insert_responses(rows: list[tuple[int, ResponseValues]]) -> None:
     to parse than the database to run. SQLite gets rows of placeholders, as many as it takes.
     """
     qn = connection.ops.quote_name
-    fields = [ItemResponse._meta.get_field(name) for name in ("measurement", *RESPONSE_COLUMNS)]
-    insert = f"INSERT INTO {qn(ItemResponse._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+    fields = [cast(Field, ItemResponse._meta.get_field(name)) for name in ("measurement", *RESPONSE_COLUMNS)]
+    insert = f"INSERT INTO {qn(ItemResponse._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Types without their length (varchar, not varchar(16)), as Django's UNNEST insert writes them.
-            arrays = ", ".join(f"(%s)::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            arrays = ", ".join(f"(%s)::{(field.db_type(connection) or '').split('(')[0]}[]" for field in fields)
             for start in range(0, len(rows), UNNEST_BATCH):
                 chunk = rows[start : start + UNNEST_BATCH]
                 columns = zip(*((measurement_id, *values) for measurement_id, values in chunk), strict=True)

@@ -227,6 +227,12 @@ def awaiting(measurement: Measurement) -> list[Any]:
     return answers(measurement_awaits.send(sender=Measurement, measurement=measurement))
 
 
+def _criteria(instrument: Any, item_id: str) -> tuple[Any, ...]:
+    """The criteria an item is scored by (item 7a), or none."""
+    derivation = instrument.item(item_id).derivation
+    return tuple(derivation.criteria) if derivation is not None else ()
+
+
 @require_http_methods(["GET", "POST"])
 def measurement_create(request: HttpRequest, pk: int, instrument_code: str = "vie") -> HttpResponse:
     organisation = organisation_for(request.user, pk, Access.RECORD)
@@ -315,7 +321,7 @@ def measurement_detail(request: HttpRequest, pk: int, measurement_pk: int) -> Ht
             # as numbers, so the page writes them the user's way (4,5 in Dutch)
             "facts": [(instrument.fact(k), Decimal(v)) for k, v in measurement.facts.items()],
             "criteria": {
-                item_id: [c for c in instrument.item(item_id).derivation.criteria if c.id in ids]
+                item_id: [c for c in _criteria(instrument, item_id) if c.id in ids]
                 for item_id, ids in measurement.criteria.items()
             },
             "can_record": can(request.user, Access.RECORD, organisation),

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from edmonitor.core.types import Account
+
 
 class Sector(models.TextChoices):
     MENTAL_HEALTH = "mental_health", _("Mental-health care")
@@ -30,7 +32,7 @@ class Role(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def with_member(self, user: settings.AUTH_USER_MODEL) -> OrganisationQuerySet:
+    def with_member(self, user: Account) -> OrganisationQuerySet:
         return self.filter(memberships__user=user).distinct()
 
 

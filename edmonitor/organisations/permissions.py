@@ -13,10 +13,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+
+from edmonitor.core.types import User
 
 from .models import Membership, Organisation, OrganisationQuerySet, Role
 
@@ -33,8 +34,6 @@ ROLE_ACTIONS: dict[str, frozenset[Access]] = {
     Role.VIEWER: frozenset({Access.VIEW}),
 }
 
-User = AbstractBaseUser | AnonymousUser
-
 
 def is_coordinator(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
@@ -46,7 +45,7 @@ def role_of(user: User, organisation: Organisation) -> str | None:
     cache = getattr(user, "_edmonitor_roles", None)
     if cache is None:
         cache = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        user._edmonitor_roles = cache  # type: ignore[union-attr]
+        user._edmonitor_roles = cache  # type: ignore[attr-defined]  # a cache on the user object, for one request
     return cache.get(organisation.pk)
 
 

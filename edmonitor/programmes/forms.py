@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from edmonitor.core.dates import long_date
-from edmonitor.core.forms import AccessibleFormMixin, date_input, plain_number
+from edmonitor.core.forms import AccessibleFormMixin, date_input, model_choices, plain_number
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 
@@ -46,17 +46,16 @@ class ParticipationForm(AccessibleFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
         taken = programme.participations.exclude(pk=self.instance.pk).values("organisation")
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=taken)
+        candidates = Organisation.objects.exclude(pk__in=taken)
+        model_choices(self, "organisation").queryset = candidates
         if self.is_bound:
             chosen = str(self.data.get("organisation") or "")
             number = plain_number(chosen)
-            organisation = (
-                self.fields["organisation"].queryset.filter(pk=number).first() if number is not None else None
-            )
+            organisation = candidates.filter(pk=number).first() if number is not None else None
         organisation = organisation or (self.instance.organisation if self.instance.organisation_id else None)
         measurements = Measurement.objects.filter(organisation=organisation, instrument_version__code="vie")
         for name in ("baseline", "followup"):
-            self.fields[name].queryset = measurements.order_by("measured_on", "id")
+            model_choices(self, name).queryset = measurements.order_by("measured_on", "id")
             self.fields[name].required = False
         if organisation is not None:
             self.fields["organisation"].initial = organisation.pk

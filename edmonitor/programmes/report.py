@@ -10,11 +10,11 @@ and notes the difference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from edmonitor.core import charts
+from edmonitor.core.types import User
 from edmonitor.instruments.cohort import CohortError, CohortResult, CohortRow, compare_cohort
 from edmonitor.instruments.definition import Instrument
 from edmonitor.measurements.live import check_live
@@ -67,7 +67,7 @@ def _row(instrument: Instrument, label: str, answers: list[Answer]) -> CohortRow
     return CohortRow.from_items(instrument, label, items, goals)
 
 
-def programme_report(programme: Programme, user: Any) -> ProgrammeReport:
+def programme_report(programme: Programme, user: User) -> ProgrammeReport:
     participations = list(
         programme.participations.select_related("organisation", "baseline", "followup")
         # The instrument version is prefetched, not joined: joined, its JSON definition was decoded

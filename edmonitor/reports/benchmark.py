@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -97,7 +97,7 @@ class Benchmark:
         return self.own_audit is not None and self.own_audit.held_on < self.window.start
 
 
-def _newest_measurement(within: Window) -> QuerySet[Measurement]:
+def _newest_measurement(within: Window) -> QuerySet[Measurement, Any]:
     """The newest VIE measurement inside the window of the organisation of the outer query (its ``pk``)."""
     return (
         Measurement.objects.filter(
@@ -108,7 +108,7 @@ def _newest_measurement(within: Window) -> QuerySet[Measurement]:
     )
 
 
-def _newest_audit(within: Window) -> QuerySet[Audit]:
+def _newest_audit(within: Window) -> QuerySet[Audit, Any]:
     """The newest finalised MIE audit inside the window of the organisation of the outer query (its ``pk``)."""
     return (
         Audit.objects.filter(
@@ -124,11 +124,11 @@ def _newest_audit(within: Window) -> QuerySet[Audit]:
 # audit of the database against its organisation's newest: that shape scanned all 50,000 of each at
 # national scale, and PostgreSQL's estimate for it was high enough to JIT-compile the query on every
 # request (0.5 s of a 0.58 s page; bench/README.md). NULL (a peer with none) matches nothing in IN.
-def _newest_measurement_ids(organisations: QuerySet[Organisation], within: Window) -> QuerySet[Organisation]:
+def _newest_measurement_ids(organisations: QuerySet[Organisation], within: Window) -> QuerySet[Any, Any]:
     return organisations.order_by().annotate(newest=Subquery(_newest_measurement(within))).values("newest")
 
 
-def _newest_audit_ids(organisations: QuerySet[Organisation], within: Window) -> QuerySet[Organisation]:
+def _newest_audit_ids(organisations: QuerySet[Organisation], within: Window) -> QuerySet[Any, Any]:
     return organisations.order_by().annotate(newest=Subquery(_newest_audit(within))).values("newest")
 
 
@@ -164,7 +164,7 @@ def benchmark(
     )
     for measurement_id, item_id, score in rows:
         measured.add(measurement_id)
-        peer_scores.setdefault(item_id, []).append(score)
+        peer_scores.setdefault(item_id, []).append(cast(int, score))  # not null: filtered above
 
     own_audit = (
         Audit.objects.filter(organisation=organisation, finalised_at__isnull=False).order_by("-held_on", "-id").first()
@@ -181,7 +181,7 @@ def benchmark(
     )
     for audit_id, theme_id, consensus in themes:
         audited.add(audit_id)
-        peer_consensus.setdefault(theme_id, []).append(consensus)
+        peer_consensus.setdefault(theme_id, []).append(cast(int, consensus))  # not null: filtered above
 
     def row(key: str, title: Any, own: int | None, values: list[int]) -> BenchmarkRow:
         shown = peer_statistics(values, min_peers=min_peers)

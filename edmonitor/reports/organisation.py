@@ -103,7 +103,7 @@ def _vie_section(organisation: Organisation) -> VieSection | None:
     now = {r.item_id: r for r in latest.responses.all()}
     before = {r.item_id: r for r in previous.responses.all()} if previous else {}
     goal_labels = {g.code: g.label for g in instrument.goal_codes}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in instrument.items:
         score = now[item.id].score if item.id in now else None
         old = before[item.id].score if item.id in before else None
@@ -190,7 +190,7 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
     now = {t.theme_id: t for t in latest.themes.all()}
     prefetch_related_objects([latest], "recommendations")
     before = {t.theme_id: t for t in previous.themes.all()} if previous else {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for theme in instrument.themes:
         record = now.get(theme.id)
         score = record.consensus if record else None

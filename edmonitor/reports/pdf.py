@@ -21,7 +21,7 @@ def _fetcher() -> Any:
     import weasyprint
     from weasyprint.urls import URLFetcherResponse
 
-    class StaticOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+    class StaticOnlyFetcher(weasyprint.URLFetcher):
         """Serves data: URIs (the charts) and our static files; refuses everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

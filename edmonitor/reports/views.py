@@ -175,7 +175,8 @@ def audit_agreement(request: HttpRequest) -> HttpResponse:
         chosen_programme = programmes.filter(pk=number).first() if (number := plain_number(raw)) is not None else None
         if chosen_programme is None:
             messages.error(request, _("Choose one of the programmes."))
-    result = agreement_for(request.user, organisation=chosen, programme=chosen_programme)
+    among = Organisation.objects.filter(participations__programme=chosen_programme) if chosen_programme else None
+    result = agreement_for(request.user, organisation=chosen, among=among)
     return render(
         request,
         "audits/agreement.html",

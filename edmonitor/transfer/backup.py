@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.apps import apps
 from django.core import serializers
@@ -123,7 +123,8 @@ class _Serializer(json_serializer.Serializer):
     def handle_field(self, obj: Model, field: Field) -> None:
         super().handle_field(obj, field)
         if isinstance(field, JSONField):
-            self._current[field.name] = _keys_sorted(self._current[field.name])
+            current = self._current  # type: ignore[attr-defined]  # the row being written (Django's python serialiser)
+            current[field.name] = _keys_sorted(current[field.name])
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -138,14 +139,19 @@ class _Encoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+def _ordered(model: Any) -> Any:
+    """All rows of a many-to-many target, by the target's own ordering, then by id."""
+    return model._base_manager.order_by(*model._meta.ordering, "pk")
+
+
 def _rows(model: type[Model], using: str) -> Iterator[Model]:
     rows = model._base_manager.using(using).order_by(model._meta.pk.name)
     # Many-to-many values in a fixed order: by the target's own ordering (for targets named by
     # their natural key, such as permissions, whose ids differ per database), then by id.
     many = [
-        Prefetch(f.name, queryset=f.related_model._base_manager.order_by(*f.related_model._meta.ordering, "pk"))
+        Prefetch(f.name, queryset=_ordered(f.related_model))
         for f in model._meta.many_to_many
-        if f.remote_field.through._meta.auto_created
+        if cast(type[Model], f.remote_field.through)._meta.auto_created
     ]
     if many:
         rows = rows.prefetch_related(*many)
@@ -256,7 +262,7 @@ class _Loader(loaddata.Command):
     the file's extension; a backup is one JSON file named by its user.
     """
 
-    def find_fixtures(self, fixture_label: str) -> list[tuple[str, str, str]]:
+    def find_fixtures(self, fixture_label: str) -> list[tuple[str, str | None, str | None]]:
         path = Path(fixture_label)
         return [(str(path), str(path.parent), path.name)]
 

@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from edmonitor.audits.models import Amendment, Audit, Auditor, Recommendation
+from edmonitor.core.types import User
 from edmonitor.measurements.models import InstrumentVersion, Measurement
 from edmonitor.organisations.models import Organisation
 
@@ -49,7 +50,7 @@ def decimal_text(value: Decimal | None, places: int) -> str | None:
     return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
 
 
-def username(user: Any) -> str | None:
+def username(user: User | None) -> str | None:
     return None if user is None else user.get_username()
 
 

@@ -477,9 +477,9 @@ def _validate(data: Any, r: _Reader) -> _Plan | None:
             measurements.append(plan)
     audits = []
     for i, entry in enumerate(r.array(top.get("audits", []), "audits")):
-        plan = _audit(r, entry, at("audits", i), facility_ref)
-        if plan is not None:
-            audits.append(plan)
+        audit_plan = _audit(r, entry, at("audits", i), facility_ref)
+        if audit_plan is not None:
+            audits.append(audit_plan)
 
     _check_users(r)
     if r.problems:
