@@ -32,7 +32,7 @@ def auditor(audit: Audit, user) -> Auditor:
 def rate(audit: Audit, user, scores: Mapping[str, int | None], *, submit=True, rationale="because") -> None:
     me = auditor(audit, user)
     current = services.rating_values(me)
-    values = {f"score:{t}": scores.get(t) for t in THEMES}
+    values: dict[str, int | str | None] = {f"score:{t}": scores.get(t) for t in THEMES}
     values |= {f"rationale:{t}": f"{rationale} {t}" for t in THEMES}
     services.save_ratings(audit, me, values=values, original=unchanged(current), submit=submit, user=user)
 

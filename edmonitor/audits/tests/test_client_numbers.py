@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from edmonitor.audits.forms import MAX_RECOMMENDATION_ROWS, ReportForm
 from edmonitor.audits.models import Recommendation
+from edmonitor.organisations.models import Organisation
 from edmonitor.programmes.models import Programme
 from edmonitor.testing import BaseTestCase, make_user
 
@@ -24,6 +26,11 @@ REFUSED = (
 
 
 class RecommendationRowsTests(BaseTestCase):
+    # org_a and mia are set by BaseTestCase.setUpTestData, eva below
+    org_a: Organisation
+    mia: User
+    eva: User
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

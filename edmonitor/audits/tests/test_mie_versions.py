@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from edmonitor.audits import services
@@ -23,6 +24,7 @@ from edmonitor.audits.models import Audit
 from edmonitor.audits.tests.factories import agree, finalised, plan, rate, unchanged, write_report
 from edmonitor.instruments.definition import load_any
 from edmonitor.measurements.instruments import store_instrument
+from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase, make_user
 
 # Chosen so that the mean over the themes (2.6 and 3.4) appears nowhere else on the pages.
@@ -36,6 +38,11 @@ OLD_LABELS = (
 
 
 class VersionTests(BaseTestCase):
+    # org_a and mia are set by BaseTestCase.setUpTestData, eva below
+    org_a: Organisation
+    mia: User
+    eva: User
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -9,13 +9,14 @@ import json
 import re
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.test import RequestFactory
 from django.urls import reverse
 
 from edmonitor.audits.tests.factories import plan
 from edmonitor.core.downloads import csv_bytes, csv_cell, neutralise
 from edmonitor.organisations.downloads import download_response
-from edmonitor.organisations.models import DownloadKind, DownloadLog
+from edmonitor.organisations.models import DownloadKind, DownloadLog, Organisation
 from edmonitor.testing import BaseTestCase, make_user
 
 
@@ -50,6 +51,10 @@ class AuditExportLogTests(BaseTestCase):
 
 
 class DownloadResponseTests(BaseTestCase):
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    lex: User
+
     def request(self, user):
         request = RequestFactory().get("/")
         request.user = user

@@ -28,7 +28,7 @@ class LoginThrottlingTests(BaseTestCase):
         client = client or Client()
         return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
 
-    def fail(self, username: str, times: int, ip: str = OFFICE):
+    def fail_logins(self, username: str, times: int, ip: str = OFFICE) -> list[int]:
         return [self.attempt(username, "wrong password", ip).status_code for _ in range(times)]
 
     def assert_logged_in(self, response) -> None:
@@ -41,17 +41,17 @@ class LoginThrottlingTests(BaseTestCase):
         self.assertNotIn("_auth_user_id", response.wsgi_request.session)
 
     def test_four_wrong_passwords_do_not_lock_the_account(self):
-        self.assertEqual(self.fail("alice", 4), [200, 200, 200, 200])
+        self.assertEqual(self.fail_logins("alice", 4), [200, 200, 200, 200])
         self.assert_logged_in(self.attempt("alice", PASSWORD))
 
     def test_an_outsider_failing_for_the_coordinator_does_not_keep_the_coordinator_out(self):
         # carol is a coordinator (staff); someone elsewhere keeps typing wrong passwords for her
-        self.assertEqual(self.fail("carol", 12, ip=OUTSIDER), [200] * 4 + [429] * 8)
+        self.assertEqual(self.fail_logins("carol", 12, ip=OUTSIDER), [200] * 4 + [429] * 8)
         self.assert_locked_out(self.attempt("carol", PASSWORD, ip=OUTSIDER))  # the right one, too late
         self.assert_logged_in(self.attempt("carol", PASSWORD, ip=OFFICE))
 
     def test_five_wrong_passwords_from_one_address_lock_that_name_from_that_address(self):
-        self.assertEqual(self.fail("alice", 5), [200, 200, 200, 200, 429])
+        self.assertEqual(self.fail_logins("alice", 5), [200, 200, 200, 200, 429])
         self.assert_locked_out(self.attempt("alice", PASSWORD))
         # another name from the same address, and the same name from another address, still log in
         self.assert_logged_in(self.attempt("bob", PASSWORD))
@@ -66,36 +66,36 @@ class LoginThrottlingTests(BaseTestCase):
         self.assert_logged_in(self.attempt("carol", PASSWORD, ip=OFFICE))  # the names are not locked
 
     def test_a_correct_password_during_a_lockout_is_refused(self):
-        self.fail("alice", 5)
+        self.fail_logins("alice", 5)
         self.assert_locked_out(self.attempt("alice", PASSWORD))
 
     def test_the_lock_lifts_fifteen_minutes_after_the_last_attempt(self):
-        self.fail("alice", 5)
+        self.fail_logins("alice", 5)
         AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=14))
         self.assert_locked_out(self.attempt("alice", PASSWORD))  # this attempt restarts the 15 minutes
         AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
         self.assert_logged_in(self.attempt("alice", PASSWORD))
 
     def test_a_successful_login_clears_the_failures_of_that_name_from_that_address(self):
-        self.fail("alice", 4)
+        self.fail_logins("alice", 4)
         self.assert_logged_in(self.attempt("alice", PASSWORD))
-        self.assertEqual(self.fail("alice", 4), [200, 200, 200, 200])
+        self.assertEqual(self.fail_logins("alice", 4), [200, 200, 200, 200])
         self.assert_logged_in(self.attempt("alice", PASSWORD))
 
     def test_the_real_users_login_does_not_clear_an_outsiders_failures(self):
         # otherwise the coordinator's own logins would give the outsider new guesses
-        self.fail("carol", 4, ip=OUTSIDER)
+        self.fail_logins("carol", 4, ip=OUTSIDER)
         self.assert_logged_in(self.attempt("carol", PASSWORD, ip=OFFICE))
-        self.assertEqual(self.fail("carol", 1, ip=OUTSIDER), [429])
+        self.assertEqual(self.fail_logins("carol", 1, ip=OUTSIDER), [429])
 
     def test_another_accounts_success_from_the_same_address_does_not_clear_them(self):
         # otherwise someone with one valid account could guess another's password without limit
-        self.fail("alice", 4, ip="10.0.0.5")
+        self.fail_logins("alice", 4, ip="10.0.0.5")
         self.assert_logged_in(self.attempt("bob", PASSWORD, ip="10.0.0.5"))
-        self.assertEqual(self.fail("alice", 1, ip="10.0.0.5"), [429])
+        self.assertEqual(self.fail_logins("alice", 1, ip="10.0.0.5"), [429])
 
     def test_the_lockout_page_says_plainly_in_dutch_what_happened_and_when_to_try_again(self):
-        self.fail("alice", 4)
+        self.fail_logins("alice", 4)
         before = timezone.localtime(timezone.now() + dt.timedelta(minutes=15))
         response = self.attempt("alice", "wrong password")
         after = timezone.localtime(timezone.now() + dt.timedelta(minutes=15))

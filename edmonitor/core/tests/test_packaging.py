@@ -110,7 +110,7 @@ class LockAgreesWithPyproject(SimpleTestCase):
                 self.fail(f"{name} is locked but not installed: run scripts/setup.sh")
             self.assertEqual(installed, pinned, name)
 
-    def test_every_third_party_package_the_application_imports_is_declared(self):
+    def test_every_third_party_package_the_application_imports_is_declared(self) -> None:
         runtime = {IMPORT_NAMES[canonicalize_name(Requirement(r).name)] for r in pyproject()["project"]["dependencies"]}
         stdlib = set(sys.stdlib_module_names) | {"edmonitor", "__future__"}
         missing: dict[str, list[str]] = {}

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -49,16 +50,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.improvement import services as improvement
+from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.tests.factories import make_method
 from edmonitor.instruments.csvio import read_measurements
 from edmonitor.knowledge.content import read_content
+from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.knowledge.tests import test_search as knowledge_tests
 from edmonitor.measurements import imports
 from edmonitor.measurements.instruments import current_version
-from edmonitor.measurements.models import ImportBatch
+from edmonitor.measurements.models import ImportBatch, Measurement, MeasurementDraft
 from edmonitor.measurements.services import import_measurements, save_draft
-from edmonitor.organisations.models import Membership, Role
+from edmonitor.organisations.models import Facility, Membership, Organisation, Role
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 
@@ -359,6 +362,12 @@ class _FormReader(HTMLParser):
             self.values[self._textarea] += data
 
 
+def fresh_copy(upload: SimpleUploadedFile) -> SimpleUploadedFile:
+    """The same file once more: a file posted once has been read to its end."""
+    assert upload.name is not None and isinstance(upload.file, io.BytesIO)
+    return SimpleUploadedFile(upload.name, upload.file.getvalue())
+
+
 def form_values(html: str) -> dict[str, str]:
     reader = _FormReader()
     reader.feed(html)
@@ -367,6 +376,22 @@ def form_values(html: str) -> dict[str, str]:
 
 
 class PermissionMatrixTests(BaseTestCase):
+    # org_a, org_b and facility_a are set by BaseTestCase.setUpTestData, the rest below
+    org_a: Organisation
+    org_b: Organisation
+    facility_a: Facility
+    measurement_a: Measurement
+    membership_a: Membership
+    draft_a: MeasurementDraft
+    programme: Programme
+    participation: Participation
+    goal_a: Goal
+    action_a: Action
+    method: DialogueMethod
+    session_a: DialogueSession
+    imported_batch: ImportBatch
+    pending_batch: ImportBatch
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -473,7 +498,7 @@ class PermissionMatrixTests(BaseTestCase):
         self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
         return {p: values[p] for p in params}
 
-    def changes(self, name: str) -> dict[str, str]:
+    def changes(self, name: str) -> dict[str, str | SimpleUploadedFile]:
         """What a user would change on the form of page ``name``."""
         if name == "session_create":
             return {"method": str(self.method.pk), "question": "Nieuwe vraag"}
@@ -494,9 +519,7 @@ class PermissionMatrixTests(BaseTestCase):
         if compare and not hasattr(self, "initial"):
             self.initial = fingerprint()
         data = {
-            key: SimpleUploadedFile(value.name, value.file.getvalue())
-            if isinstance(value, SimpleUploadedFile)
-            else value
+            key: fresh_copy(value) if isinstance(value, SimpleUploadedFile) else value
             for key, value in (data or {}).items()
         }  # a fresh copy of every file: a file posted once has been read to its end
         with transaction.atomic():
@@ -520,7 +543,7 @@ class PermissionMatrixTests(BaseTestCase):
         for name, row in table.items():
             url = reverse(name, kwargs=self.kwargs(*routes[name], audit))
             expected = dict(zip(ROLES, row, strict=True))
-            payload: dict[str, str] = self.changes(name)
+            payload: dict[str, str | SimpleUploadedFile] = self.changes(name)
             # Roles that may use the page first: their form, as shown, becomes the POST data.
             for role in sorted(ROLES, key=lambda r: expected[r] not in (200, 405)):
                 label = f"{phase}: GET {name} as {role}"
@@ -531,7 +554,9 @@ class PermissionMatrixTests(BaseTestCase):
                     continue
                 allowed = expected[role] in (200, 405)
                 if allowed and name in STATE_CHANGING:
-                    data = form_values(response.content.decode()) if expected[role] == 200 else {}
+                    data: dict[str, str | SimpleUploadedFile] = (
+                        dict(form_values(response.content.decode())) if expected[role] == 200 else {}
+                    )
                     data.update(self.changes(name))
                     payload = data
                     response, changed = self.request(role, "post", url, data, compare=True)

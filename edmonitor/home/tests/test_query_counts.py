@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from edmonitor.audits.tests.factories import finalised, plan
 from edmonitor.improvement.services import set_goal
-from edmonitor.organisations.models import Membership, Organisation, Role
+from edmonitor.organisations.models import Facility, Membership, Organisation, Role
 from edmonitor.testing import BaseTestCase, make_measurement
 
 SCORES = {t: 3 for t in "12345"}
@@ -23,6 +24,13 @@ ITEMS = {"1a": 2, "2a": 3, "3a": 1, "4a": 2, "5a": 1, "6a": 2, "7a": 3, "8a": 2,
 
 
 class QueryCountTests(BaseTestCase):
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    facility_a: Facility
+    alice: User
+    mia: User
+    lex: User
+
     def queries(self, url: str) -> int:
         self.client.get(url)  # warm the session
         with CaptureQueriesContext(connection) as context:

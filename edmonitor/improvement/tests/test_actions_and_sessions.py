@@ -14,6 +14,7 @@ from edmonitor.improvement.models import Action, DialogueSession, SessionOutcome
 from edmonitor.improvement.services import ImprovementRefused, session_warnings
 from edmonitor.knowledge.content import ROLES
 from edmonitor.knowledge.models import DialogueMethod, RoleUse
+from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase
 
 from .factories import make_method
@@ -102,6 +103,8 @@ class ActionTests(BaseTestCase):
 class SessionWarningTests(BaseTestCase):
     """A method for 4–8 people that needs clients and experts and is not meant for the board."""
 
+    method: DialogueMethod
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -175,6 +178,9 @@ class SessionWarningTests(BaseTestCase):
 
 
 class SessionTests(BaseTestCase):
+    org_a: Organisation  # set by BaseTestCase.setUpTestData
+    method: DialogueMethod
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import override
@@ -16,6 +17,7 @@ from edmonitor.improvement.services import Decision, ImprovementRefused
 from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.models import ItemResponse
 from edmonitor.measurements.services import record_measurement
+from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase, make_measurement
 
 JAN_2025 = dt.date(2025, 1, 15)
@@ -28,6 +30,12 @@ def codes(measurement) -> dict[str, str]:
 
 
 class GoalTestCase(BaseTestCase):
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    alice: User
+    mia: User
+    lex: User
+
     def goal(self, item="2a", goal_type="at_least", target=3, **kw) -> Goal:
         kw.setdefault("set_on", FEB_2025)
         return services.set_goal(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.services import Decision
 from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.measurements.models import ItemResponse
+from edmonitor.organisations.models import Facility, Organisation
 from edmonitor.testing import BaseTestCase, make_measurement
 
 from .factories import make_method
@@ -23,6 +25,12 @@ LAST_YEAR = TODAY - dt.timedelta(days=365)
 
 
 class PageTestCase(BaseTestCase):
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    facility_a: Facility
+    alice: User
+    lex: User
+
     def setUp(self):
         self.login(self.mia)
 
@@ -261,6 +269,8 @@ class ActionPageTests(PageTestCase):
 
 
 class SessionPageTests(PageTestCase):
+    method: DialogueMethod
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -8,6 +8,7 @@ implementations, never the code with itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -51,7 +52,7 @@ def per_mille_score(ed_fte: Fraction, staff_fte: Fraction) -> int:
     return 5
 
 
-def _from_bands(bands: dict[int, tuple[int, int | None]], n: int) -> int:
+def _from_bands(bands: Mapping[int, tuple[int, int | None]], n: int) -> int:
     for score, (low, high) in bands.items():
         if n >= low and (high is None or n <= high):
             return score

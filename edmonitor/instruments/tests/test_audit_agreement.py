@@ -330,10 +330,10 @@ def test_compare_theme_uses_the_given_discuss_difference():
     assert compare_theme(2, 3, None, 1).discuss is True
 
 
-def test_a_theme_comparison_is_frozen():
+def test_a_theme_comparison_is_frozen() -> None:
     result = compare_theme(1, 2, None, 2)
     with pytest.raises(AttributeError):
-        result.difference = 5  # type: ignore[misc]
+        result.difference = 5  # type: ignore[misc]  # assigning to a frozen field on purpose
 
 
 # --------------------------------------------------------------------------- consensus mean

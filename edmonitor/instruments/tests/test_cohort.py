@@ -134,20 +134,26 @@ def oracle_cohort(
         for moment, data in (("baseline", baseline), ("followup", followup))
         for o in data
     }
+
+    def total(moment: str, o: str) -> Decimal:
+        value = totals[moment, o]
+        assert value is not None, f"{o} has no score at the {moment}"
+        return value
+
     organisations = []
     for o in pairs:
-        b, f = totals["baseline", o], totals["followup", o]
+        b_total, f_total = total("baseline", o), total("followup", o)
         organisations.append(
             {
                 "organisation": o,
-                "baseline": float(b),
-                "followup": float(f),
-                "change": float(f - b),
-                "baseline_level": oracle.level_of(baseline[o], b),
-                "followup_level": oracle.level_of(followup[o], f),
+                "baseline": float(b_total),
+                "followup": float(f_total),
+                "change": float(f_total - b_total),
+                "baseline_level": oracle.level_of(baseline[o], b_total),
+                "followup_level": oracle.level_of(followup[o], f_total),
             }
         )
-    items = {}
+    items: dict[str, dict[str, float | None]] = {}
     for item in ITEMS:
         both = [o for o in pairs if item in baseline[o] and item in followup[o]]
         if not both:
@@ -160,6 +166,7 @@ def oracle_cohort(
         moment: [Fraction(sum(data[o].values()), len(data[o])) for o in pairs]
         for moment, data in (("baseline", baseline), ("followup", followup))
     }
+    overall: dict[str, float | None]
     if pairs:
         b = sum(means["baseline"], Fraction(0)) / len(pairs)
         f = sum(means["followup"], Fraction(0)) / len(pairs)
@@ -179,7 +186,7 @@ def oracle_cohort(
         for moment in ("baseline", "followup")
     }
     goal_counts = {g: {c: sum(1 for codes in goals.values() if codes.get(g) == c) for c in CODES} for g in GOAL_IDS}
-    differences = [int((totals["followup", o] - totals["baseline", o]) * 10) for o in pairs]
+    differences = [int((total("followup", o) - total("baseline", o)) * 10) for o in pairs]
     expected = {
         "organisations": organisations,
         "items": items,

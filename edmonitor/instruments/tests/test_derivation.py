@@ -14,13 +14,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edmonitor.instruments.definition import load_definition
+from edmonitor.instruments.definition import Derivation, load_definition
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, evaluate, score
 
 from . import oracle
 
 VIE = load_definition("vie-2012.1")
-CRITERIA_IDS = tuple(c.id for c in VIE.item("7a").derivation.criteria)
+
+
+def derivation(item_id: str) -> Derivation:
+    """The derivation rule of an item the definition derives from facts."""
+    rule = VIE.item(item_id).derivation
+    assert rule is not None, f"item {item_id} has no derivation"
+    return rule
+
+
+CRITERIA_IDS = tuple(c.id for c in derivation("7a").criteria)
 PROPERTY = settings(max_examples=200, deadline=None)
 
 

@@ -67,7 +67,7 @@ def test_every_goal_type_against_every_outcome(case):
     assert (proposal.code, proposal.reason) == expected
 
 
-def test_every_goal_type_reaches_every_outcome_it_has():
+def test_every_goal_type_reaches_every_outcome_it_has() -> None:
     """The table covers each type's possible outcomes (so a new rule cannot slip in untested)."""
     seen: dict[GoalType, set[str | None]] = {}
     for (goal_type, _t, _b, _s), (code, _reason) in CASES.values():
@@ -101,11 +101,11 @@ def test_the_reason_is_translated_by_the_caller():
     assert proposal.text(dutch.__getitem__) == "Score 4 haalt het doel 3."
 
 
-def test_a_proposal_is_a_frozen_value():
+def test_a_proposal_is_a_frozen_value() -> None:
     proposal = propose(Goal(AT_LEAST, 3), 4)
     assert proposal == Proposal("D", "target_reached", proposal.message, (("score", 4), ("target", 3)))
     with pytest.raises(AttributeError):
-        proposal.code = "B"  # type: ignore[misc]
+        proposal.code = "B"  # type: ignore[misc]  # assigning to a frozen field on purpose
 
 
 # --- refused input ------------------------------------------------------------------------------

@@ -58,10 +58,10 @@ def quadratic_kappa(pairs: list[tuple[int, int]]) -> Fraction:
     n = len(pairs)
     a = [Fraction(x) for x, _ in pairs]
     b = [Fraction(y) for _, y in pairs]
-    mean_a, mean_b = sum(a) / n, sum(b) / n
-    var_a = sum((x - mean_a) ** 2 for x in a) / n
-    var_b = sum((y - mean_b) ** 2 for y in b) / n
-    observed = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / n
+    mean_a, mean_b = sum(a, Fraction(0)) / n, sum(b, Fraction(0)) / n
+    var_a = sum(((x - mean_a) ** 2 for x in a), Fraction(0)) / n
+    var_b = sum(((y - mean_b) ** 2 for y in b), Fraction(0)) / n
+    observed = sum(((x - y) ** 2 for x, y in zip(a, b, strict=True)), Fraction(0)) / n
     return 1 - observed / (var_a + var_b + (mean_a - mean_b) ** 2)
 
 
@@ -244,7 +244,7 @@ DROP = object()
 
 def audit(**changes: object) -> dict:
     """A valid audit with some keys changed (DROP removes a key)."""
-    base = {
+    base: dict[str, object] = {
         "organisation": "GGZ Alfa",
         "date": "2026-03-01",
         "ratings": {"Jan": dict(JAN), "Piet": dict(PIET)},

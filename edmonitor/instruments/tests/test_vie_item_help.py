@@ -11,12 +11,19 @@ import re
 
 import pytest
 
-from edmonitor.instruments.definition import item_help, load_definition
+from edmonitor.instruments.definition import Derivation, item_help, load_definition
 from edmonitor.testing_seeds import copied_runs, seed_text, squash
 
 LIVE = "003_a8d87148f8c5ac85.txt"
 VIE = load_definition("vie-2012.1")
 HELP = item_help("vie")
+
+
+def derivation(item_id: str) -> Derivation:
+    """The derivation rule of an item the definition derives from facts."""
+    rule = VIE.item(item_id).derivation
+    assert rule is not None, f"item {item_id} has no derivation"
+    return rule
 
 
 def sentence_lengths(text: str) -> list[int]:
@@ -136,13 +143,13 @@ def test_the_numbers_in_the_help_are_those_of_the_source():
     assert "Aan 0-1 criterium wordt voldaan" in source and "(worden bv. alleen ingewerkt)" in source
 
 
-def test_the_help_gives_the_same_bands_as_the_scoring_rules_of_the_definition():
-    fte = VIE.item("1a").derivation.params  # type: ignore[union-attr]
+def test_the_help_gives_the_same_bands_as_the_scoring_rules_of_the_definition() -> None:
+    fte = derivation("1a").params
     assert f"{fte['hours_per_fte']} uur per week" in HELP["1a"].text.get("nl")
     assert all(f"{t} ‰" in HELP["1a"].text.get("nl") for t in fte["thresholds"])
     for item_id in ("4a", "5a"):
         nl = HELP[item_id].text.get("nl")
-        bands = VIE.item(item_id).derivation.params["thresholds"]  # type: ignore[union-attr]
+        bands = derivation(item_id).params["thresholds"]
         for score, column in ((2, 1), (3, 2), (4, 3)):
             ranges = [f"{bands[size][column - 1] + 1}-{bands[size][column]}" for size in ("small", "medium", "large")]
             assert all(r in nl for r in ranges), (item_id, score, ranges)

@@ -145,7 +145,7 @@ def sentences(text: str) -> tuple[list[int], list[int]]:
     return prose, listed
 
 
-def test_the_new_dutch_texts_use_short_sentences():
+def test_the_new_dutch_texts_use_short_sentences() -> None:
     folder = Path(__file__).parents[1] / "content"
     counts: list[int] = []
     long = []

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
 from edmonitor.measurements.models import Measurement
+from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase
 
 GOOD = (
@@ -29,6 +31,10 @@ def confirm(client, response):
 
 
 class MeasurementImportTests(BaseTestCase):
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    mia: User
+
     def post(self, content: str | bytes, user=None, name="metingen.csv"):
         self.client.force_login(user or self.mia)
         data = content.encode() if isinstance(content, str) else content
@@ -74,6 +80,10 @@ class MeasurementImportTests(BaseTestCase):
 
 class BadFileLimitTests(BaseTestCase):
     """A file with endless problems costs no more than a file with a hundred (issue part 7, section 2)."""
+
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    mia: User
 
     def post(self, content: str):
         self.client.force_login(self.mia)

@@ -14,6 +14,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -24,7 +25,7 @@ from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Goal
 from edmonitor.measurements import imports
 from edmonitor.measurements.models import ImportBatch, Measurement
-from edmonitor.organisations.models import Membership, Role
+from edmonitor.organisations.models import Membership, Organisation, Role
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 
 FILE = (
@@ -36,6 +37,10 @@ FILE = (
 
 
 class ImportTestCase(BaseTestCase):
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    mia: User
+
     def upload(self, content: str | bytes, *, user=None, name="metingen.csv"):
         """Upload a file as ``user`` (default: mia, a project member); the response (a redirect to the preview)."""
         self.client.force_login(user or self.mia)
@@ -289,7 +294,9 @@ class ExcelTests(ImportTestCase):
 class UndoTests(ImportTestCase):
     def imported(self, content=FILE, user=None) -> ImportBatch:
         self.confirm(self.upload(content, user=user))
-        return ImportBatch.objects.recorded().first()
+        batch = ImportBatch.objects.recorded().first()
+        assert batch is not None
+        return batch
 
     def undo_url(self, batch) -> str:
         return reverse("measurement_import_undo", args=[self.org_a.pk, batch.pk])

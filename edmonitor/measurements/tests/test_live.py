@@ -266,7 +266,7 @@ def parse_scores(section: list[str]) -> tuple[list[dict[str, str]], dict[str, st
                     "printed_level": match["level"],
                 }
             )
-    means = next(MEANS_ROW.match(line) for line in section if MEANS_ROW.match(line))
+    means = next(match for match in map(MEANS_ROW.match, section) if match is not None)
     values = [v.replace(",", ".") for v in means["means"].split()]
     averages = {**{f"item_{item}": v for item, v in zip(ITEMS, values[:10], strict=True)}}
     averages.update(total=values[10], level=means["level"])
@@ -285,6 +285,8 @@ def parse_goals(section: list[str]) -> list[dict[str, str]]:
 
 class SeedTranscriptionTests(SimpleTestCase):
     """Re-read appendices 2–4 and the pilot list straight from the seed and compare with the shipped files."""
+
+    lines: list[str]
 
     @classmethod
     def setUpClass(cls):

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -69,7 +70,7 @@ class BruteForceTests(SimpleTestCase):
         # the test has teeth: three peers 1, 2, 4 are found back from what the old rule showed
         self.assertEqual(candidates(old_rule([4, 1, 2]), old_rule), [(1, 2, 4)])
 
-    def test_from_what_is_shown_no_set_of_peer_scores_can_be_worked_out_for_1_to_19_peers(self):
+    def test_from_what_is_shown_no_set_of_peer_scores_can_be_worked_out_for_1_to_19_peers(self) -> None:
         # the attacker reads the band, not the number: every size in the band is a candidate size
         # (19, the top of the band 10–19, so 1 to 12 peers are covered with every group they share a band with)
         outputs: dict[Shown, list[tuple[int, ...]]] = defaultdict(list)
@@ -81,7 +82,7 @@ class BruteForceTests(SimpleTestCase):
             if output[0] is not None:
                 self.assertGreaterEqual(len(sets), 2, (output, sets))
 
-    def test_who_also_knows_the_exact_number_never_learns_a_single_peers_score(self):
+    def test_who_also_knows_the_exact_number_never_learns_a_single_peers_score(self) -> None:
         # Side knowledge (a published member list, say) gives the exact number. Then, from 10 peers,
         # the interpolated quartiles can in rare cases pin the whole set (the lowest quarter all 1,
         # the highest all 5: e.g. 1 1 1 1 1 1 2 5 5 5), but a set only pins one peer's score when all
@@ -118,6 +119,10 @@ class BruteForceTests(SimpleTestCase):
 class EverythingShownTests(BaseTestCase):
     """The page, chart, CSV and Excel show exactly what the rule allows, and no more than the attack needs."""
 
+    # set by BaseTestCase.setUpTestData
+    org_a: Organisation
+    lex: User
+
     GROUPS = {4: (1, 2, 4, 5), 9: (1, 1, 2, 3, 3, 4, 5, 5, 2), 10: (1, 2, 3, 4, 5, 5, 4, 3, 2, 1)}
 
     @classmethod
@@ -130,12 +135,14 @@ class EverythingShownTests(BaseTestCase):
             peer = Organisation.objects.create(name=f"Peer {n}", sector=Sector.MENTAL_HEALTH)
             make_measurement(peer, {"1a": value}, on=timezone.localdate() - dt.timedelta(days=20 + n))
 
-    def everything_shown(self) -> dict[str, tuple]:
-        """Item 1a's peer figures as each place shows them: band text, median, q1, q3."""
+    def everything_shown(self) -> dict[str, tuple[object, ...] | str]:
+        """Item 1a's peer figures as each place shows them: band text, median, q1, q3 (and the page's HTML)."""
         self.client.force_login(self.lex)
         response = self.client.get(reverse("organisation_benchmark", args=[self.org_a.pk]))
         row = next(r for r in response.context["result"].vie if r.key == "1a")
-        found = {"page": (row.peers_text, row.peers.median, row.peers.q1, row.peers.q3)}
+        found: dict[str, tuple[object, ...] | str] = {
+            "page": (row.peers_text, row.peers.median, row.peers.q1, row.peers.q3)
+        }
 
         def table(fmt):
             url = reverse("organisation_benchmark_table", args=[self.org_a.pk, "benchmark-vie", fmt])
