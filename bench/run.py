@@ -477,7 +477,7 @@ def sustained_load(
         client = Client(url, timeout=120)
         try:
             client.login(username, password)
-        except Exception as error:  # noqa: BLE001 - a failed login is an error of the run, reported
+        except Exception as error:  # (any exception) a failed login is an error of the run, reported
             with lock:
                 errors.append(f"client {number}: login: {error}")
         start.wait()
@@ -522,7 +522,7 @@ def sustained_load(
                     else:
                         with lock:
                             errors.append(f"POST measurement {label}: {response.status}")
-            except Exception as error:  # noqa: BLE001 - every failure counts as an error of the run
+            except Exception as error:  # (any exception) every failure counts as an error of the run
                 client.close()
                 with lock:
                     errors.append(f"client {number}: {type(error).__name__}: {error}")

@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the settings module is chosen
+from django.core.wsgi import get_wsgi_application  # after the settings module is chosen
 
 application = get_wsgi_application()

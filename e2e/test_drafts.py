@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from .a11y import assert_accessible, horizontal_overflow, save_screenshot
 from .test_measurements import ITEM_2A, measurement_rows, open_new_measurement
@@ -33,7 +33,7 @@ def test_a_draft_is_saved_half_way_continued_by_a_colleague_and_completed(
     # Following a link with unsaved answers asks first; staying keeps them.
     asked: list[str] = []
 
-    def stay(dialog) -> None:  # noqa: ANN001 - playwright Dialog
+    def stay(dialog: Dialog) -> None:
         asked.append(dialog.type)
         dialog.dismiss()
 

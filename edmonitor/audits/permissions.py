@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from edmonitor.core.types import signed_in
@@ -36,7 +36,7 @@ class AuditAction(StrEnum):
     TRAIL = "trail"  # read the audit trail: the auditors and the organisation's admins
 
 
-def auditor_of(user: User, audit) -> object | None:  # noqa: ANN001 - Audit
+def auditor_of(user: User, audit: models.Audit) -> models.Auditor | None:
     """The user's Auditor row for this audit, or None."""
     if not user.is_authenticated:
         return None
@@ -46,7 +46,7 @@ def auditor_of(user: User, audit) -> object | None:  # noqa: ANN001 - Audit
     return None
 
 
-def can_audit(user: User, action: AuditAction, audit) -> bool:  # noqa: ANN001
+def can_audit(user: User, action: AuditAction, audit: models.Audit) -> bool:
     if not user.is_authenticated:
         return False
     is_auditor = auditor_of(user, audit) is not None
@@ -64,7 +64,7 @@ def can_audit(user: User, action: AuditAction, audit) -> bool:  # noqa: ANN001
     return False
 
 
-def visible_audits(user: User):  # noqa: ANN201 - AuditQuerySet
+def visible_audits(user: User) -> models.AuditQuerySet:
     if is_coordinator(user):
         return models.Audit.objects.all()
     if not user.is_authenticated:
@@ -74,7 +74,7 @@ def visible_audits(user: User):  # noqa: ANN201 - AuditQuerySet
     ).distinct()
 
 
-def audit_for(user: User, organisation_pk: int, audit_pk: int, action: AuditAction):  # noqa: ANN201
+def audit_for(user: User, organisation_pk: int, audit_pk: int, action: AuditAction) -> models.Audit:
     """The audit if the user may do ``action``; 404 if they may not see it, else 403."""
     audit = (
         visible_audits(user)
@@ -90,7 +90,7 @@ def audit_for(user: User, organisation_pk: int, audit_pk: int, action: AuditActi
     return audit
 
 
-def visible_ratings(user: User, audit):  # noqa: ANN001, ANN201 - QuerySet[Rating]
+def visible_ratings(user: User, audit: models.Audit) -> QuerySet[models.Rating]:
     """The individual ratings of this audit the user may see (the blind-scoring rule)."""
     ratings = models.Rating.objects.filter(auditor__audit=audit).select_related("auditor__user")
     if not can_audit(user, AuditAction.VIEW, audit):

@@ -191,7 +191,7 @@ def audit_detail(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
     unblinded = audit.both_submitted
     recommendations = list(audit.recommendations.all())
     crosswalk = vie_beside_themes(audit) if can(request.user, Access.VIEW, audit.organisation) else None
-    themes = []
+    themes: list[dict[str, Any]] = []
     for theme in instrument.themes:
         record = records.get(theme.id)
         own = [(a, ratings.get((a.pk, theme.id))) for a in auditors]
@@ -270,7 +270,7 @@ def _own_scores(request: HttpRequest, pk: int, audit_pk: int) -> tuple[Audit, An
     audit = audit_for(request.user, pk, audit_pk, AuditAction.SCORE)
     me = auditor_of(request.user, audit)
     assert me is not None  # SCORE is granted to the auditors only
-    if me.submitted_at:  # type: ignore[attr-defined]
+    if me.submitted_at:
         messages.info(request, _("You have submitted your scores; they can no longer change."))
         return audit, me, redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
     return audit, me, None

@@ -50,7 +50,7 @@ from edmonitor.measurements.models import ItemResponse, Measurement
 from edmonitor.organisations.models import Facility, Organisation
 
 from .items import InstrumentCode, item_ids
-from .models import Action, ActionStatus, DialogueSession, Goal, GoalType, SessionOutcome
+from .models import Action, ActionStatus, DialogueSession, Goal, GoalQuerySet, GoalType, SessionOutcome
 
 FollowUp = Measurement | Audit
 
@@ -290,7 +290,7 @@ def _can_be_follow_up(follow_up: FollowUp) -> bool:
     return follow_up.is_finalised
 
 
-def pending_goals(follow_up: FollowUp):  # noqa: ANN201 - GoalQuerySet
+def pending_goals(follow_up: FollowUp) -> GoalQuerySet:
     """Open goals this measurement (finalised audit) follows up: same organisation, scope and instrument,
     set before its date."""
     if not _can_be_follow_up(follow_up):
@@ -304,7 +304,7 @@ def pending_goals(follow_up: FollowUp):  # noqa: ANN201 - GoalQuerySet
     )
 
 
-def goals_for(follow_up: FollowUp):  # noqa: ANN201 - GoalQuerySet
+def goals_for(follow_up: FollowUp) -> GoalQuerySet:
     """The goals to judge at this follow-up: the pending ones and those already judged at it."""
     judged_here = {"follow_up": follow_up} if isinstance(follow_up, Measurement) else {"follow_up_audit": follow_up}
     return (pending_goals(follow_up) | Goal.objects.filter(**judged_here)).order_by("item", "set_on", "id")
@@ -438,7 +438,7 @@ def confirm_goal_codes(follow_up: FollowUp, decisions: Mapping[int, Decision], *
         for name, value in values.items():
             setattr(goal, name, value)
         goal.evaluated_by, goal.evaluated_at = account(user), now
-        goal._history_user = user
+        goal._history_user = user  # type: ignore[attr-defined]  # read by simple_history
         goal.save()
         changed.append(goal)
 

@@ -223,7 +223,7 @@ def _require(raw: dict[str, Any], key: str, where: str) -> Any:
 def _number(raw: Any, where: str) -> Fraction:
     try:
         return Fraction(Decimal(str(raw)))
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a definition error
+    except Exception as exc:  # (any exception) any parse failure is a definition error
         raise DefinitionError(f"{where}: '{raw}' is not a number") from exc
 
 

@@ -1,7 +1,7 @@
 """Importing VIE measurements from a file: upload → preview → confirm; the imports of an organisation; undo.
 
 The steps and their rules are in :mod:`.imports`; who may undo an import in
-:func:`edmonitor.organisations.permissions.can_undo_import`.
+:func:`edmonitor.measurements.permissions.can_undo_import`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from django.views.decorators.http import require_http_methods
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.downloads import download_response
 from edmonitor.organisations.models import DownloadKind, Organisation
-from edmonitor.organisations.permissions import Access, can, can_undo_import, organisation_for
+from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from . import import_template, imports
 from .forms import MeasurementImportForm, read_import
 from .instruments import current_version
 from .models import ImportBatch, Level
+from .permissions import can_undo_import
 
 #: Rows the preview lists one by one, of the new ones and of those that look like duplicates.
 LISTED_ROWS = 100

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from edmonitor.core.types import User, account
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.models import Organisation
 
@@ -120,7 +121,7 @@ def start_import(
     file_name: str,
     content: bytes,
     rows: int,
-    user,  # noqa: ANN001 - the user model
+    user: User | None,
 ) -> ImportBatch:
     """A checked upload, kept on the server until the user confirms or cancels it."""
     purge_stale()
@@ -131,7 +132,7 @@ def start_import(
         content=content,
         checksum=checksum(content),
         rows=rows,
-        created_by=user,
+        created_by=account(user),
     )
 
 
@@ -162,7 +163,7 @@ def confirm_import(
     rows: Sequence[ScoredRow],
     include: Collection[int],
     signature: str,
-    user,  # noqa: ANN001 - the user model
+    user: User | None,
 ) -> Confirmed:
     """Import a pending batch's checked ``rows``: the new ones and the duplicates ticked (``include``).
 
@@ -214,7 +215,7 @@ class Undone:
     reopened: list[Any]
 
 
-def undo_import(batch: ImportBatch, *, user) -> Undone | None:  # noqa: ANN001 - the user model
+def undo_import(batch: ImportBatch, *, user: User | None) -> Undone | None:
     """Delete every measurement of an imported batch in one transaction; None if it was not (or no longer) imported."""
     with transaction.atomic():
         claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.IMPORTED).update(

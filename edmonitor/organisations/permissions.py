@@ -14,10 +14,10 @@ from enum import StrEnum
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from edmonitor.core.types import User
+from edmonitor.core.types import Account, User
 
 from .models import Membership, Organisation, OrganisationQuerySet, Role
 
@@ -58,15 +58,6 @@ def can(user: User, action: Access, organisation: Organisation) -> bool:
     return role is not None and action in ROLE_ACTIONS[role]
 
 
-def can_undo_import(user: User, batch) -> bool:  # noqa: ANN001 - measurements.ImportBatch, a higher app
-    """Whether the user may undo a measurement import as a whole: whoever imported it (while they may still
-    record for the organisation) and whoever may manage the organisation. Other project members may not."""
-    organisation = batch.organisation
-    if can(user, Access.MANAGE, organisation):
-        return True
-    return batch.created_by_id == user.pk and can(user, Access.RECORD, organisation)
-
-
 def can_create_organisations(user: User) -> bool:
     return is_coordinator(user)
 
@@ -88,14 +79,14 @@ def visible_organisations(user: User) -> OrganisationQuerySet:
     return Organisation.objects.with_member(user)
 
 
-def own_people(organisation: Organisation):  # noqa: ANN201 - QuerySet[AUTH_USER_MODEL]
+def own_people(organisation: Organisation) -> QuerySet[Account]:
     """The organisation's own people: its members and the auditors of its audits (active accounts)."""
     users = get_user_model().objects.filter(is_active=True)
     linked = Q(memberships__organisation=organisation) | Q(audit_roles__audit__organisation=organisation)
     return users.filter(pk__in=users.filter(linked).values("pk"))
 
 
-def people_to_choose(user: User, organisation: Organisation):  # noqa: ANN201 - QuerySet[AUTH_USER_MODEL]
+def people_to_choose(user: User, organisation: Organisation) -> QuerySet[Account]:
     """The accounts ``user`` may name on this organisation's forms (new members, auditors).
 
     Coordinators may name any active account. Anyone else only the organisation's own

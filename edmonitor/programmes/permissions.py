@@ -7,6 +7,7 @@ organisation only where :func:`~edmonitor.organisations.permissions.may_name` al
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from edmonitor.organisations.permissions import User, is_coordinator, visible_organisations
@@ -21,7 +22,7 @@ from .models import Programme
 # organisation the user may not see.
 
 
-def visible_programmes(user: User):  # noqa: ANN201 - QuerySet[Programme]
+def visible_programmes(user: User) -> QuerySet[Programme]:
     if is_coordinator(user):
         return Programme.objects.all()
     if not user.is_authenticated:
@@ -29,7 +30,7 @@ def visible_programmes(user: User):  # noqa: ANN201 - QuerySet[Programme]
     return Programme.objects.filter(participations__organisation__in=visible_organisations(user)).distinct()
 
 
-def programme_for(user: User, pk: int, *, manage: bool = False):  # noqa: ANN201
+def programme_for(user: User, pk: int, *, manage: bool = False) -> Programme:
     """The programme if visible (else 404); ``manage`` (change it) is for coordinators only (else 403)."""
     programme = visible_programmes(user).filter(pk=pk).first()
     if programme is None:

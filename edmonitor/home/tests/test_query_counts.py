@@ -8,6 +8,7 @@ that adds a query per row (or a query at all) shows up here. Times are measured 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -38,7 +39,7 @@ class QueryCountTests(BaseTestCase):
         self.assertEqual(response.status_code, 200, url)
         return len(context.captured_queries)
 
-    def grow(self, times: int, start: int = 2000, facility=None) -> None:  # noqa: ANN001 - Facility | None
+    def grow(self, times: int, start: int = 2000, facility: Facility | None = None) -> None:
         """More of everything the pages list: measurements, audits, goals, organisations.
 
         One open goal per item and scope: the first round sets them for the whole organisation,
@@ -53,7 +54,7 @@ class QueryCountTests(BaseTestCase):
             make_measurement(other, ITEMS, on=dt.date(year, 3, 1))
         plan(self.org_a, self.mia, self.lex)
 
-    def assert_fixed(self, url_of, expected: int) -> None:  # noqa: ANN001 - () -> str
+    def assert_fixed(self, url_of: Callable[[], str], expected: int) -> None:
         self.grow(1)
         few = self.queries(url_of())
         self.grow(10, start=2010, facility=self.facility_a)

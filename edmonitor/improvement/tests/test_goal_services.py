@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from edmonitor.audits import services as audit_services
+from edmonitor.audits.models import Audit
 from edmonitor.audits.tests.factories import finalised, plan
 from edmonitor.improvement import services
 from edmonitor.improvement.models import Goal
@@ -51,7 +52,7 @@ class GoalTestCase(BaseTestCase):
     def count(self) -> int:
         return Goal.objects.count()
 
-    def mie_follow_up(self, goal_type: str, target: int):  # noqa: ANN201 - (Goal, Audit)
+    def mie_follow_up(self, goal_type: str, target: int) -> tuple[Goal, Audit]:
         """Consensus 2 on every theme in January 2025, a goal for theme 3, then a finalised audit with 3 for it."""
         before = {t: 2 for t in "12345"}
         finalised(self.org_a, self.mia, self.lex, before, before, before, on=JAN_2025)

@@ -6,6 +6,7 @@ permission are written there with the models of that time, then forward again.
 
 from __future__ import annotations
 
+from django.apps.registry import Apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
@@ -19,7 +20,7 @@ AFTER = [("core", "0002_download_log_moved"), ("organisations", "0002_download_l
 
 
 class DownloadLogMovedTests(TransactionTestCase):
-    def migrate(self, targets):  # noqa: ANN001, ANN201 - migration targets; the project state
+    def migrate(self, targets: list[tuple[str, str]]) -> Apps:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(targets)

@@ -1,8 +1,20 @@
-"""Template helpers for reports: embed an SVG chart as an image."""
+"""Template helpers for reports: embed an SVG chart as an image, signed changes, table download links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.template import Context
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from edmonitor.core.charts import svg_data_uri
+from edmonitor.instruments.scoring import Problem
 
 register = template.Library()
 
@@ -13,7 +25,7 @@ def svg_uri(svg: str) -> str:
 
 
 @register.filter
-def signed(value):  # noqa: ANN001, ANN201 - a number or None
+def signed(value: Decimal | int | None) -> str:
     """'+1', '0', '−0,4' style: the sign always shown for a change."""
     if value is None:
         return "–"
@@ -22,32 +34,26 @@ def signed(value):  # noqa: ANN001, ANN201 - a number or None
 
 
 @register.filter
-def sub(value, arg):  # noqa: ANN001, ANN201 - numbers
+def sub(value: Decimal | int, arg: Decimal | int) -> Decimal | int:
     """value − arg (for a change between two stored totals)."""
     return value - arg
 
 
 @register.filter
-def get(mapping, key):  # noqa: ANN001, ANN201
+def get(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
     """mapping[key], or None: dictionary lookup with a key from a variable."""
     return mapping.get(key) if mapping is not None else None
 
 
 @register.filter
-def problem(value):  # noqa: ANN001, ANN201 - an instruments.scoring.Problem
+def problem(value: Problem) -> str:
     """A message of the pure core in the user's language."""
-    from django.utils.translation import gettext
-
     return value.text(gettext)
 
 
 @register.simple_tag(takes_context=True)
-def table_links(context, url_name, *args, name, keep_query=False):  # noqa: ANN001, ANN201
+def table_links(context: Context, url_name: str, *args: Any, name: str, keep_query: bool = False) -> SafeString:
     """'Download: CSV · Excel' links for one report table."""
-    from django.urls import reverse
-    from django.utils.html import format_html
-    from django.utils.translation import gettext
-
     query = ""
     if keep_query:
         request = context.get("request")
