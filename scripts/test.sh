@@ -12,7 +12,7 @@ echo "== lint (ruff)"
 .venv/bin/ruff format --check edmonitor scripts e2e
 echo "== layers of the tree (import-linter: a lower app never imports a higher one)"
 .venv/bin/lint-imports --no-cache
-echo "== types of the pure core (mypy --strict)"
+echo "== types (mypy with django-stubs; strict on the pure core)"
 .venv/bin/mypy
 echo "== migrations are complete"
 .venv/bin/python manage.py makemigrations --check --dry-run
