@@ -8,8 +8,8 @@ scripts/setup.sh
 unset DATABASE_URL
 
 echo "== lint (ruff)"
-.venv/bin/ruff check edmonitor e2e
-.venv/bin/ruff format --check edmonitor scripts e2e
+.venv/bin/ruff check edmonitor e2e bench
+.venv/bin/ruff format --check edmonitor scripts e2e bench
 echo "== layers of the tree (import-linter: a lower app never imports a higher one)"
 .venv/bin/lint-imports --no-cache
 echo "== types (mypy with django-stubs; strict on the pure core)"
@@ -28,12 +28,12 @@ WORKERS=${TEST_WORKERS:-$(nproc)}
 PARALLEL=(-n "$WORKERS" --dist loadscope)
 
 echo "== tests on SQLite"
-.venv/bin/pytest "${PARALLEL[@]}" "$@"
+.venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci "$@"
 echo "== browser tests on SQLite"
 .venv/bin/pytest e2e
 
 echo "== database tests on PostgreSQL"
 PG_URL=$(scripts/ensure-postgres.sh)
-DATABASE_URL="$PG_URL" .venv/bin/pytest "${PARALLEL[@]}" --ignore=edmonitor/instruments "$@"
+DATABASE_URL="$PG_URL" .venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci --ignore=edmonitor/instruments "$@"
 echo "== browser tests on PostgreSQL"
 E2E_DATABASE_URL="${PG_URL%/*}/edmonitor_e2e" .venv/bin/pytest e2e

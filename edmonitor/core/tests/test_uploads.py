@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from edmonitor.core.uploads import check_upload, json_depth
+from edmonitor.testing_hypothesis import examples
 
 
 class CheckUploadTests(SimpleTestCase):
@@ -86,7 +87,7 @@ _JSON = st.recursive(
 
 
 class JsonDepthTests(SimpleTestCase):
-    @hypothesis_settings(max_examples=300, deadline=None)
+    @hypothesis_settings(max_examples=examples(300), deadline=None)
     @given(_JSON, st.booleans())
     def test_the_scan_gives_the_nesting_of_any_json_text(self, value, indent):
         text = json.dumps(value, indent=2 if indent else None, ensure_ascii=False)

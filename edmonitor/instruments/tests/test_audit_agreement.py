@@ -28,8 +28,9 @@ from edmonitor.instruments.audit import (
     consensus_mean,
     consensus_outside,
 )
+from edmonitor.testing_hypothesis import examples
 
-PROPERTY = settings(max_examples=300, deadline=None)
+PROPERTY = settings(max_examples=examples(300), deadline=None)
 SCALE = range(1, 6)
 
 # --------------------------------------------------------------------------- the independent oracle

@@ -24,6 +24,7 @@ from edmonitor.instruments import batch
 from edmonitor.instruments.csvio import InvalidFile, allowed_columns, read_measurements
 from edmonitor.instruments.definition import latest_version
 from edmonitor.instruments.scoring import MeasurementInput, derivation_inputs, derive, has_facts
+from edmonitor.testing_hypothesis import examples
 
 VIE = latest_version("vie")
 
@@ -136,7 +137,7 @@ def by_the_batch(data: bytes) -> str | list[str]:
         return [p.text() for p in exc.problems]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(files())
 def test_the_batch_scorer_writes_what_the_engine_writes_for_every_kind_of_row(data):
     assert by_the_batch(data) == by_the_engine(data)

@@ -30,6 +30,7 @@ from edmonitor.instruments.cohort import (
 )
 from edmonitor.instruments.csvio import InvalidFile, read_measurements
 from edmonitor.instruments.definition import load_definition
+from edmonitor.testing_hypothesis import examples
 
 from . import oracle
 
@@ -38,7 +39,7 @@ ITEMS = oracle.ITEM_IDS
 GOAL_IDS = tuple(f"{n}b" for n in range(1, 11))
 CODES = ("A", "B", "C", "D")
 LEVELS = ("laag", "midden", "hoog")
-PROPERTY = settings(max_examples=150, deadline=None)
+PROPERTY = settings(max_examples=examples(150), deadline=None)
 
 
 def row(organisation: str, *scores: int | None, goals: dict[str, str] | None = None) -> CohortRow:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from edmonitor.instruments.definition import Derivation, load_definition
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, evaluate, score
+from edmonitor.testing_hypothesis import examples
 
 from . import oracle
 
@@ -30,7 +31,7 @@ def derivation(item_id: str) -> Derivation:
 
 
 CRITERIA_IDS = tuple(c.id for c in derivation("7a").criteria)
-PROPERTY = settings(max_examples=200, deadline=None)
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 
 def derived_score(item_id: str, **facts: object) -> int:

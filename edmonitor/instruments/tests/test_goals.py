@@ -20,6 +20,7 @@ from edmonitor.instruments.goals import (
     goal_problems,
     propose,
 )
+from edmonitor.testing_hypothesis import examples
 
 AT_LEAST, IMPROVE, MAINTAIN, DESCRIPTIVE = GoalType.AT_LEAST, GoalType.IMPROVE, GoalType.MAINTAIN, GoalType.DESCRIPTIVE
 SCALE = range(1, 6)
@@ -225,7 +226,7 @@ def goals_and_scores(draw):
     return goal_type, target, draw(baselines), draw(scores)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(goals_and_scores())
 def test_the_proposal_agrees_with_a_restatement_of_the_rules(case):
     goal_type, target, baseline, score = case

@@ -21,12 +21,13 @@ from bench import generate, run
 from edmonitor.instruments.definition import latest_audit_version, latest_version
 from edmonitor.measurements.models import InstrumentVersion
 from edmonitor.organisations.models import Organisation
+from edmonitor.testing_hypothesis import examples
 from edmonitor.transfer.importer import import_organisation
 
 MiB = 2**20
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(st.floats(0, 10_000, allow_nan=False), min_size=1, max_size=60),
     st.sampled_from([0, 5, 50, 90, 95, 99, 100]),
