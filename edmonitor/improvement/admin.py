@@ -1,4 +1,4 @@
-"""Read-only admin views of the improvement plan: every change goes through the pages (services.py)."""
+"""Read-only admin views of the improvement plan: every change goes through the pages (the services package)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

@@ -324,7 +324,7 @@ class BadInputTests(BaseTestCase):
             return record_measurement(**kwargs)
 
         before = row_counts()
-        with override("en"), mock.patch("edmonitor.transfer.importer.record_measurement", fail_on_the_fourth):
+        with override("en"), mock.patch("edmonitor.transfer.importer.writing.record_measurement", fail_on_the_fourth):
             report = import_organisation(self.data())
         self.assertEqual(len(calls), 4)  # three measurements were written before the failure
         self.assertEqual(
