@@ -8,14 +8,15 @@ what made the command 18 times slower than reading the file (bench/README.md).
 This module writes the command's JSON without that traffic, and without restating a rule:
 
 * every score, total, level and warning still comes from :mod:`.scoring`: a cell counts as
-  *plain* only when the engine's own lookup tables (``_plan``) know it as written; the
-  total, level and warnings of a row are :func:`.scoring.summary` of its (sum, count),
-  remembered per pair; a fact is parsed by :func:`.scoring.parse_fact`, remembered per
-  text; a derived score is :func:`.scoring.has_facts` and :func:`.scoring.derive`,
-  remembered per combination of the facts it reads (:func:`.scoring.derivation_inputs`);
+  *plain* only when the engine's own lookup tables (:func:`.scoring.record_plan`) know it
+  as written; the total, level and warnings of a row are :func:`.scoring.summary` of its
+  (sum, count), remembered per pair; a fact is parsed by :func:`.scoring.parse_fact`,
+  remembered per text; a derived score is :func:`.scoring.has_facts` and
+  :func:`.scoring.derive`, remembered per combination of the facts it reads
+  (:func:`.scoring.derivation_inputs`);
 * a row with anything else — a padded or lower-case cell, a printed total or level, a
   score that disagrees with its facts, any problem at all — goes through
-  :func:`.csvio._read_row`, the path the web import takes, so its output and its messages
+  :func:`.csvio.read_row`, the path the web import takes, so its output and its messages
   are exactly the engine's.
 
 ``edmonitor/instruments/tests/test_batch.py`` holds this to byte-for-byte the same output
@@ -35,23 +36,23 @@ from .csvio import (
     InvalidFile,
     RowProblem,
     ScoredRow,
-    _read_row,
     allowed_columns,
     csv_error,
     no_rows,
     open_csv,
     parse_date,
+    read_row,
     stopped,
     usable,
 )
 from .definition import Instrument, Item
 from .scoring import (
     MeasurementInput,
-    _plan,
     derivation_inputs,
     derive,
     has_facts,
     parse_fact,
+    record_plan,
     summary,
 )
 
@@ -144,7 +145,7 @@ def row_scorer(instrument: Instrument, header: list[str]) -> Callable[[list[str]
 
     It returns None for a row that is not plain; the caller takes the engine's path for it.
     """
-    plan = _plan(instrument)
+    plan = record_plan(instrument)
     position = {name: i for i, name in enumerate(header)}
     blank = len(header)  # a column the file lacks reads the empty cell appended to every row
     column = {name: position.get(name, blank) for name in allowed_columns(instrument)}
@@ -310,6 +311,6 @@ def _engine_row(
 ) -> None:
     """One row the way :func:`.csvio.read_measurements` takes it (blank rows skipped, ragged rows refused)."""
     if usable(header, row, cells, problems):
-        scored = _read_row(instrument, row, dict(zip(header, cells, strict=True)), problems)
+        scored = read_row(instrument, row, dict(zip(header, cells, strict=True)), problems)
         if scored is not None:
             out.append(_dumps(row_json(scored)))

@@ -367,6 +367,28 @@ def _check_goals(instrument: Instrument, where: str, organisation: str, goals: M
     return problems
 
 
+def _check_input(
+    instrument: Instrument,
+    baseline: Sequence[CohortRow],
+    followup: Sequence[CohortRow],
+    goals: Mapping[str, Mapping[str, str]] | None,
+) -> None:
+    """Raise :class:`CohortError` with every problem of the rows of both moments and of the goals.
+
+    The goals checked are those that will be counted: the ``goals`` mapping when given, else the
+    follow-up rows' codes.
+    """
+    problems = _check_rows(instrument, "baseline", baseline) + _check_rows(instrument, "follow-up", followup)
+    if goals is not None:
+        for organisation, recorded_goals in dict(goals).items():
+            problems += _check_goals(instrument, "goals", organisation, recorded_goals)
+    else:
+        for row in followup:
+            problems += _check_goals(instrument, "follow-up", row.organisation, row.goals)
+    if problems:
+        raise CohortError(problems)
+
+
 # --------------------------------------------------------------------------- the comparison
 
 METHOD_NAMES = {
@@ -387,68 +409,71 @@ def compare_cohort(
 
     ``goals`` maps organisation -> goal id -> code (a GOALS.csv); None takes the follow-up rows' codes.
     """
-    problems = _check_rows(instrument, "baseline", baseline) + _check_rows(instrument, "follow-up", followup)
-    goal_source: dict[str, Mapping[str, str]]
-    if goals is not None:
-        goal_source = dict(goals)
-        for organisation, recorded_goals in goal_source.items():
-            problems += _check_goals(instrument, "goals", organisation, recorded_goals)
-    else:
-        goal_source = {row.organisation: row.goals for row in followup}
-        for row in followup:
-            problems += _check_goals(instrument, "follow-up", row.organisation, row.goals)
-    if problems:
-        raise CohortError(problems)
+    _check_input(instrument, baseline, followup, goals)
+    pairing = _pair(baseline, followup)
+    organisations = _organisation_changes(pairing.pairs)
+    items = _item_changes(instrument, pairing.pairs)
+    test = wilcoxon_signed_rank([o.change for o in organisations])
+    warnings = [  # in the order the module docstring gives under **Warnings**
+        *_row_warnings(baseline, followup),
+        *_pairing_warnings(pairing),
+        *_item_warnings(items, len(pairing.pairs)),
+        *_goal_warnings(goals, followup),
+        *_wilcoxon_warnings(test),
+    ]
+    return CohortResult(
+        instrument=instrument.key,
+        organisations=tuple(organisations),
+        items=items,
+        overall=_overall_change(instrument, organisations),
+        levels=_level_counts(instrument, organisations),
+        without_level=_without_level(organisations),
+        goals=_goal_counts(instrument, _recorded_goals(followup, goals)),
+        goals_source="goals" if goals is not None else "followup",
+        wilcoxon=test,
+        baseline_only=pairing.baseline_only,
+        followup_only=pairing.followup_only,
+        warnings=tuple(warnings),
+    )
 
-    decimals = instrument.decimals
-    warnings: list[Problem] = []
-    for moment, rows in (("baseline", baseline), ("followup", followup)):
-        for row in rows:
-            for w in row.warnings:
-                warnings.append(
-                    Problem.of(
-                        None,
-                        gettext_noop("%(moment)s, %(organisation)s: %(warning)s"),
-                        moment=MOMENT_NAMES[moment],
-                        organisation=row.organisation,
-                        warning=w.text(),
-                    )
-                )
 
-    by_moment = {"baseline": {r.organisation: r for r in baseline}, "followup": {r.organisation: r for r in followup}}
-    baseline_only = tuple(r.organisation for r in baseline if r.organisation not in by_moment["followup"])
-    followup_only = tuple(r.organisation for r in followup if r.organisation not in by_moment["baseline"])
-    for moment, names in (("baseline", baseline_only), ("followup", followup_only)):
-        for name in names:
-            warnings.append(
-                Problem.of(
-                    None,
-                    gettext_noop("'%(organisation)s' is only in the %(moment)s; it is left out of the paired figures."),
-                    organisation=name,
-                    moment=MOMENT_NAMES[moment],
-                )
-            )
+# --------------------------------------------------------------------------- the figures
 
+
+@dataclass(frozen=True)
+class _Pairing:
+    """Which organisations of the two moments go into the paired figures, and which do not."""
+
+    pairs: list[tuple[CohortRow, CohortRow]]  # (baseline, follow-up) rows, in baseline order
+    baseline_only: tuple[str, ...]
+    followup_only: tuple[str, ...]
+    unscored: list[tuple[str, str]]  # (organisation, moment) at both moments but without item scores at this one
+
+
+def _pair(baseline: Sequence[CohortRow], followup: Sequence[CohortRow]) -> _Pairing:
+    """Match the rows by organisation; a pair needs item scores at both moments."""
+    followup_by_name = {r.organisation: r for r in followup}
+    baseline_names = {r.organisation for r in baseline}
     pairs: list[tuple[CohortRow, CohortRow]] = []
+    unscored: list[tuple[str, str]] = []
     for b in baseline:
-        f = by_moment["followup"].get(b.organisation)
+        f = followup_by_name.get(b.organisation)
         if f is None:
             continue
         empty = [m for m, r in (("baseline", b), ("followup", f)) if r.total is None]
-        for moment in empty:
-            warnings.append(
-                Problem.of(
-                    None,
-                    gettext_noop(
-                        "'%(organisation)s' has no item scores at the %(moment)s; it is left out of the paired figures."
-                    ),
-                    organisation=b.organisation,
-                    moment=MOMENT_NAMES[moment],
-                )
-            )
+        unscored += [(b.organisation, moment) for moment in empty]
         if not empty:
             pairs.append((b, f))
+    return _Pairing(
+        pairs,
+        baseline_only=tuple(r.organisation for r in baseline if r.organisation not in followup_by_name),
+        followup_only=tuple(r.organisation for r in followup if r.organisation not in baseline_names),
+        unscored=unscored,
+    )
 
+
+def _organisation_changes(pairs: Sequence[tuple[CohortRow, CohortRow]]) -> list[OrganisationChange]:
+    """Per paired organisation its published totals, levels and unrounded means, and the change."""
     organisations = []
     for b, f in pairs:
         assert b.total is not None and f.total is not None and b.mean is not None and f.mean is not None
@@ -464,7 +489,12 @@ def compare_cohort(
                 followup_mean=f.mean,
             )
         )
+    return organisations
 
+
+def _item_changes(instrument: Instrument, pairs: Sequence[tuple[CohortRow, CohortRow]]) -> dict[str, ItemChange]:
+    """Per item (in instrument order) the means over the pairs that scored it at both moments, and the counts."""
+    decimals = instrument.decimals
     scale = range(instrument.scale_min, instrument.scale_max + 1)
     items: dict[str, ItemChange] = {}
     for item in instrument.items:
@@ -475,17 +505,6 @@ def compare_cohort(
         )
         if not both:
             items[item.id] = ItemChange(item.id, 0, None, None, None, *counts)
-            if pairs:
-                warnings.append(
-                    Problem.of(
-                        None,
-                        gettext_noop(
-                            "Item %(item)s is not scored by any paired organisation at both moments; "
-                            "its means are null."
-                        ),
-                        item=item.id,
-                    )
-                )
             continue
         b_mean = Fraction(sum(v for v, _ in both), len(both))
         f_mean = Fraction(sum(v for _, v in both), len(both))
@@ -497,37 +516,31 @@ def compare_cohort(
             round_once(f_mean - b_mean, decimals),
             *counts,
         )
-        if len(both) < len(pairs):
-            warnings.append(
-                Problem.of(
-                    None,
-                    gettext_noop(
-                        "Item %(item)s: the means are over the %(n)s of %(pairs)s paired organisations that scored "
-                        "it at both moments."
-                    ),
-                    item=item.id,
-                    n=len(both),
-                    pairs=len(pairs),
-                )
-            )
+    return items
 
-    if organisations:
-        b_overall = _mean([o.baseline_mean for o in organisations])
-        f_overall = _mean([o.followup_mean for o in organisations])
-        b_rounded, f_rounded = round_once(b_overall, decimals), round_once(f_overall, decimals)
-        b_level, f_level = level_for(instrument, b_rounded), level_for(instrument, f_rounded)
-        overall = OverallChange(
-            len(organisations),
-            b_rounded,
-            f_rounded,
-            round_once(f_overall - b_overall, decimals),
-            b_level.code if b_level else None,
-            f_level.code if f_level else None,
-        )
-    else:
-        overall = OverallChange(0, None, None, None, None, None)
 
-    levels = {
+def _overall_change(instrument: Instrument, organisations: Sequence[OrganisationChange]) -> OverallChange:
+    """The mean of the paired organisations' unrounded totals at both moments, rounded once, and its level."""
+    if not organisations:
+        return OverallChange(0, None, None, None, None, None)
+    decimals = instrument.decimals
+    b_overall = _mean([o.baseline_mean for o in organisations])
+    f_overall = _mean([o.followup_mean for o in organisations])
+    b_rounded, f_rounded = round_once(b_overall, decimals), round_once(f_overall, decimals)
+    b_level, f_level = level_for(instrument, b_rounded), level_for(instrument, f_rounded)
+    return OverallChange(
+        len(organisations),
+        b_rounded,
+        f_rounded,
+        round_once(f_overall - b_overall, decimals),
+        b_level.code if b_level else None,
+        f_level.code if f_level else None,
+    )
+
+
+def _level_counts(instrument: Instrument, organisations: Sequence[OrganisationChange]) -> dict[str, dict[str, int]]:
+    """Moment -> level code -> paired organisations at that level (every level listed)."""
+    return {
         moment: {
             level.code: sum(
                 1
@@ -539,34 +552,137 @@ def compare_cohort(
         for moment in MOMENTS
     }
 
-    without_level = {
+
+def _without_level(organisations: Sequence[OrganisationChange]) -> dict[str, int]:
+    """Moment -> paired organisations without a level (a total over fewer than all items)."""
+    return {
         moment: sum(
             1 for o in organisations if (o.baseline_level if moment == "baseline" else o.followup_level) is None
         )
         for moment in MOMENTS
     }
 
+
+def _recorded_goals(
+    followup: Sequence[CohortRow], goals: Mapping[str, Mapping[str, str]] | None
+) -> dict[str, Mapping[str, str]]:
+    """Organisation -> goal id -> code: the ``goals`` mapping when given, else the follow-up rows' codes."""
+    if goals is not None:
+        return dict(goals)
+    return {row.organisation: row.goals for row in followup}
+
+
+def _goal_counts(instrument: Instrument, recorded_goals: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, int]]:
+    """Goal id -> code -> how many organisations were given it (every code listed; empty codes not counted)."""
     goal_ids = [item.goal_id for item in instrument.items if item.goal_id]
     codes = [g.code for g in instrument.goal_codes]
     goal_counts = {goal_id: dict.fromkeys(codes, 0) for goal_id in goal_ids}
-    for recorded in goal_source.values():
+    for recorded in recorded_goals.values():
         for goal_id, code in recorded.items():
             if code.strip():
                 goal_counts[goal_id][code.strip().upper()] += 1
-    if goals is not None:
-        for name in goal_source:
-            if name not in by_moment["followup"]:
+    return goal_counts
+
+
+# --------------------------------------------------------------------------- the warnings
+
+
+def _row_warnings(baseline: Sequence[CohortRow], followup: Sequence[CohortRow]) -> list[Problem]:
+    """The rows' own warnings, prefixed with moment and organisation."""
+    warnings: list[Problem] = []
+    for moment, rows in (("baseline", baseline), ("followup", followup)):
+        for row in rows:
+            for w in row.warnings:
+                warnings.append(
+                    Problem.of(
+                        None,
+                        gettext_noop("%(moment)s, %(organisation)s: %(warning)s"),
+                        moment=MOMENT_NAMES[moment],
+                        organisation=row.organisation,
+                        warning=w.text(),
+                    )
+                )
+    return warnings
+
+
+def _pairing_warnings(pairing: _Pairing) -> list[Problem]:
+    """Organisations at one moment only, then organisations without item scores at a moment."""
+    warnings: list[Problem] = []
+    for moment, names in (("baseline", pairing.baseline_only), ("followup", pairing.followup_only)):
+        for name in names:
+            warnings.append(
+                Problem.of(
+                    None,
+                    gettext_noop("'%(organisation)s' is only in the %(moment)s; it is left out of the paired figures."),
+                    organisation=name,
+                    moment=MOMENT_NAMES[moment],
+                )
+            )
+    for organisation, moment in pairing.unscored:
+        warnings.append(
+            Problem.of(
+                None,
+                gettext_noop(
+                    "'%(organisation)s' has no item scores at the %(moment)s; it is left out of the paired figures."
+                ),
+                organisation=organisation,
+                moment=MOMENT_NAMES[moment],
+            )
+        )
+    return warnings
+
+
+def _item_warnings(items: Mapping[str, ItemChange], pairs: int) -> list[Problem]:
+    """Items not scored at both moments by every one of the ``pairs`` paired organisations."""
+    warnings: list[Problem] = []
+    for item_id, change in items.items():
+        if change.n == 0:
+            if pairs:
                 warnings.append(
                     Problem.of(
                         None,
                         gettext_noop(
-                            "'%(organisation)s' in the goals is not in the follow-up; its goal codes are counted."
+                            "Item %(item)s is not scored by any paired organisation at both moments; "
+                            "its means are null."
                         ),
-                        organisation=name,
+                        item=item_id,
                     )
                 )
+        elif change.n < pairs:
+            warnings.append(
+                Problem.of(
+                    None,
+                    gettext_noop(
+                        "Item %(item)s: the means are over the %(n)s of %(pairs)s paired organisations that scored "
+                        "it at both moments."
+                    ),
+                    item=item_id,
+                    n=change.n,
+                    pairs=pairs,
+                )
+            )
+    return warnings
 
-    test = wilcoxon_signed_rank([o.change for o in organisations])
+
+def _goal_warnings(goals: Mapping[str, Mapping[str, str]] | None, followup: Sequence[CohortRow]) -> list[Problem]:
+    """Organisations in a given ``goals`` mapping that are not in the follow-up (their codes still count)."""
+    if goals is None:
+        return []
+    followup_names = {row.organisation for row in followup}
+    return [
+        Problem.of(
+            None,
+            gettext_noop("'%(organisation)s' in the goals is not in the follow-up; its goal codes are counted."),
+            organisation=name,
+        )
+        for name in goals
+        if name not in followup_names
+    ]
+
+
+def _wilcoxon_warnings(test: WilcoxonTest) -> list[Problem]:
+    """Zero differences left out of the test, then why the test is null or that it is descriptive."""
+    warnings: list[Problem] = []
     if test.zeros:
         warnings.append(
             Problem.of(
@@ -606,21 +722,7 @@ def compare_cohort(
                 method=METHOD_NAMES[test.method or ""],
             )
         )
-
-    return CohortResult(
-        instrument=instrument.key,
-        organisations=tuple(organisations),
-        items=items,
-        overall=overall,
-        levels=levels,
-        without_level=without_level,
-        goals=goal_counts,
-        goals_source="goals" if goals is not None else "followup",
-        wilcoxon=test,
-        baseline_only=baseline_only,
-        followup_only=followup_only,
-        warnings=tuple(warnings),
-    )
+    return warnings
 
 
 # --------------------------------------------------------------------------- output

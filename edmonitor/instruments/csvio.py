@@ -272,7 +272,7 @@ def read_measurements(
     rows: list[ScoredRow] = []
     try:
         for row, record in records(reader, header, problems, max_problems):
-            scored = _read_row(instrument, row, record, problems, organisation, require_date)
+            scored = read_row(instrument, row, record, problems, organisation, require_date)
             if scored is not None:
                 rows.append(scored)
             elif max_problems is not None and len(problems) >= max_problems:
@@ -312,7 +312,7 @@ def written_columns(data: bytes) -> dict[str, str]:
     return {canonical_column(cell.strip()): cell.strip() for cell in cells}
 
 
-def _read_row(
+def read_row(
     instrument: Instrument,
     row: int,
     record: dict[str, str],
@@ -320,6 +320,13 @@ def _read_row(
     expected_organisation: str | None = None,
     require_date: bool = False,
 ) -> ScoredRow | None:
+    """Check and score one data row of a measurement file, as :func:`read_measurements` does.
+
+    ``row`` is its row number in the file, ``record`` maps column to cell. Every problem (the
+    organisation, the date, the engine's) is added to ``problems`` with the row number, and the
+    row is then None; otherwise its :class:`ScoredRow`. ``expected_organisation`` and
+    ``require_date`` as for :func:`read_measurements`.
+    """
     before = len(problems)
     organisation = record.get("organisation", "").strip()
     if not organisation:

@@ -476,7 +476,7 @@ def parse_decimal(text: str) -> Decimal | None:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class RecordPlan:
     """What parse_record looks up for every row, worked out once per instrument."""
 
     fields: tuple[tuple[Item, str, str | None], ...]  # item, its score field, its goal field
@@ -484,14 +484,20 @@ class _Plan:
     codes: tuple[str, ...]
 
 
-_PLANS: dict[int, tuple[Instrument, _Plan]] = {}
+_PLANS: dict[int, tuple[Instrument, RecordPlan]] = {}
 
 
-def _plan(instrument: Instrument) -> _Plan:
+def record_plan(instrument: Instrument) -> RecordPlan:
+    """The instrument's lookup tables for reading a raw record, worked out once and remembered.
+
+    The field names of every item (score and goal), the text of every score on the scale and
+    the goal codes, as :func:`parse_record` reads them: a cell is read as written only when
+    these know it (``edmonitor/instruments/batch.py`` relies on the same tables).
+    """
     cached = _PLANS.get(id(instrument))
     if cached is not None and cached[0] is instrument:
         return cached[1]
-    plan = _Plan(
+    plan = RecordPlan(
         fields=tuple(
             (item, f"item_{item.id}", f"goal_{item.goal_id}" if item.goal_id else None) for item in instrument.items
         ),
@@ -546,7 +552,7 @@ def parse_record(
     ``criteria`` carries ticked criteria per item (the web form's 7a checkboxes).
     """
     problems: list[Problem] = []
-    plan = _plan(instrument)
+    plan = record_plan(instrument)
 
     get = raw.get
 

@@ -168,8 +168,8 @@ def test_a_national_file_is_scored_without_the_row_by_row_engine_path(monkeypatc
     data = national_file(600)
     expected = by_the_engine(data)
     taken: list[int] = []
-    original = batch._read_row
-    monkeypatch.setattr(batch, "_read_row", lambda *args, **kw: taken.append(1) or original(*args, **kw))
+    original = batch.read_row
+    monkeypatch.setattr(batch, "read_row", lambda *args, **kw: taken.append(1) or original(*args, **kw))
     assert by_the_batch(data) == expected
     assert taken == []
     rows = json.loads(expected)
@@ -186,8 +186,8 @@ def test_rows_that_are_not_plain_take_the_engine_path_and_keep_its_output(monkey
         b"Printed,3,4,A,3.5\n"  # the engine compares the printed total
     )
     taken: list[int] = []
-    original = batch._read_row
-    monkeypatch.setattr(batch, "_read_row", lambda *args, **kw: taken.append(args[1]) or original(*args, **kw))
+    original = batch.read_row
+    monkeypatch.setattr(batch, "read_row", lambda *args, **kw: taken.append(args[1]) or original(*args, **kw))
     out = by_the_batch(data)
     assert taken == [3, 4, 5]
     rows = json.loads(out)
