@@ -27,8 +27,10 @@ scripts/ensure-system-packages.sh --browser
 WORKERS=${TEST_WORKERS:-$(nproc)}
 PARALLEL=(-n "$WORKERS" --dist loadscope)
 
-echo "== tests on SQLite"
-.venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci "$@"
+echo "== tests on SQLite, with coverage (the floor is fail_under in pyproject.toml)"
+.venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci --cov --cov-report= "$@"
+echo "coverage: $(.venv/bin/coverage report --format=total --precision=1) %"
+.venv/bin/coverage report --format=total >/dev/null  # fails under the floor
 echo "== browser tests on SQLite"
 .venv/bin/pytest e2e
 
