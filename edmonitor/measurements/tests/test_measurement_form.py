@@ -63,6 +63,13 @@ class MeasurementFormTests(BaseTestCase):
         self.assertContains(page, "Bijlage 1, item 2a")
         self.assertEqual(html.count('class="item-help"'), 10)
 
+    def test_the_description_of_the_questionnaire_is_folded_away_above_the_first_question(self):
+        # on a phone the whole description came before the first question; now it opens on request
+        html = self.client.get(self.url).content.decode()
+        folded = html.index('<details class="help" id="about-instrument"><summary>Over deze vragenlijst</summary>')
+        description = html.index("In edmonitor vult een organisatie de VIE zelf in.")
+        assert folded < description < html.index("</details>", folded) < html.index('id="item-1a"')
+
     def test_the_edit_form_shows_what_was_saved_and_saving_it_unchanged_changes_nothing(self):
         self.post({"goal_3b": "B", "note_9a": "Opleidingsplan in de maak."})
         measurement = Measurement.objects.get(organisation=self.org_a)
