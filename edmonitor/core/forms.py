@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 _PLAIN_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²".isdigit() is true too); 18 fit in a bigint
 
@@ -67,22 +68,14 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-def _login_form():
-    from django.contrib.auth.forms import AuthenticationForm
+class LoginForm(AccessibleFormMixin, AuthenticationForm):
+    """Django's login form without ``autofocus`` on the user name.
 
-    class LoginForm(AccessibleFormMixin, AuthenticationForm):
-        """Django's login form without ``autofocus`` on the user name.
+    Autofocus would pass over the skip link, which must be the first Tab stop of every
+    page, and over the heading and instructions above the form (WCAG 2.4.3, focus order;
+    2.4.1, bypass blocks). The page starts at the top; Tab reaches the skip link first.
+    """
 
-        Autofocus would pass over the skip link, which must be the first Tab stop of every
-        page, and over the heading and instructions above the form (WCAG 2.4.3, focus order;
-        2.4.1, bypass blocks). The page starts at the top; Tab reaches the skip link first.
-        """
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.fields["username"].widget.attrs.pop("autofocus", None)
-
-    return LoginForm
-
-
-LoginForm = _login_form()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)

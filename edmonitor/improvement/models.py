@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -218,8 +219,6 @@ class Goal(models.Model):
 
     def summary(self) -> str:
         """The goal in one line: 'at least 3', 'improve by 1 point', 'keep at least 2', or its words."""
-        from django.utils.translation import gettext, ngettext
-
         if self.goal_type == GoalType.AT_LEAST:
             return gettext("reach at least %(target)s") % {"target": self.target}
         if self.goal_type == GoalType.IMPROVE:

@@ -18,6 +18,8 @@ PDF_BASE_URL = "https://edmonitor.invalid/"
 
 
 def _fetcher() -> Any:
+    # imported here, not at the top: WeasyPrint (with its Pango/Cairo bindings) is slow to
+    # import and only a PDF download needs it
     import weasyprint
     from weasyprint.urls import URLFetcherResponse
 
@@ -42,7 +44,7 @@ def _fetcher() -> Any:
 
 
 def render_pdf(template: str, context: dict[str, Any], request: HttpRequest) -> bytes:
-    import weasyprint
+    import weasyprint  # slow to import: see _fetcher
 
     html = render_to_string(template, context, request=request)
     document = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_fetcher())
