@@ -2,7 +2,8 @@
 # Install the Debian packages edmonitor needs when they are missing:
 #   always     – WeasyPrint's libraries (Pango, HarfBuzz) and a font, for the PDF reports;
 #   --browser  – the test tools: Debian's chromium for the browser tests (Playwright drives it; no
-#                browser download) and poppler-utils (pdftoppm, pdftotext) to look inside generated PDFs.
+#                browser download), poppler-utils (pdftoppm, pdftotext) to look inside generated PDFs
+#                and gettext (xgettext) to check that the catalogues hold every string of the code.
 # Does nothing (and needs no network) when everything is present.
 set -euo pipefail
 want=()
@@ -14,6 +15,7 @@ have_lib "libharfbuzz-subset.so.0" || want+=(libharfbuzz-subset0)
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || want+=(poppler-utils)
+  command -v xgettext >/dev/null 2>&1 || want+=(gettext)
 fi
 if [ ${#want[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${want[*]}" >&2

@@ -16,11 +16,11 @@ echo "== types (mypy with django-stubs; strict on the pure core)"
 .venv/bin/mypy
 echo "== migrations are complete"
 .venv/bin/python manage.py makemigrations --check --dry-run
-echo "== translations compile"
-scripts/messages.sh --check
 
-echo "== test tools (Debian chromium, poppler-utils for the PDF checks)"
+echo "== test tools (Debian chromium, poppler-utils for the PDF checks, gettext for the catalogues)"
 scripts/ensure-system-packages.sh --browser
+echo "== translations: every string of the code is in the catalogues, translated and compiled"
+scripts/messages.sh --check
 
 # The Django tests run in parallel processes (pytest-xdist), one test database each; a class's
 # tests stay together in one process (--dist loadscope), so its setUpTestData runs once.
