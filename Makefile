@@ -11,10 +11,7 @@ setup:
 	scripts/setup.sh
 
 lint:
-	.venv/bin/ruff check edmonitor e2e bench
-	.venv/bin/ruff format --check edmonitor scripts e2e bench
-	.venv/bin/lint-imports --no-cache
-	.venv/bin/mypy
+	scripts/lint.sh
 
 messages:
 	scripts/messages.sh

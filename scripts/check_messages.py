@@ -29,9 +29,13 @@ def extraction_problems() -> list[str]:
     """Messages the catalogues lack or keep in vain: makemessages (GNU xgettext) run on a copy of the tree."""
     if shutil.which("xgettext") is None:
         return ["xgettext (Debian package gettext) is missing: scripts/ensure-system-packages.sh --browser installs it"]
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp)

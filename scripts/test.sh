@@ -7,20 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 unset DATABASE_URL
 
-echo "== lint (ruff)"
-.venv/bin/ruff check edmonitor e2e bench
-.venv/bin/ruff format --check edmonitor scripts e2e bench
-echo "== layers of the tree (import-linter: a lower app never imports a higher one)"
-.venv/bin/lint-imports --no-cache
-echo "== types (mypy with django-stubs; strict on the pure core)"
-.venv/bin/mypy
-echo "== migrations are complete"
-.venv/bin/python manage.py makemigrations --check --dry-run
-
 echo "== test tools (Debian chromium, poppler-utils for the PDF checks, gettext for the catalogues)"
 scripts/ensure-system-packages.sh --browser
-echo "== translations: every string of the code is in the catalogues, translated and compiled"
-scripts/messages.sh --check
+scripts/lint.sh
 
 # The Django tests run in parallel processes (pytest-xdist), one test database each; a class's
 # tests stay together in one process (--dist loadscope), so its setUpTestData runs once.
