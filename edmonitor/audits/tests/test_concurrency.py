@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client, SimpleTestCase
 from django.urls import reverse
 
@@ -9,6 +10,8 @@ from edmonitor.core.concurrency import Conflict, fingerprint, merge
 from edmonitor.testing import BaseTestCase, make_user
 
 from .factories import plan, rate
+
+pytestmark = pytest.mark.both_databases  # concurrent saves: locking differs per database
 
 
 def shown_form(client: Client, url: str) -> dict[str, str]:

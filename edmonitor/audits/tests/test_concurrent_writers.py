@@ -22,9 +22,12 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
+import pytest
 from django.db import connection
 
 from edmonitor.testing_processes import ChildProcessMixin, Server, run
+
+pytestmark = pytest.mark.both_databases  # concurrent saves: locking differs per database
 
 PASSWORD = "correct horse battery"
 THEMES = ("1", "2", "3", "4", "5")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
@@ -13,6 +14,8 @@ from edmonitor.instruments.definition import load_definition
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase
+
+pytestmark = pytest.mark.both_databases  # the demo data: make demo runs on SQLite
 
 
 class LanguageTests(BaseTestCase):

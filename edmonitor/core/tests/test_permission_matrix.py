@@ -42,6 +42,7 @@ import io
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -64,6 +65,8 @@ from edmonitor.measurements.services import import_measurements, save_draft
 from edmonitor.organisations.models import Facility, Membership, Organisation, Role
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
+
+pytestmark = pytest.mark.both_databases  # every page for every role, on the demo's database
 
 ROLES = ("anonymous", "viewer", "member", "admin", "auditor", "other_auditor", "other_admin", "staff")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,8 @@ from edmonitor.audits.tests.factories import finalised, plan
 from edmonitor.improvement.services import set_goal
 from edmonitor.organisations.models import Facility, Membership, Organisation, Role
 from edmonitor.testing import BaseTestCase, make_measurement
+
+pytestmark = pytest.mark.both_databases  # query counts: savepoints and transactions differ per database
 
 SCORES = {t: 3 for t in "12345"}
 ITEMS = {"1a": 2, "2a": 3, "3a": 1, "4a": 2, "5a": 1, "6a": 2, "7a": 3, "8a": 2, "9a": 3, "10a": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.test import TestCase
 
@@ -12,6 +13,8 @@ from edmonitor.improvement import services
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.organisations.models import Organisation
+
+pytestmark = pytest.mark.both_databases  # the demo data: make demo runs on SQLite
 
 
 class DemoImprovementTests(TestCase):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -16,6 +17,8 @@ from django.urls import reverse
 from edmonitor.measurements.models import Measurement
 from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase
+
+pytestmark = pytest.mark.both_databases  # the bulk insert is written per database (measurements/services.py)
 
 GOOD = (
     "organisation;measured_on;label;item_1a;item_2a;goal_1b;staff_fte;ed_fte\n"

@@ -14,6 +14,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -27,6 +28,8 @@ from edmonitor.measurements import imports
 from edmonitor.measurements.models import ImportBatch, Measurement
 from edmonitor.organisations.models import Membership, Organisation, Role
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
+
+pytestmark = pytest.mark.both_databases  # the bulk insert is written per database (measurements/services.py)
 
 FILE = (
     "organisation;measured_on;label;item_1a;item_2a\n"

@@ -18,6 +18,7 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
@@ -42,6 +43,8 @@ from edmonitor.testing_processes import ChildProcessMixin, rows, run
 from edmonitor.transfer.backup import backup_models, database_contents
 
 from .builders import build_organisation
+
+pytestmark = pytest.mark.both_databases  # backup reads the database in a way of its own per database (backup.py)
 
 
 def build_data_set(test) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from django.utils.translation import override
 
 from edmonitor.audits import trail
@@ -17,6 +18,8 @@ from edmonitor.transfer.export import export_json, export_organisation
 from edmonitor.transfer.importer import import_organisation
 
 from .builders import CONSENSUS, A, B, build_organisation, delete_organisation
+
+pytestmark = pytest.mark.both_databases  # export and import byte for byte: ordering and types per database
 
 
 class RoundTripTests(BaseTestCase):
