@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "edmonitor.organisations.access_log.AccessLogMiddleware",  # NEN 7513: wraps every page below it
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,6 +208,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE
 # How many reverse proxies append to X-Forwarded-For; 0 = use the connection's address. The
 # login throttling counts failures per client address (edmonitor.core.lockout.client_ip).
 EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
+
+# The access log (NEN 7513, edmonitor.organisations.access_log) keeps every entry this many
+# days; `python manage.py purge_access_log` (run it daily) removes older ones. Five years by
+# default; the organisation's security officer decides (README, "For the IT department").
+EDMONITOR_ACCESS_LOG_RETENTION_DAYS = envint("EDMONITOR_ACCESS_LOG_RETENTION_DAYS", 5 * 365)
+if EDMONITOR_ACCESS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("EDMONITOR_ACCESS_LOG_RETENTION_DAYS must be at least 1")
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from edmonitor.core.admin_mixins import ReadOnlyAdminMixin
 
-from .models import DownloadLog, Facility, Membership, Organisation
+from .access_log import record
+from .models import AccessAction, AccessEvent, Facility, Membership, Organisation
 
 
 class FacilityInline(admin.TabularInline):
@@ -31,11 +32,24 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "organisation__name"]
 
 
-@admin.register(DownloadLog)
-class DownloadLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the log is written by download_response and nobody edits or removes its rows here."""
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the access log is written by edmonitor.organisations.access_log alone; reading it is logged."""
 
-    list_display = ["at", "username", "organisation", "kind", "description"]
-    list_filter = ["kind"]
-    search_fields = ["username", "organisation__name", "description", "filename"]
+    list_display = ["at", "username", "action", "kind", "object_id", "organisation", "client", "filename"]
+    list_filter = ["action"]
+    search_fields = ["username", "kind", "path", "filename", "description"]
     date_hierarchy = "at"
+    list_select_related = ["organisation"]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            record(request, action=AccessAction.VIEW, kind="access_log_admin")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and str(object_id).isdigit():
+            record(request, action=AccessAction.VIEW, kind="access_log_admin", object_id=int(object_id))
+        return response

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationsConfig(AppConfig):
     name = "edmonitor.organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        # Connects the access log's receivers of login, logout and failed login (imported here:
+        # apps.py is loaded before the models exist).
+        from . import access_log  # noqa: F401

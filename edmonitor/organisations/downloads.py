@@ -1,8 +1,8 @@
-"""Handing out a file: every download is logged in the organisation's download log.
+"""Handing out a file: every download is recorded in the organisation's access log.
 
-Every view that hands out a file calls :func:`download_response`; it writes a
-:class:`~edmonitor.organisations.models.DownloadLog` row (who, what, which organisation,
-when) and returns the response, so no export can skip the log. The file's content is made
+Every view that hands out a file calls :func:`download_response`; it records an export in
+the access log (:func:`edmonitor.organisations.access_log.record_export`: who, what, which
+organisation, when, from where) and returns the response, so no export can skip the log. The file's content is made
 with the helpers of :mod:`edmonitor.core.downloads` (safe CSV) and :mod:`edmonitor.core.tables`.
 """
 
@@ -15,7 +15,8 @@ from django.utils.text import slugify
 from edmonitor.core.downloads import safe_filename
 from edmonitor.core.tables import XLSX_CONTENT_TYPE, Table, as_csv, as_workbook, find
 
-from .models import DownloadKind, DownloadLog, Organisation
+from .access_log import record_export
+from .models import DownloadKind, Organisation
 
 
 def download_response(
@@ -31,24 +32,18 @@ def download_response(
     """Log the download and return it as an attachment.
 
     ``organisation`` is the organisation whose data the file holds (None for a file spanning
-    organisations); ``description`` says what it is, in a few words, for the download log.
+    organisations); ``description`` says what it is, in a few words, for the access log.
     The caller has checked access already.
     """
     if kind not in DownloadKind.values:
         raise ValueError(f"unknown download kind {kind!r}; add it to DownloadKind")
     name = safe_filename(filename, kind)
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.create(
-        user=user,
-        username=user.get_username() if user else "",
-        organisation=organisation,
-        kind=kind,
-        description=description[:300],
-        filename=name,
-    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["Cache-Control"] = "no-store, private"  # sensitive data: not in shared or browser caches
+    record_export(
+        request, response, organisation=organisation, file_format=kind, filename=name, description=description
+    )
     return response
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.forms import AccessibleFormMixin, date_input
 
-from .models import Facility, Membership, Organisation, Role
+from .models import AccessAction, AccessCategory, AccessEventQuerySet, Facility, Membership, Organisation, Role
 from .permissions import own_people, people_to_choose
 
 
@@ -115,3 +119,48 @@ class MembershipForm(AccessibleFormMixin, forms.Form):
             user=self.user, organisation=self.organisation, defaults={"role": self.cleaned_data["role"]}
         )
         return membership
+
+
+# The access log page reads at most this many distinct names for its person filter.
+MAX_PEOPLE_IN_FILTER = 500
+
+
+class AccessLogFilterForm(AccessibleFormMixin, forms.Form):
+    """The filters of an organisation's access log: person, period, kind and action (all optional)."""
+
+    persoon = forms.ChoiceField(label=_("Person"), required=False)
+    van = forms.DateField(label=_("From"), required=False, widget=date_input())
+    tot = forms.DateField(label=_("Up to and including"), required=False, widget=date_input())
+    soort = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *AccessCategory.choices])
+    actie = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AccessAction.choices]
+    )
+
+    def __init__(self, *args: Any, people: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["persoon"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Everyone")), *((name, name) for name in people)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("van"), data.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("The end of the period is before its start."))
+        return data
+
+    def filter(self, events: AccessEventQuerySet) -> AccessEventQuerySet:
+        """The events that pass the filters (call after is_valid)."""
+        data = self.cleaned_data
+        if data.get("persoon"):
+            events = events.filter(username=data["persoon"])
+        zone = timezone.get_current_timezone()
+        if data.get("van"):
+            events = events.filter(at__gte=dt.datetime.combine(data["van"], dt.time.min, zone))
+        if data.get("tot"):
+            events = events.filter(at__lt=dt.datetime.combine(data["tot"] + dt.timedelta(days=1), dt.time.min, zone))
+        if data.get("soort"):
+            events = events.filter(category=data["soort"])
+        if data.get("actie"):
+            events = events.filter(action=data["actie"])
+        return events

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.types import Account
@@ -120,63 +121,131 @@ class Membership(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
-# --- the download log ---------------------------------------------------------------
+# --- the access log (NEN 7513) ----------------------------------------------------------
 #
-# Every file that leaves edmonitor (JSON, CSV, Excel, PDF) is written through
-# :func:`edmonitor.organisations.downloads.download_response`, which adds a row here, so an
-# organisation's admins can see who took which data and when.
+# Who reached which of an organisation's data, when, how and from where: every page view of
+# an organisation's data, every export and every change (recorded by
+# :mod:`edmonitor.organisations.access_log`), and every login, logout and failed login.
+# Nothing in the application changes or removes a row; on PostgreSQL a trigger refuses it
+# too. Only the purge command removes rows older than the retention period (settings.py,
+# EDMONITOR_ACCESS_LOG_RETENTION_DAYS), and it records its own run.
 
 
 class DownloadKind(models.TextChoices):
+    """The file format of an export."""
+
     JSON = "json", "JSON"
     CSV = "csv", "CSV"
     XLSX = "xlsx", "Excel"
     PDF = "pdf", "PDF"
 
 
-class DownloadLogQuerySet(models.QuerySet["DownloadLog"]):
-    def of(self, organisation: Organisation) -> DownloadLogQuerySet:
-        return self.filter(organisation=organisation)
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    EXPORT = "export", _("exported")
+    CHANGE = "change", _("changed")
+    LOGIN = "login", _("signed in")
+    LOGOUT = "logout", _("signed out")
+    LOGIN_FAILED = "login_failed", _("sign-in failed")
+    PURGE = "purge", _("old entries removed")
 
 
-class DownloadLog(models.Model):
-    """One export or download: who, what, of which organisation, when.
+class AccessCategory(models.TextChoices):
+    """What kind of data an entry is about, for reading and filtering the log."""
 
-    ``username`` is kept beside ``user`` so the row still says who it was after the
-    account is deleted. ``organisation`` is empty for an export spanning organisations
-    (for instance a programme report), which only staff read, in the admin.
+    ORGANISATION = "organisation", _("Organisation, facilities and members")
+    MEASUREMENT = "measurement", _("Measurements (VIE)")
+    AUDIT = "audit", _("Audits (MIE)")
+    REPORT = "report", _("Reports and comparisons")
+    IMPROVEMENT = "improvement", _("Improvement plan")
+    PROGRAMME = "programme", _("Programmes")
+    ACCESS_LOG = "access_log", _("This access log")
+    SIGN_IN = "sign_in", _("Signing in and out")
+    OTHER = "other", _("Other")
+
+
+class AppendOnly(Exception):
+    """Raised when code tries to change or remove an entry of the access log."""
+
+
+class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+    def of(self, organisation: Organisation) -> AccessEventQuerySet:
+        """What the organisation's admins read: events on its data, and the logins and logouts of its members."""
+        members = Membership.objects.filter(organisation=organisation).values("user_id")
+        own = models.Q(organisation=organisation)
+        sign_ins = models.Q(organisation__isnull=True, user_id__in=members) & models.Q(
+            action__in=[AccessAction.LOGIN, AccessAction.LOGOUT]
+        )
+        return self.filter(own | sign_ins)
+
+    def exports(self) -> AccessEventQuerySet:
+        return self.filter(action=AccessAction.EXPORT)
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnly("the access log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("the access log is append-only: old entries go with the purge_access_log command")
+
+
+class AccessEvent(models.Model):
+    """One access: who, when, what (kind and id), of which organisation, the action, the client address.
+
+    ``user`` and ``organisation`` are references without a database constraint, so the
+    entry outlives a deleted account or organisation; ``username`` keeps who it was.
+    ``organisation`` is empty for a login or logout and for pages that span organisations
+    (a programme, the agreement statistics), which staff read in the admin.
     """
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("user"),
     )
-    username = models.CharField(_("user name"), max_length=150)
+    username = models.CharField(_("user name"), max_length=150, blank=True)
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
-        related_name="downloads",
+        related_name="+",
         verbose_name=_("organisation"),
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=DownloadKind.choices)
-    description = models.CharField(_("description"), max_length=300)
-    filename = models.CharField(_("file name"), max_length=200)
+    action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
+    category = models.CharField(_("kind"), max_length=16, choices=AccessCategory.choices)
+    kind = models.CharField(_("page"), max_length=64, help_text=_("What was reached: the name of the page."))
+    object_id = models.PositiveBigIntegerField(_("object"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    client = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    file_format = models.CharField(_("file format"), max_length=8, choices=DownloadKind.choices, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
 
-    objects = DownloadLogQuerySet.as_manager()
+    objects = AccessEventQuerySet.as_manager()
 
     class Meta:
-        db_table = "core_downloadlog"  # made by core's first migration, before the model moved here
         ordering = ["-at", "-id"]
-        verbose_name = _("download")
-        verbose_name_plural = _("download log")
-        indexes = [models.Index(fields=["organisation", "-at"], name="downloadlog_organisation_at")]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["organisation", "-at"], name="accessevent_organisation_at"),
+            models.Index(fields=["user", "-at"], name="accessevent_user_at"),
+            models.Index(fields=["action", "-at"], name="accessevent_action_at"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username}: {self.description}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action} {self.kind} {self.object_id or ''}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnly("the access log is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("the access log is append-only: old entries go with the purge_access_log command")

@@ -7,7 +7,7 @@ replace ``pg_dump`` (README, "Backups"): it is the database-independent copy, e.
 an installation from SQLite to PostgreSQL. Decisions:
 
 - **Every row, with its primary key**, so every URL (``/organisaties/12/audits/7/``) stays
-  valid; also the audit trail (django-simple-history's tables), the download log, admin
+  valid; also the audit trail (django-simple-history's tables), the access log, admin
   log entries, users with their password hashes, groups.
 - **Left out**: what ``migrate`` makes itself and what is transient. Content types and
   permissions are recreated by ``migrate``; rows that point at them (admin log entries,

@@ -8,7 +8,7 @@ byte-identical text (:func:`export_json`):
   date and then by the entry's own content;
 - dates ``YYYY-MM-DD``, times ISO 8601 in UTC with microseconds (``…T10:15:00.000000Z``);
 - decimals as strings (``"1000.00"``), never floats;
-- no export time in the file (the download log records when a file was taken).
+- no export time in the file (the access log records when a file was taken).
 
 Blind scoring (README, "How the MIE audit works"): individual ratings leave the database
 only for audits in which both auditors have submitted. For an audit still in the scoring

@@ -16,7 +16,7 @@ from django.urls import reverse
 from edmonitor.audits.tests.factories import plan
 from edmonitor.core.downloads import csv_bytes, csv_cell, neutralise
 from edmonitor.organisations.downloads import download_response
-from edmonitor.organisations.models import DownloadKind, DownloadLog, Organisation
+from edmonitor.organisations.models import AccessEvent, DownloadKind, Organisation
 from edmonitor.testing import BaseTestCase, make_user
 
 
@@ -35,11 +35,11 @@ class AuditExportLogTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(json.loads(response.content)["format"], "edmonitor-mie-audit")
         self.assertEqual(response["Content-Disposition"], 'attachment; filename="mie-ggz-alfa-2026-03-02.json"')
-        log = DownloadLog.objects.get()
+        log = AccessEvent.objects.exports().get()
         self.assertEqual(log.user, self.alice)
         self.assertEqual(log.username, "alice")
         self.assertEqual(log.organisation, self.org_a)
-        self.assertEqual(log.kind, DownloadKind.JSON)
+        self.assertEqual(log.file_format, DownloadKind.JSON)
         self.assertEqual(log.filename, "mie-ggz-alfa-2026-03-02.json")
         self.assertIn("2 maart 2026", log.description)
         self.assertLess(abs((log.at - dt.datetime.now(dt.UTC)).total_seconds()), 60)
@@ -47,7 +47,7 @@ class AuditExportLogTests(BaseTestCase):
     def test_a_refused_download_is_not_logged_and_not_served(self):
         self.login(self.bob)
         self.assertEqual(self.client.get(self.url()).status_code, 404)
-        self.assertFalse(DownloadLog.objects.exists())
+        self.assertFalse(AccessEvent.objects.exports().exists())
 
 
 class DownloadResponseTests(BaseTestCase):
@@ -77,7 +77,7 @@ class DownloadResponseTests(BaseTestCase):
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn("no-store", response["Cache-Control"])
         self.assertEqual(response.content, b"a;b\r\n")
-        self.assertEqual(DownloadLog.objects.get().user, self.lex)
+        self.assertEqual(AccessEvent.objects.exports().get().user, self.lex)
 
     def test_a_file_name_cannot_carry_paths_quotes_or_line_breaks(self):
         response = self.download('../../etc/pass"wd\r\nSet-Cookie: x=1.csv')
@@ -85,7 +85,7 @@ class DownloadResponseTests(BaseTestCase):
         self.assertTrue(header.startswith("attachment; filename="), header)
         for bad in ("/", "\\", "\r", "\n", '"wd'):
             self.assertNotIn(bad, header.removeprefix('attachment; filename="').removesuffix('"'))
-        self.assertTrue(DownloadLog.objects.get().filename.endswith(".csv"))
+        self.assertTrue(AccessEvent.objects.exports().get().filename.endswith(".csv"))
 
     def test_a_dutch_file_name_keeps_its_letters(self):
         response = self.download("zorg-één.csv")
@@ -99,60 +99,7 @@ class DownloadResponseTests(BaseTestCase):
     def test_an_unknown_kind_is_a_programming_error(self):
         with self.assertRaises(ValueError):
             self.download("x.exe", kind="exe")
-        self.assertFalse(DownloadLog.objects.exists())
-
-
-class DownloadLogPageTests(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        for user, organisation, description in [
-            (cls.lex, cls.org_a, "Metingen van Alfa"),
-            (cls.alice, cls.org_a, "MIE-audit van Alfa"),
-            (cls.bob, cls.org_b, "Metingen van Beta"),
-        ]:
-            DownloadLog.objects.create(
-                user=user,
-                username=user.username,
-                organisation=organisation,
-                kind=DownloadKind.CSV,
-                filename="x.csv",
-                description=description,
-            )
-
-    def url(self, organisation=None):
-        return reverse("download_log", args=[(organisation or self.org_a).pk])
-
-    def test_an_admin_reads_the_log_of_their_organisation_only(self):
-        self.login(self.alice)
-        # session, user, the organisation (organisation_for), the user's roles (can), the number of
-        # log rows (paginator), one page of rows with their users
-        with self.assertNumQueries(6):
-            response = self.client.get(self.url())
-        self.assertContains(response, "Metingen van Alfa")
-        self.assertContains(response, "MIE-audit van Alfa")
-        self.assertContains(response, "lex")
-        self.assertNotContains(response, "Metingen van Beta")
-        self.assertContains(response, "Downloadlogboek")
-
-    def test_staff_read_any_organisations_log(self):
-        self.login(self.carol)
-        self.assertContains(self.client.get(self.url(self.org_b)), "Metingen van Beta")
-
-    def test_a_viewer_and_a_project_member_cannot_read_the_log(self):
-        for user in (self.lex, self.mia):
-            self.login(user)
-            self.assertEqual(self.client.get(self.url()).status_code, 403)
-
-    def test_another_organisations_admin_does_not_even_see_it(self):
-        self.login(self.bob)
-        self.assertEqual(self.client.get(self.url()).status_code, 404)
-
-    def test_the_organisation_page_links_to_the_log_for_admins_only(self):
-        self.login(self.alice)
-        self.assertContains(self.client.get(reverse("organisation", args=[self.org_a.pk])), self.url())
-        self.login(self.lex)
-        self.assertNotContains(self.client.get(reverse("organisation", args=[self.org_a.pk])), self.url())
+        self.assertFalse(AccessEvent.objects.exports().exists())
 
 
 class CsvTests(BaseTestCase):

@@ -74,9 +74,10 @@ class QueryCountTests(BaseTestCase):
     def test_a_measurement_page(self):
         self.login(self.alice)
         # 1 session, 2 user, 3 the organisation among those visible, 4 the user's roles (cached for
-        # the request), 5 the measurement, 6 its item responses, 7 the goals that wait to be judged at it
+        # the request), 5 the measurement, 6 its item responses, 7 the goals that wait to be judged at it,
+        # 8 the access log's entry
         self.assert_fixed(
-            lambda: reverse("measurement", args=[self.org_a.pk, self.org_a.measurements.latest("measured_on").pk]), 7
+            lambda: reverse("measurement", args=[self.org_a.pk, self.org_a.measurements.latest("measured_on").pk]), 8
         )
 
     def test_an_audit_page(self):
@@ -85,7 +86,7 @@ class QueryCountTests(BaseTestCase):
         # user's roles, 7 the ratings the user may see, 8 the theme records, 9 the recommendations,
         # 10 the VIE measurement beside the themes, 11 its item responses, 12 the knowledge base's
         # suggestions, 13 the recommendations with 14 their actions and 15 the goals awaiting
-        # judgement (the improvement plan's section), 16 the amendments
+        # judgement (the improvement plan's section), 16 the amendments, 17 the access log's entry
         self.assert_fixed(
             lambda: reverse(
                 "audit",
@@ -94,11 +95,12 @@ class QueryCountTests(BaseTestCase):
                     "audit_pk": self.org_a.audits.exclude(finalised_at=None).latest("held_on").pk,
                 },
             ),
-            16,
+            17,
         )
 
     def test_the_agreement_page(self):
         self.login(self.alice)
         # 1 session, 2 user, 3 the pairs of ratings counted per theme and score (one grouped query),
-        # 4 how many audits count, 5 the organisations and 6 the programmes to choose from
-        self.assert_fixed(lambda: reverse("audit_agreement"), 6)
+        # 4 how many audits count, 5 the organisations and 6 the programmes to choose from, 7 the access
+        # log's entry
+        self.assert_fixed(lambda: reverse("audit_agreement"), 7)

@@ -472,8 +472,8 @@ class OverviewTests(PageTestCase):
         # 1 session, 2 user, 3 the organisation among those visible to the user, 4 the user's roles
         # (cached for the request), 5 goals with their facility and follow-up, and whether a follow-up
         # exists (a subquery), 6 actions with their facility and sources, 7 sessions with their
-        # method and facility
-        with self.assertNumQueries(7):
+        # method and facility, 8 the access log's entry
+        with self.assertNumQueries(8):
             self.client.get(url)
         grow(5)
         for item in ("6a", "9a"):
@@ -482,7 +482,7 @@ class OverviewTests(PageTestCase):
         services.confirm_goal_codes(
             make_measurement(self.org_a, {"2a": 3}, on=TODAY), {goal.pk: Decision("D")}, user=self.mia
         )
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get(url)
         self.assertEqual(
             len(response.context["actions"]), 6 * 2 + 2

@@ -53,3 +53,26 @@ class DownloadLogMovedTests(TransactionTestCase):
         self.assertEqual((given.content_type.app_label, given.codename), ("organisations", "view_downloadlog"))
         with self.assertRaises(LookupError):
             new.get_model("core", "DownloadLog")
+
+
+class DownloadsBecomeExportsTests(TransactionTestCase):
+    """Migration 0003 (issue 17): each download of the old log is an export in the access log."""
+
+    migrate = DownloadLogMovedTests.migrate
+    tearDown = DownloadLogMovedTests.tearDown
+
+    def test_every_download_becomes_an_export_with_its_file_and_moment(self):
+        old = self.migrate([("organisations", "0002_download_log")])
+        organisation = old.get_model("organisations", "Organisation").objects.create(name="GGZ Oud")
+        row = old.get_model("organisations", "DownloadLog").objects.create(
+            username="ina", organisation=organisation, kind="pdf", description="Rapport", filename="r.pdf"
+        )
+        new = self.migrate([("organisations", "0003_access_log")])
+        event = new.get_model("organisations", "AccessEvent").objects.get()
+        self.assertEqual(
+            (event.at, event.username, event.organisation_id, event.action, event.file_format, event.filename),
+            (row.at, "ina", organisation.pk, "export", "pdf", "r.pdf"),
+        )
+        self.assertEqual(event.description, "Rapport")
+        with self.assertRaises(LookupError):
+            new.get_model("organisations", "DownloadLog")

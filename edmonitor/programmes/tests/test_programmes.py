@@ -217,9 +217,9 @@ class ProgrammeQueryCountTests(BaseTestCase):
         self.client.get(url)
         # session, user, programme, participations joined with their organisation and both
         # measurements, the baselines' and the follow-ups' instrument versions (a prefetch each), the
-        # user's memberships, and the answers of all those measurements as plain values: 8, whatever
-        # the number of organisations
-        with self.assertNumQueries(8) as small:
+        # user's memberships, the answers of all those measurements as plain values, and the access
+        # log's entry: 9, whatever the number of organisations
+        with self.assertNumQueries(9) as small:
             self.client.get(url)
         self.add(programme, 12)
         with self.assertNumQueries(len(small.captured_queries)):

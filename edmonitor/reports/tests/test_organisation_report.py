@@ -82,8 +82,8 @@ class OrganisationReportTests(ReportData):
         # session, user, organisation, the user's memberships, VIE measurements, their instrument version,
         # the item responses of the two measurements shown, finalised audits, their instrument version,
         # their theme records, the recommendations of the audit shown, and the suggestion links for the
-        # weakest VIE items and for the weakest MIE themes
-        with self.assertNumQueries(13) as first:
+        # weakest VIE items and for the weakest MIE themes, and the access log's entry
+        with self.assertNumQueries(14) as first:
             self.client.get(url)
         for year in range(2000, 2010):
             make_measurement(self.org_a, FIRST, on=dt.date(year, 1, 1))

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from edmonitor import instruments
 from edmonitor.audits import services
 from edmonitor.audits.tests.factories import finalised, unchanged
-from edmonitor.organisations.models import DownloadLog
+from edmonitor.organisations.models import AccessEvent
 from edmonitor.programmes.live import LIVE_PROGRAMME, load_live
 from edmonitor.programmes.models import Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
@@ -62,8 +62,8 @@ class OrganisationTableTests(BaseTestCase):
         self.assertEqual(rows[0][:2], ["Item", "Titel"])
         self.assertEqual({r[0]: r[3] for r in rows[1:]}, {k: str(v) for k, v in SCORES.items()})
         self.assertEqual(rows[1][5], "C")
-        log = DownloadLog.objects.get()
-        self.assertEqual((log.user, log.organisation, log.kind), (self.lex, self.org_a, "csv"))
+        log = AccessEvent.objects.exports().get()
+        self.assertEqual((log.user, log.organisation, log.file_format), (self.lex, self.org_a, "csv"))
 
     def test_every_table_of_the_report_downloads_in_both_formats_with_dutch_sheet_names(self):
         report_tables = ["vie-items", "vie-goals", "vie-trend", "mie-themes", "mie-trend", "mie-recommendations"]
@@ -116,7 +116,7 @@ class OrganisationTableTests(BaseTestCase):
         self.assertEqual(self.download("bestaat-niet", "csv").status_code, 404)
         self.assertEqual(self.download("vie-items", "pdf").status_code, 404)
         self.assertEqual(self.download("vie-items", "csv", user=self.bob).status_code, 404)
-        self.assertFalse(DownloadLog.objects.exists())
+        self.assertFalse(AccessEvent.objects.exports().exists())
 
 
 class ProgrammeWorkbookTests(BaseTestCase):
@@ -152,5 +152,5 @@ class ProgrammeWorkbookTests(BaseTestCase):
         header = [c.value for c in book["Doelrealisatie"][2]]
         definition = json.loads((Path(instruments.__file__).parent / "definitions" / "vie-2012.1.json").read_text())
         self.assertEqual(header[1:], [f"{g['code']}: {g['label']['nl']}" for g in definition["goal_codes"]])
-        log = DownloadLog.objects.get()
-        self.assertEqual((log.kind, log.organisation), ("xlsx", None))
+        log = AccessEvent.objects.exports().get()
+        self.assertEqual((log.file_format, log.organisation), ("xlsx", None))

@@ -36,7 +36,7 @@ from edmonitor.measurements import imports
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import ImportBatch, InstrumentVersion, Measurement
 from edmonitor.measurements.services import import_measurements
-from edmonitor.organisations.models import DownloadKind, DownloadLog, Organisation, Sector
+from edmonitor.organisations.models import AccessAction, AccessCategory, AccessEvent, DownloadKind, Organisation, Sector
 from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import PASSWORD, BaseTestCase, make_measurement
 from edmonitor.testing_processes import ChildProcessMixin, rows, run
@@ -55,7 +55,7 @@ def build_data_set(test) -> None:
     make_measurement(test.org_b, {"1a": 2, "2a": 3}, on=dt.date(2024, 5, 1), label="beginmeting")
     make_measurement(test.org_b, {"1a": 3, "2a": 4}, on=dt.date(2025, 5, 1), label="nameting", goals={"1b": "D"})
     coordinators = Group.objects.create(name="Coördinatoren")
-    coordinators.permissions.add(Permission.objects.get(codename="view_downloadlog"))
+    coordinators.permissions.add(Permission.objects.get(codename="view_accessevent"))
     test.carol.groups.add(coordinators)
     test.lex.user_permissions.add(Permission.objects.get(codename="view_programme"))
     programme = Programme.objects.create(
@@ -67,11 +67,15 @@ def build_data_set(test) -> None:
     )
     Participation.objects.create(programme=programme, organisation=test.org_a)
     for user, organisation, kind in ((test.alice, test.org_a, DownloadKind.PDF), (test.carol, None, DownloadKind.XLSX)):
-        DownloadLog.objects.create(
+        AccessEvent.objects.create(
             user=user,
             username=user.username,
             organisation=organisation,
-            kind=kind,
+            action=AccessAction.EXPORT,
+            category=AccessCategory.REPORT,
+            kind="organisation_report_pdf",
+            client="192.0.2.7",
+            file_format=kind,
             description="Rapport",
             filename=f"rapport.{kind}",
         )
@@ -169,7 +173,7 @@ class BackupRestoreTests(TransactionTestCase):
             "auth.user",
             "auth.group",
             "admin.logentry",
-            "organisations.downloadlog",
+            "organisations.accessevent",
             "programmes.participation",
         )
         for kept in kept_labels:

@@ -6,7 +6,7 @@ import json
 
 from django.urls import reverse
 
-from edmonitor.organisations.models import DownloadKind, DownloadLog, Organisation
+from edmonitor.organisations.models import AccessEvent, DownloadKind, Organisation
 from edmonitor.testing import BaseTestCase
 from edmonitor.transfer.export import export_json
 
@@ -30,8 +30,8 @@ class WebExportTests(BaseTestCase):
         self.assertEqual(response["Content-Disposition"], 'attachment; filename="edmonitor-ggz-alfa.json"')
         self.assertEqual(response.content.decode(), export_json(Organisation.objects.get(pk=self.org_a.pk)))
         self.assertNotIn("GEHEIM", response.content.decode())  # blind scores stay out, for admins too
-        log = DownloadLog.objects.get()
-        self.assertEqual((log.user, log.organisation, log.kind), (self.alice, self.org_a, DownloadKind.JSON))
+        log = AccessEvent.objects.exports().get()
+        self.assertEqual((log.user, log.organisation, log.file_format), (self.alice, self.org_a, DownloadKind.JSON))
 
     def test_staff_downloads_any_organisation(self):
         self.login(self.carol)
@@ -43,13 +43,13 @@ class WebExportTests(BaseTestCase):
         for user in (self.lex, self.mia):
             self.login(user)
             self.assertEqual(self.client.get(self.url()).status_code, 403, user)
-        self.assertFalse(DownloadLog.objects.exists())
+        self.assertFalse(AccessEvent.objects.exports().exists())
 
     def test_another_organisations_admin_and_an_external_auditor_get_not_found(self):
         for user in (self.bob, self.eva):
             self.login(user)
             self.assertEqual(self.client.get(self.url()).status_code, 404, user)
-        self.assertFalse(DownloadLog.objects.exists())
+        self.assertFalse(AccessEvent.objects.exports().exists())
 
     def test_anonymous_is_sent_to_the_login_page(self):
         response = self.client.get(self.url())
@@ -59,7 +59,7 @@ class WebExportTests(BaseTestCase):
     def test_a_post_is_not_allowed(self):
         self.login(self.alice)
         self.assertEqual(self.client.post(self.url()).status_code, 405)
-        self.assertFalse(DownloadLog.objects.exists())
+        self.assertFalse(AccessEvent.objects.exports().exists())
 
     def test_the_organisation_page_links_to_the_export_for_admins_only(self):
         page = reverse("organisation", kwargs={"pk": self.org_a.pk})

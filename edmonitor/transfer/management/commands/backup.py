@@ -14,7 +14,7 @@ from edmonitor.transfer.files import write_output
 class Command(BaseCommand):
     help = (
         "Write the whole database (users, organisations, measurements, audits with their trail, programmes, "
-        "download log, ...) as one JSON file in Django's serialisation, which `restore` reads into a new "
+        "access log, ...) as one JSON file in Django's serialisation, which `restore` reads into a new "
         "database of any kind: SQLite or PostgreSQL. Content types, permissions, sessions and login attempts are "
         "left out (migrate makes the first two; the others are transient). Writes to stdout unless -o is given; "
         "the file holds personal data and password hashes: keep it as safe as the database."

@@ -1,0 +1,242 @@
+"""The access log (NEN 7513): one place that records who reached which data.
+
+What is recorded, and how:
+
+- **Pages of an organisation's data.** Every URL under ``organisaties/<pk>/`` is an
+  organisation's data (its page, measurements, audits and their trail, reports, PDF,
+  benchmark, improvement plan, exports, this log itself). :class:`AccessLogMiddleware`
+  records a *view* for each such page shown (status 200 on GET) and a *change* for each
+  form that saved (a redirect after POST). The same goes for the pages of a programme
+  and for the agreement statistics, which span organisations (no organisation). A new
+  page under those URLs is logged without anyone having to remember it;
+  :data:`NOT_LOGGED` lists the pages that hold no organisation's data, with the reason.
+- **Exports.** :func:`edmonitor.organisations.downloads.download_response` records each
+  file handed out (format and file name), and the middleware then leaves that response
+  alone.
+- **Logins, logouts and failed logins**, from Django's signals.
+- **The admin site** (staff only) records the reading of the access log there
+  (:class:`~.admin.AccessEventAdmin`); its other screens are Django's own.
+
+Nothing here updates or deletes an entry (see :class:`~.models.AccessEvent`); :func:`purge`
+removes what is older than the retention period and records its own run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import connection, transaction
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from edmonitor.core.lockout import client_ip
+from edmonitor.core.types import Account
+
+from .models import AccessAction, AccessCategory, AccessEvent, Organisation
+
+# The URL prefixes whose pages are logged, and the URL argument that names the organisation.
+ORGANISATION_ROUTE = "organisaties/<int:pk>/"
+SPANNING_ROUTES = ("programmas/", "audits/overeenstemming/")
+
+# Pages that hold no organisation's data, each with the reason it is not logged. A test
+# checks that every URL of the site is logged or listed here.
+NOT_LOGGED: dict[str, str] = {
+    "login": "logins are logged from Django's signals, with their outcome",
+    "logout": "logouts are logged from Django's signals",
+    "set_language": "the interface language",
+    "dashboard": "the list of organisations a person may open; no organisation's data",
+    "organisation_create": "a form for a new organisation; the new organisation's page is logged",
+    "programmes": "the list of programmes; each programme's page is logged",
+    "programme_create": "a form for a new programme",
+    "knowledge": "the knowledge base: public framework content",
+    "knowledge_search": "the knowledge base: public framework content",
+    "knowledge_methods": "the knowledge base: public framework content",
+    "knowledge_method": "the knowledge base: public framework content",
+    "knowledge_entry": "the knowledge base: public framework content",
+}
+
+# The category of a page, from its URL name: the first rule whose prefix matches.
+CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
+    ("access_log", AccessCategory.ACCESS_LOG),
+    ("download_log", AccessCategory.ACCESS_LOG),
+    ("organisation_report", AccessCategory.REPORT),
+    ("organisation_benchmark", AccessCategory.REPORT),
+    ("audit_agreement", AccessCategory.REPORT),
+    ("measurement", AccessCategory.MEASUREMENT),
+    ("audit", AccessCategory.AUDIT),
+    ("programme", AccessCategory.PROGRAMME),
+    ("participation", AccessCategory.PROGRAMME),
+    ("improvement", AccessCategory.IMPROVEMENT),
+    ("goal", AccessCategory.IMPROVEMENT),
+    ("action", AccessCategory.IMPROVEMENT),
+    ("session", AccessCategory.IMPROVEMENT),
+    ("outcome", AccessCategory.IMPROVEMENT),
+    ("organisation", AccessCategory.ORGANISATION),
+    ("facility", AccessCategory.ORGANISATION),
+    ("member", AccessCategory.ORGANISATION),
+    ("login", AccessCategory.SIGN_IN),
+    ("logout", AccessCategory.SIGN_IN),
+)
+
+
+def category_of(kind: str) -> AccessCategory:
+    return next((category for prefix, category in CATEGORY_RULES if kind.startswith(prefix)), AccessCategory.OTHER)
+
+
+# A response that download_response logged already carries this attribute.
+LOGGED_ATTRIBUTE = "_edmonitor_access_logged"
+
+
+def record(
+    request: HttpRequest | None,
+    *,
+    action: str,
+    kind: str,
+    organisation: Organisation | int | None = None,
+    object_id: int | None = None,
+    user: Account | None = None,
+    username: str = "",
+    **details: str,
+) -> AccessEvent:
+    """Add one entry to the access log: the one function that writes it."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    return AccessEvent.objects.create(
+        user=user,
+        username=(user.get_username() if user is not None else username)[:150],
+        organisation_id=organisation_id,
+        action=action,
+        category=category_of(kind),
+        kind=kind[:64],
+        object_id=object_id,
+        path=(request.path if request is not None else "")[:300],
+        client=client_ip(request) if request is not None else None,
+        **{name: value[:300] for name, value in details.items()},
+    )
+
+
+def _target(request: HttpRequest) -> tuple[str, int | None, int | None] | None:
+    """(kind, organisation id, object id) of a logged page, or None when the page is not logged."""
+    match = request.resolver_match
+    if match is None or not match.url_name or match.url_name in NOT_LOGGED:
+        return None
+    route = match.route
+    numbers = [value for value in match.kwargs.values() if isinstance(value, int)]
+    if route.startswith(ORGANISATION_ROUTE):
+        others = [value for name, value in match.kwargs.items() if name != "pk" and isinstance(value, int)]
+        return match.url_name, match.kwargs["pk"], (others[-1] if others else match.kwargs["pk"])
+    if route.startswith(SPANNING_ROUTES):
+        return match.url_name, None, (numbers[-1] if numbers else None)
+    return None
+
+
+class AccessLogMiddleware:
+    """Records a view for each logged page shown and a change for each logged form that saved."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(response, LOGGED_ATTRIBUTE, False) or not request.user.is_authenticated:
+            return response
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            action = AccessAction.VIEW
+        elif request.method == "POST" and response.status_code in (302, 303):
+            action = AccessAction.CHANGE
+        else:
+            return response
+        target = _target(request)
+        if target is not None:
+            kind, organisation_id, object_id = target
+            record(request, action=action, kind=kind, organisation=organisation_id, object_id=object_id)
+        return response
+
+
+def record_export(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    organisation: Organisation | None,
+    file_format: str,
+    filename: str,
+    description: str,
+) -> None:
+    """Record a file handed out (called by download_response) and mark the response as logged."""
+    match = request.resolver_match
+    target = _target(request)
+    kind = target[0] if target else (match.url_name if match and match.url_name else "export")
+    record(
+        request,
+        action=AccessAction.EXPORT,
+        kind=kind,
+        organisation=organisation,
+        object_id=target[2] if target else None,
+        file_format=file_format,
+        filename=filename,
+        description=description,
+    )
+    setattr(response, LOGGED_ATTRIBUTE, True)
+
+
+# --- logins, logouts and failed logins ---------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="access_log_login")
+def _logged_in(sender: Any, request: HttpRequest | None, user: Account, **kwargs: Any) -> None:
+    record(request, action=AccessAction.LOGIN, kind="login", user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="access_log_logout")
+def _logged_out(sender: Any, request: HttpRequest | None, user: Account | None, **kwargs: Any) -> None:
+    record(request, action=AccessAction.LOGOUT, kind="logout", user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="access_log_login_failed")
+def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+    # Only the name that was typed: the credentials dict holds the password too (Django masks it).
+    typed = str(credentials.get("username", ""))
+    record(request, action=AccessAction.LOGIN_FAILED, kind="login", username=typed)
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+
+def retention() -> dt.timedelta:
+    return dt.timedelta(days=settings.EDMONITOR_ACCESS_LOG_RETENTION_DAYS)
+
+
+def purge(*, now: dt.datetime | None = None, dry_run: bool = False, by: str = "") -> tuple[int, dt.datetime]:
+    """Remove the entries older than the retention period; record the run. Returns (number removed, cut-off).
+
+    The only code that removes entries. On PostgreSQL the trigger of migration 0003 lets a
+    DELETE through only inside a transaction that has set ``edmonitor.access_log_purge``.
+    """
+    cutoff = (now or timezone.now()) - retention()
+    old = AccessEvent.objects.filter(at__lt=cutoff)
+    if dry_run:
+        return old.count(), cutoff
+    table = connection.ops.quote_name(AccessEvent._meta.db_table)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('edmonitor.access_log_purge', 'on', true)")
+            at = connection.ops.quote_name("at")
+            cursor.execute(f"DELETE FROM {table} WHERE {at} < %s", [cutoff])
+            removed = cursor.rowcount
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('edmonitor.access_log_purge', 'off', true)")
+        record(
+            None,
+            action=AccessAction.PURGE,
+            kind="access_log",
+            username=by,
+            description=f"{removed} entries before {cutoff:%Y-%m-%d %H:%M} UTC removed",
+        )
+    return removed, cutoff
