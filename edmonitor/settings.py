@@ -209,6 +209,23 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE
 # login throttling counts failures per client address (edmonitor.core.lockout.client_ip).
 EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
 
+# E-mail, for invitations and password resets (issue 17). With EMAIL_HOST set, mail goes out
+# through that SMTP server; without it (development, `make demo`) it is printed to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)  # STARTTLS on the submission port 587
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)  # TLS from the first byte (port 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both (EMAIL_USE_SSL=1 needs EMAIL_USE_TLS=0)")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)  # seconds: a slow mail server must not hold a page for ever
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "edmonitor <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+
 # The access log (NEN 7513, edmonitor.organisations.access_log) keeps every entry this many
 # days; `python manage.py purge_access_log` (run it daily) removes older ones. Five years by
 # default; the organisation's security officer decides (README, "For the IT department").

@@ -22,6 +22,8 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "edmonitor.example.nl",
     "DATABASE_URL": "postgres://edmonitor@db.example.nl:5432/edmonitor",
+    "EMAIL_HOST": "smtp.example.nl",
+    "DEFAULT_FROM_EMAIL": "edmonitor <edmonitor@example.nl>",
 }
 
 SHOWN = [
@@ -60,7 +62,9 @@ READ_BY_SETTINGS = {
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS and not k.startswith(("SECURE_", "EDMONITOR_"))
+        k: v
+        for k, v in os.environ.items()
+        if k not in READ_BY_SETTINGS and not k.startswith(("SECURE_", "EDMONITOR_", "EMAIL_"))
     }
     return subprocess.run(
         [sys.executable, *args],
@@ -95,6 +99,13 @@ class DeploymentCheckTests(SimpleTestCase):
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("security.W009", result.stderr)
+
+    def test_the_deployment_check_warns_when_e_mail_is_not_configured(self):
+        env = {k: v for k, v in PRODUCTION.items() if k not in ("EMAIL_HOST", "DEFAULT_FROM_EMAIL")}
+        result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("edmonitor.W001", result.stderr)
+        self.assertIn("edmonitor.W002", result.stderr)
 
 
 class RefusesToStartTests(SimpleTestCase):
