@@ -75,6 +75,8 @@ IMPORTS = "/organisaties/{import_organisation}/metingen/"
 PAGES = [
     Spec("login", None, "/login/"),
     Spec("login-errors", None, "/login/", submit_empty_login, errors=True),
+    Spec("privacy", None, "/privacy/"),
+    Spec("accessibility-statement", None, "/toegankelijkheid/"),
     Spec("dashboard", "projectleider", "/"),
     Spec("dashboard-auditor", "auditor", "/"),
     Spec("organisation", "projectleider", ORG + "/"),
@@ -109,7 +111,8 @@ PAGES = [
     Spec("measurement-import-preview", "projectleider", IMPORTS + "importeren/{pending_import}/"),
     Spec("measurement-imports", "projectleider", IMPORTS + "importen/"),
     Spec("measurement-import-undo", "projectleider", IMPORTS + "importen/{imported_batch}/ongedaan-maken/"),
-    Spec("download-log", "projectleider", ORG + "/downloads/"),
+    Spec("access-log", "projectleider", ORG + "/toegangslog/"),
+    Spec("access-log-errors", "projectleider", ORG + "/toegangslog/?van=2026-03-20&tot=2026-03-01", errors=True),
     Spec("programmes", "coordinator", "/programmas/"),
     Spec("programme-live", "coordinator", "/programmas/{live_programme}/"),
     Spec("knowledge", "lezer", "/kennisbank/"),

@@ -209,6 +209,19 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE
 # login throttling counts failures per client address (edmonitor.core.lockout.client_ip).
 EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
 
+# The privacy page and the accessibility statement (/privacy/, /toegankelijkheid/) are filled in
+# from these: who runs this installation, whom to ask, where the data are, and how far the
+# installation meets WCAG 2.1 AA. README, "For the IT department".
+EDMONITOR_OPERATOR = os.environ.get("EDMONITOR_OPERATOR", "")
+EDMONITOR_CONTACT_EMAIL = os.environ.get("EDMONITOR_CONTACT_EMAIL", "")
+EDMONITOR_PRIVACY_CONTACT = os.environ.get("EDMONITOR_PRIVACY_CONTACT", "") or EDMONITOR_CONTACT_EMAIL
+EDMONITOR_DATA_LOCATION = os.environ.get("EDMONITOR_DATA_LOCATION", "")
+ACCESSIBILITY_STATUSES = ("full", "partial", "first_steps")
+EDMONITOR_ACCESSIBILITY_STATUS = os.environ.get("EDMONITOR_ACCESSIBILITY_STATUS", "partial")
+if EDMONITOR_ACCESSIBILITY_STATUS not in ACCESSIBILITY_STATUSES:
+    raise ImproperlyConfigured(f"EDMONITOR_ACCESSIBILITY_STATUS must be one of {', '.join(ACCESSIBILITY_STATUSES)}")
+EDMONITOR_STATEMENTS_DATE = os.environ.get("EDMONITOR_STATEMENTS_DATE", "")  # YYYY-MM-DD: when they were checked
+
 # E-mail, for invitations and password resets (issue 17). With EMAIL_HOST set, mail goes out
 # through that SMTP server; without it (development, `make demo`) it is printed to the console.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -31,3 +31,22 @@ def email_is_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def statements_are_filled_in(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The privacy page and the accessibility statement need who runs the installation and whom to ask."""
+    missing = [
+        name
+        for name in ("EDMONITOR_OPERATOR", "EDMONITOR_CONTACT_EMAIL", "EDMONITOR_STATEMENTS_DATE")
+        if not getattr(settings, name)
+    ]
+    if not missing:
+        return []
+    return [
+        CheckWarning(
+            f"The privacy page and the accessibility statement are incomplete: {', '.join(missing)} not set.",
+            hint="README, 'For the IT department', 'Privacy and accessibility statements'.",
+            id="edmonitor.W003",
+        )
+    ]

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import statements, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("organisaties/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("privacy/", statements.privacy, name="privacy"),
+    path("toegankelijkheid/", statements.accessibility, name="accessibility"),
 ]

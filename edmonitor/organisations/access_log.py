@@ -49,6 +49,8 @@ NOT_LOGGED: dict[str, str] = {
     "login": "logins are logged from Django's signals, with their outcome",
     "logout": "logouts are logged from Django's signals",
     "set_language": "the interface language",
+    "privacy": "the privacy statement: public",
+    "accessibility": "the accessibility statement: public",
     "dashboard": "the list of organisations a person may open; no organisation's data",
     "organisation_create": "a form for a new organisation; the new organisation's page is logged",
     "programmes": "the list of programmes; each programme's page is logged",

@@ -91,6 +91,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "knowledge_search":     (L, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_entry":      (L, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_methods":    (L, 200, 200, 200, 200, 200, 200, 200),
+    "privacy":              (200, 200, 200, 200, 200, 200, 200, 200),  # public statements
+    "accessibility":        (200, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_method":     (L, 200, 200, 200, 200, 200, 200, 200),
     # --- organisations (VIEW / RECORD / MANAGE; creating is for staff) -------------------------
     "organisation_create":  (L, 403, 403, 403, 403, 403, 403, 200),

@@ -24,6 +24,9 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://edmonitor@db.example.nl:5432/edmonitor",
     "EMAIL_HOST": "smtp.example.nl",
     "DEFAULT_FROM_EMAIL": "edmonitor <edmonitor@example.nl>",
+    "EDMONITOR_OPERATOR": "Kenniscentrum Voorbeeld",
+    "EDMONITOR_CONTACT_EMAIL": "edmonitor@example.nl",
+    "EDMONITOR_STATEMENTS_DATE": "2026-12-07",
 }
 
 SHOWN = [
@@ -106,6 +109,13 @@ class DeploymentCheckTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("edmonitor.W001", result.stderr)
         self.assertIn("edmonitor.W002", result.stderr)
+
+    def test_the_deployment_check_warns_when_the_statements_lack_who_runs_the_installation(self):
+        env = {k: v for k, v in PRODUCTION.items() if k != "EDMONITOR_OPERATOR"}
+        result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("edmonitor.W003", result.stderr)
+        self.assertIn("EDMONITOR_OPERATOR", result.stderr)
 
 
 class RefusesToStartTests(SimpleTestCase):
