@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the checks; imported here, once the apps are loaded)
+        # imported here, once the apps are loaded: they register checks and signal receivers
+        from . import checks, sessions  # noqa: F401

@@ -7,6 +7,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        # Connects the access log's receivers of login, logout and failed login (imported here:
-        # apps.py is loaded before the models exist).
-        from . import access_log  # noqa: F401
+        # Connects the access log's receivers of login, logout and failed login, and what follows
+        # a removed membership (imported here: apps.py is loaded before the models exist).
+        from . import access_log, receivers  # noqa: F401

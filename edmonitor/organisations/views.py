@@ -90,8 +90,8 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot remove your own role."))
     else:
-        membership.delete()
-        messages.success(request, _("The role has been removed."))
+        membership.delete()  # ends the person's sessions too (receivers.membership_removed)
+        messages.success(request, _("The role has been removed. The person has been logged out everywhere."))
     return redirect("members", pk=organisation.pk)
 
 
