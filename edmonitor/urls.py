@@ -2,20 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from edmonitor.core.forms import LoginForm
+from edmonitor.accounts import views as accounts
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("taal/", login_not_required(set_language), name="set_language"),
+    path("taal/", accounts.set_language, name="set_language"),
+    path("", include("edmonitor.accounts.urls")),
     path("beheer/", admin.site.urls),
     path("", include("edmonitor.home.urls")),
     path("", include("edmonitor.organisations.urls")),

@@ -91,6 +91,14 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "knowledge_search":     (L, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_entry":      (L, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_methods":    (L, 200, 200, 200, 200, 200, 200, 200),
+    # --- a person's own account (issue 17 part 3) ------------------------------------------------
+    "profile":              (L, 200, 200, 200, 200, 200, 200, 200),
+    "password_change":      (L, 200, 200, 200, 200, 200, 200, 200),
+    "email_confirm":        (L, 302, 302, 302, 302, 302, 302, 302),  # an invalid link: back to the profile
+    "password_reset":       (200, 200, 200, 200, 200, 200, 200, 200),  # public: the login page links to it
+    "password_reset_done":  (200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": (200, 200, 200, 200, 200, 200, 200, 200),  # an invalid link says so
+    "password_reset_complete": (200, 200, 200, 200, 200, 200, 200, 200),
     "privacy":              (200, 200, 200, 200, 200, 200, 200, 200),  # public statements
     "accessibility":        (200, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_method":     (L, 200, 200, 200, 200, 200, 200, 200),
@@ -514,6 +522,9 @@ class PermissionMatrixTests(BaseTestCase):
             # an upload waiting for confirmation (its preview), or an import (to undo)
             "batch_pk": (self.pending_batch if "/importeren/" in route else self.imported_batch).pk,
             "slug": "kaarten" if route.startswith("kennisbank/werkvormen/") else "rol",  # knowledge_tests.FILES
+            # links from e-mails: a token that is not valid (a valid one is tested in accounts/tests)
+            "token": "niet-geldig",
+            "uidb64": "MQ",
         }
         missing = params - values.keys()
         self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
