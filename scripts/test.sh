@@ -21,37 +21,26 @@ PG_URL=$(scripts/ensure-postgres.sh)
 # Every test runs once: the Django tests on PostgreSQL (the production database), the browser
 # tests on SQLite (the database of `make demo`), and the tests marked `both_databases` (the
 # demo, every page for every role, what is written per database) on SQLite as well.
-# The three runs go at the same time: the browser tests mostly wait for Chromium and the
-# server, and the SQLite run fills the gaps the others leave, so both cores stay busy.
-# The background runs write to log files, printed after the Django tests; coverage is kept
-# per run and combined at the end.
-rm -f .coverage .coverage.*
-echo "== browser tests on SQLite and the both_databases tests on SQLite: started in the background"
+# The browser tests run at the same time as the Django tests: they mostly wait for Chromium
+# and the server, so they take what the Django tests leave of the CPU. Their output follows.
+echo "== browser tests on SQLite: started in the background (output below, after the Django tests)"
 E2E_LOG=e2e-artifacts/e2e-sqlite.log
-SQLITE_LOG=e2e-artifacts/both-databases-sqlite.log
 .venv/bin/pytest e2e >"$E2E_LOG" 2>&1 &
 E2E_PID=$!
-COVERAGE_FILE=.coverage.sqlite .venv/bin/pytest --hypothesis-profile=ci -m both_databases --cov --cov-report= "$@" \
-  >"$SQLITE_LOG" 2>&1 &
-SQLITE_PID=$!
 
 echo "== every Django test on PostgreSQL, with coverage (the floor is fail_under in pyproject.toml)"
 django_status=0
-COVERAGE_FILE=.coverage.pg DATABASE_URL="$PG_URL" .venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci --cov \
-  --cov-report= "$@" || django_status=$?
+DATABASE_URL="$PG_URL" .venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci --cov --cov-report= "$@" \
+  || django_status=$?
 e2e_status=0
 wait "$E2E_PID" || e2e_status=$?
-sqlite_status=0
-wait "$SQLITE_PID" || sqlite_status=$?
 echo "== browser tests on SQLite (exit status $e2e_status)"
 cat "$E2E_LOG"
-echo "== the tests marked both_databases, on SQLite (exit status $sqlite_status)"
-cat "$SQLITE_LOG"
-if [ "$django_status" -ne 0 ] || [ "$e2e_status" -ne 0 ] || [ "$sqlite_status" -ne 0 ]; then
+if [ "$django_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then
   exit 1
 fi
 
-echo "== coverage of both runs together"
-.venv/bin/coverage combine --quiet .coverage.pg .coverage.sqlite
+echo "== the tests marked both_databases, on SQLite too"
+.venv/bin/pytest "${PARALLEL[@]}" --hypothesis-profile=ci -m both_databases --cov --cov-append --cov-report= "$@"
 echo "coverage: $(.venv/bin/coverage report --format=total --precision=1) %"
 .venv/bin/coverage report --format=total >/dev/null  # fails under the floor
