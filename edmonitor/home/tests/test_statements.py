@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from edmonitor.organisations.models import AccessEvent
 from edmonitor.testing import make_user
 
 INSTALLATION = {
@@ -58,8 +59,6 @@ class StatementTests(TestCase):
         self.assertContains(statement, "voldoet gedeeltelijk")  # the default status: no audit claimed
 
     def test_reading_them_is_not_an_access_to_an_organisations_data(self):
-        from edmonitor.organisations.models import AccessEvent
-
         self.client.force_login(make_user("lex"))
         self.client.get(reverse("privacy"))
         self.assertFalse(AccessEvent.objects.exclude(action="login").exists())

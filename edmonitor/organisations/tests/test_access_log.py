@@ -33,6 +33,7 @@ from edmonitor.organisations.models import (
     Organisation,
     Role,
 )
+from edmonitor.programmes.models import Programme
 from edmonitor.testing import PASSWORD, BaseTestCase, make_measurement, make_user
 
 
@@ -126,8 +127,6 @@ class WhatIsRecordedTests(BaseTestCase):
         self.assertTrue(event.filename.endswith(".json"))
 
     def test_a_programme_page_is_recorded_without_an_organisation(self):
-        from edmonitor.programmes.models import Programme
-
         programme = Programme.objects.create(name="Landelijk")
         self.login(self.carol)
         self.assertEqual(self.client.get(reverse("programme", args=[programme.pk])).status_code, 200)
