@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from edmonitor.audits.models import Audit
+from edmonitor.organisations.models import Membership, Role
+from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 
 from .factories import THEMES, agree, finalised, plan, rate, write_report
@@ -79,8 +81,6 @@ class AuditPagesTests(BaseTestCase):
         self.assertFalse(Audit.objects.exists())
 
     def test_an_auditor_is_found_by_first_or_full_name_in_any_case(self):
-        from edmonitor.organisations.models import Membership, Role
-
         pim = make_user("pvdb")
         pim.first_name, pim.last_name = "Pim", "van den Berg"
         pim.save()
@@ -96,8 +96,6 @@ class AuditPagesTests(BaseTestCase):
                 self.assertEqual(Audit.objects.latest("pk").auditors.get(order=1).user, pim)
 
     def test_a_first_name_two_people_share_asks_for_the_user_name(self):
-        from edmonitor.organisations.models import Membership, Role
-
         for username in ("pim1", "pim2"):
             user = make_user(username)
             user.first_name = "Pim"
@@ -260,8 +258,6 @@ class AuditPagesTests(BaseTestCase):
         self.assertAlmostEqual(data["agreement"]["weighted_kappa"], float(kappa), delta=0.0005)
 
     def test_agreement_over_a_programmes_audits(self):
-        from edmonitor.programmes.models import Participation, Programme
-
         same, apart = {t: 3 for t in THEMES}, {t: 1 for t in THEMES}
         finalised(self.org_a, self.mia, self.eva, same, same, same)  # 5 exact pairs, in the programme
         finalised(self.org_b, self.bob, self.otto, same, apart, same)  # 5 pairs 2 apart, not in it

@@ -8,6 +8,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils.translation import override
 
+from edmonitor.audits.models import Recommendation
 from edmonitor.audits.tests.factories import finalised, plan
 from edmonitor.improvement import services
 from edmonitor.improvement.models import Action, DialogueSession, SessionOutcome
@@ -61,8 +62,6 @@ class ActionTests(BaseTestCase):
         )
 
     def test_a_recommendation_of_an_audit_that_is_not_finalised_makes_no_action(self):
-        from edmonitor.audits.models import Recommendation
-
         audit = plan(self.org_a, self.mia, self.lex)
         recommendation = Recommendation.objects.create(audit=audit, theme_id="2", text="Concept")
         with self.assertRaises(ImprovementRefused):

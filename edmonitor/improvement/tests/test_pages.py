@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from edmonitor.audits.tests.factories import finalised
+from edmonitor.audits.tests.factories import finalised, plan
 from edmonitor.improvement import services
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.services import Decision
@@ -206,8 +206,6 @@ class JudgingPageTests(PageTestCase):
         self.assertTrue(Goal.objects.open().exists())
 
     def test_goals_of_an_audit_are_judged_only_once_it_is_finalised(self):
-        from edmonitor.audits.tests.factories import plan
-
         audit = plan(self.org_a, self.mia, self.lex, on=TODAY)
         response = self.client.get(self.url("audit_goals", audit_pk=audit.pk))
         self.assertRedirects(response, self.url("audit", audit_pk=audit.pk))

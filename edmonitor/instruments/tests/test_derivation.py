@@ -330,9 +330,6 @@ def test_the_total_is_the_half_up_rounded_mean_within_1_to_5_and_its_level_follo
 
 
 def test_a_ticked_criterion_that_the_definition_does_not_know_is_an_error():
-    from edmonitor.instruments.definition import load_definition
-    from edmonitor.instruments.scoring import MeasurementInput, score
-
     instrument = load_definition("vie-2012.1")
     result, problems = score(instrument, MeasurementInput(criteria={"7a": frozenset({"regular_actions", "made_up"})}))
     assert result is None

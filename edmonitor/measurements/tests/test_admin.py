@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from edmonitor.measurements.models import Measurement
+from edmonitor.instruments.csvio import read_measurements
+from edmonitor.measurements.instruments import current_version
+from edmonitor.measurements.models import ImportBatch, Measurement
+from edmonitor.measurements.services import import_measurements
 from edmonitor.testing import BaseTestCase, make_measurement
 
 
@@ -27,11 +30,6 @@ class MeasurementAdminTests(BaseTestCase):
 
 class ImportBatchAdminTests(BaseTestCase):
     def test_staff_undo_an_import_with_the_admin_action_and_cannot_delete_it(self):
-        from edmonitor.instruments.csvio import read_measurements
-        from edmonitor.measurements.instruments import current_version
-        from edmonitor.measurements.models import ImportBatch
-        from edmonitor.measurements.services import import_measurements
-
         version = current_version("vie")
         rows = read_measurements(
             version.instrument, b"organisatie;datum;item_2a\nGGZ Alfa;01-02-2026;3\nGGZ Alfa;01-03-2026;4\n"

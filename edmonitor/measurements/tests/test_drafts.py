@@ -14,8 +14,12 @@ from decimal import Decimal
 from django.urls import reverse
 
 from edmonitor.core.concurrency import fingerprints
+from edmonitor.instruments.scoring import MeasurementInput
+from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import Measurement, MeasurementDraft
+from edmonitor.measurements.services import MAX_DRAFT_BYTES, DraftGone, record_measurement, save_draft
 from edmonitor.organisations.models import Organisation, Sector
+from edmonitor.programmes.models import Participation, Programme
 from edmonitor.testing import BaseTestCase, make_measurement
 
 from .test_measurement_form import ALL_DIRECT
@@ -152,8 +156,6 @@ class DraftTests(BaseTestCase):
         return out
 
     def test_a_draft_changes_no_report_trend_benchmark_programme_or_export(self):
-        from edmonitor.programmes.models import Participation, Programme
-
         for i in range(5):  # peers enough for the benchmark to show
             peer = Organisation.objects.create(name=f"Peer {i}", sector=Sector.MENTAL_HEALTH)
             make_measurement(peer, {k[5:]: 2 for k in ALL_DIRECT}, on=dt.date(2025, 6, 1))
@@ -281,9 +283,6 @@ class TwoPeopleOnOneDraftTests(BaseTestCase):
         self.assertIsNone(response.context["draft"])
 
     def test_the_service_records_nothing_for_a_draft_that_is_gone(self):
-        from edmonitor.instruments.scoring import MeasurementInput
-        from edmonitor.measurements.services import DraftGone, record_measurement
-
         gone = MeasurementDraft.objects.get(pk=self.draft.pk)
         MeasurementDraft.objects.filter(pk=gone.pk).delete()
         with self.assertRaises(DraftGone):
@@ -299,9 +298,6 @@ class TwoPeopleOnOneDraftTests(BaseTestCase):
 
 class DraftSizeTests(BaseTestCase):
     def test_the_service_refuses_a_draft_beyond_its_size(self):
-        from edmonitor.measurements.instruments import current_version
-        from edmonitor.measurements.services import MAX_DRAFT_BYTES, save_draft
-
         with self.assertRaises(ValueError):
             save_draft(
                 organisation=self.org_a,

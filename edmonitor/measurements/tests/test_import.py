@@ -14,7 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from edmonitor.instruments.csvio import read_measurements
+from edmonitor.instruments.scoring import MeasurementInput
+from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import Measurement
+from edmonitor.measurements.services import NewMeasurement, import_measurements, record_measurement, record_measurements
 from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase
 
@@ -137,10 +141,6 @@ class BulkImportTests(BaseTestCase):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from edmonitor.instruments.csvio import read_measurements
-        from edmonitor.measurements.instruments import current_version
-        from edmonitor.measurements.services import import_measurements
-
         version = current_version("vie")
         rows = 2000
         header = "organisation;measured_on;" + ";".join(f"item_{n}a" for n in range(1, 11))
@@ -158,10 +158,6 @@ class BulkImportTests(BaseTestCase):
 
     def test_the_bulk_path_stores_what_recording_one_measurement_stores(self):
         import datetime as dt
-
-        from edmonitor.instruments.scoring import MeasurementInput
-        from edmonitor.measurements.instruments import current_version
-        from edmonitor.measurements.services import NewMeasurement, record_measurement, record_measurements
 
         version = current_version("vie")
         inp = MeasurementInput(

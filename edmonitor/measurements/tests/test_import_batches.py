@@ -24,8 +24,12 @@ from openpyxl import Workbook, load_workbook
 
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Goal
+from edmonitor.instruments.csvio import read_measurements
+from edmonitor.instruments.definition import load_definition
 from edmonitor.measurements import imports
+from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import ImportBatch, Measurement
+from edmonitor.measurements.services import import_measurements
 from edmonitor.organisations.models import Membership, Organisation, Role
 from edmonitor.testing import BaseTestCase, make_measurement, make_user
 
@@ -177,10 +181,6 @@ class PreviewTests(ImportTestCase):
         self.assertEqual(list(ImportBatch.objects.values_list("created_by__username", flat=True)), ["alice"])
 
     def test_the_service_records_a_batch_too(self):
-        from edmonitor.instruments.csvio import read_measurements
-        from edmonitor.measurements.instruments import current_version
-        from edmonitor.measurements.services import import_measurements
-
         version = current_version("vie")
         rows = read_measurements(version.instrument, FILE.encode(), require_date=True)
         import_measurements(organisation=self.org_a, instrument_version=version, rows=rows, file_name="cli.csv")
@@ -412,9 +412,6 @@ class PagesTests(ImportTestCase):
 def test_choosing_the_rows_of_a_large_file_takes_linear_time():
     """20,000 rows, most looking alike (the confirm once compared every row with every duplicate: 30 s)."""
     import time
-
-    from edmonitor.instruments.csvio import read_measurements
-    from edmonitor.instruments.definition import load_definition
 
     data = "organisation;measured_on;item_2a\n" + "A;2026-01-01;3\n" * 20_000
     rows = read_measurements(load_definition("vie-2012.1"), data.encode())

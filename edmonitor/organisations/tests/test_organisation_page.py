@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.urls import reverse
 
+from edmonitor.audits.tests.factories import finalised, plan
+from edmonitor.improvement.services import create_action, set_goal
 from edmonitor.testing import BaseTestCase, make_measurement
 
 FIRST = {"1a": 2, "2a": 2, "3a": 1, "4a": 2, "5a": 1, "6a": 2, "7a": 3, "8a": 2, "9a": 3, "10a": 1}  # 19 -> 1.9
@@ -55,9 +57,6 @@ class OrganisationPageTests(BaseTestCase):
         self.assertNotContains(response, "RIBW Beta")
 
     def test_the_page_needs_the_same_number_of_queries_however_many_measurements(self):
-        from edmonitor.audits.tests.factories import finalised, plan
-        from edmonitor.improvement.services import create_action, set_goal
-
         url = reverse("organisation", args=[self.org_a.pk])
         scores = {t: 3 for t in "12345"}
         finalised(self.org_a, self.mia, self.lex, scores, scores, scores, on=dt.date(1999, 1, 1))

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from django.urls import reverse
 
+from edmonitor.instruments.cohort import METHOD_NAMES
 from edmonitor.instruments.scoring import round_half_up
 from edmonitor.organisations.models import Membership, Organisation, Role
 from edmonitor.programmes.live import LIVE_PROGRAMME, load_live
@@ -78,8 +79,6 @@ class LiveProgrammeTests(BaseTestCase):
         self.assertContains(response, "2,2")  # … and what the item scores give
 
     def test_the_remarks_name_the_tests_method_in_dutch(self):
-        from edmonitor.instruments.cohort import METHOD_NAMES
-
         self.client.force_login(self.carol)
         page = self.client.get(reverse("programme", args=[self.programme.pk])).content.decode()
         method = (

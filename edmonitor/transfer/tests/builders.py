@@ -17,7 +17,8 @@ from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import Measurement
 from edmonitor.measurements.services import record_measurement
-from edmonitor.organisations.models import Facility
+from edmonitor.organisations.models import Facility, Organisation
+from edmonitor.testing import make_user
 
 TRANSFER_APPS = ("organisations", "measurements", "audits", "auth")
 
@@ -130,8 +131,6 @@ def build_organisation(test) -> None:
 
 
 def _user(username: str, first: str, last: str):
-    from edmonitor.testing import make_user
-
     user = make_user(username)
     user.first_name, user.last_name = first, last
     user.save()
@@ -149,7 +148,6 @@ def row_counts() -> dict[str, int]:
 
 def delete_organisation(organisation) -> None:
     """Remove an organisation and everything of it (its facilities protect measurements and audits)."""
-    from edmonitor.organisations.models import Organisation
 
     organisation = Organisation.objects.get(pk=organisation.pk)
     organisation.audits.all().delete()
