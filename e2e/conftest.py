@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
 
+from edmonitor.testing_mail import Inbox, start_smtp
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "e2e-artifacts"
 PASSWORD = "edmonitor-demo"
@@ -35,7 +37,7 @@ TIMEOUT_MS = 10_000
 @dataclass
 class Server:
     url: str
-    ids: dict[str, int]
+    ids: dict[str, Any]  # primary keys, and the token of an invitation
     log: Path
 
     def path(self, path: str) -> str:
@@ -125,7 +127,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+def mailbox() -> Iterator[Inbox]:
+    """What the server sends by e-mail arrives here: a real SMTP server (aiosmtpd) on this machine."""
+    inbox = Inbox()
+    controller, _port = start_smtp(inbox)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox: Inbox) -> Iterator[Server]:
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)
     pg_url = os.environ.get("E2E_DATABASE_URL", "")
@@ -143,6 +156,10 @@ def server() -> Iterator[Server]:
             "SECRET_KEY": "e2e-" + os.urandom(16).hex(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(mailbox.port),
+            "EMAIL_USE_TLS": "0",  # the test's SMTP server speaks plain SMTP on 127.0.0.1
+            "DEFAULT_FROM_EMAIL": "edmonitor@test.invalid",
         }
         try:
             ids = json.loads(_run(env, "-m", "e2e.data"))

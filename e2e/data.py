@@ -27,6 +27,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
+    from edmonitor.accounts import invitations
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
     from edmonitor.improvement import services as improvement
@@ -137,6 +138,25 @@ def main() -> None:
             user=users["projectleider"],
         )
 
+    # The pages of an invitation (test_accessibility.py): an audit nobody has scored, and an
+    # invitation to it whose link the tests open but never accept.
+    with transaction.atomic():
+        to_invite = plan_audit(organisation=organisation, held_on=dt.date(2026, 7, 7), auditors=auditors, user=None)
+        invitation = invitations.invite(
+            email="extern@example.org",
+            organisation=organisation,
+            audit=to_invite,
+            place=2,
+            position=Position.EXTERNAL,
+            by=users["projectleider"],
+            base_url="http://127.0.0.1",
+        )
+
+    # The password-reset journey (test_accounts.py) changes this account's password: a user of its own.
+    get_user_model().objects.create_user(
+        username="vergeetachtig", email="vergeetachtig@example.org", password="edmonitor-demo", first_name="Vera"
+    )
+
     demo_audits = {a.held_on.isoformat(): a.pk for a in demo.audits.all()}
     demo_measurements = {m.measured_on.isoformat(): m.pk for m in demo.measurements.all()}
     print(
@@ -156,6 +176,8 @@ def main() -> None:
                 "import_organisation": importland.pk,
                 "imported_batch": imported.pk,
                 "pending_import": pending.pk,
+                "invite_audit": to_invite.pk,
+                "invitation_token": invitations.token(invitation),
             }
             | journeys
         )

@@ -36,6 +36,12 @@ def bad_measurement(page: Page) -> None:
     page.get_by_role("button", name="Meting opslaan").click()
 
 
+def bad_invitation(page: Page) -> None:
+    invite = page.locator("form", has=page.get_by_role("button", name="Uitnodiging sturen"))
+    invite.get_by_label("E-mailadres").fill("geen adres")
+    invite.get_by_role("button", name="Uitnodiging sturen").click()
+
+
 def show_facts(page: Page) -> None:
     item = page.get_by_role("group", name="1a. Aantal ervaringsdeskundigen in betaalde dienst")
     item.get_by_role("radio", name="Leid de score af uit de gegevens").check()
@@ -71,6 +77,7 @@ FINAL = ORG + "/audits/{demo_audit_finalised}"
 BLIND = "/organisaties/{test_organisation}/audits/{blind_audit}"
 AGREEING = "/organisaties/{test_organisation}/audits/{consensus_audit}"
 IMPORTS = "/organisaties/{import_organisation}/metingen/"
+INVITE = "/organisaties/{test_organisation}/audits/{invite_audit}/auditor-uitnodigen/"
 
 PAGES = [
     Spec("login", None, "/login/"),
@@ -88,6 +95,12 @@ PAGES = [
     Spec("organisation-form-errors", "coordinator", "/organisaties/nieuw/", submit("Opslaan"), errors=True),
     Spec("organisation-edit", "projectleider", ORG + "/bewerken/"),  # the sector read-only for an admin
     Spec("members", "projectleider", ORG + "/leden/"),
+    Spec("members-invite-errors", "projectleider", ORG + "/leden/", bad_invitation, errors=True),
+    Spec("auditor-invite", "projectleider", INVITE),
+    Spec("auditor-invite-errors", "projectleider", INVITE, submit("Uitnodiging sturen"), errors=True),
+    Spec("invitation", None, "/uitnodiging/{invitation_token}/"),
+    Spec("invitation-errors", None, "/uitnodiging/{invitation_token}/", submit("Mijn account maken"), errors=True),
+    Spec("invitation-not-valid", None, "/uitnodiging/niet-geldig/"),
     Spec("facility-form", "projectleider", ORG + "/voorzieningen/nieuw/"),
     Spec("measurement-form", "projectleider", ORG + "/metingen/nieuw/"),
     Spec("measurement-form-facts", "projectleider", ORG + "/metingen/nieuw/", show_facts),

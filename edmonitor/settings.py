@@ -210,6 +210,12 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE
 # login throttling counts failures per client address (edmonitor.core.lockout.client_ip).
 EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
 
+# The address people reach this installation at, for links in mails that a command sends (the
+# `invite` command); a page's own mails use the address the request came in on.
+EDMONITOR_BASE_URL = os.environ.get("EDMONITOR_BASE_URL", "http://localhost:8000")
+if not EDMONITOR_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("EDMONITOR_BASE_URL must start with http:// or https://")
+
 # The privacy page and the accessibility statement (/privacy/, /toegankelijkheid/) are filled in
 # from these: who runs this installation, whom to ask, where the data are, and how far the
 # installation meets WCAG 2.1 AA. README, "For the IT department".

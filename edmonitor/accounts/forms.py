@@ -1,4 +1,4 @@
-"""The forms a person uses for their own account: profile, password change and password reset."""
+"""The forms of accounts: profile, password change and reset, invitations and the invited person's new account."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from edmonitor.audits.models import Position
 from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.organisations.models import Role
 
 
 class ResetRequestForm(AccessibleFormMixin, PasswordResetForm):
@@ -58,3 +61,102 @@ class ProfileForm(AccessibleFormMixin, forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data.get("email") or "").strip()
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+class InviteForm(AccessibleFormMixin, forms.Form):
+    """An e-mail address and the role it is invited to, on the organisation's members page."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send a link to this address. It works for 7 days and only once."),
+    )
+    # The fewest rights unless the inviter chooses more.
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()
+
+
+class AuditorInviteForm(AccessibleFormMixin, forms.Form):
+    """An e-mail address invited to one of the two places of one audit."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send a link to this address. It works for 7 days and only once."),
+    )
+    place = forms.TypedChoiceField(
+        label=_("Place"),
+        coerce=int,
+        choices=[(1, _("First auditor")), (2, _("Second auditor"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The person now in this place stops being an auditor of this audit once the invitation is accepted."
+        ),
+    )
+    position = forms.ChoiceField(
+        label=_("The invited auditor is"), choices=Position.choices, initial=Position.EXTERNAL, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason for replacing an auditor"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed only when the auditor in this place has already saved scores or a rationale."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()
+
+
+class NewAccountForm(AccessibleFormMixin, forms.Form):
+    """The invited person's name and password, when no account has the invited address yet."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Type the same password again, to be sure there is no typing error."),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            person = get_user_model()(
+                username=self.email,
+                email=self.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,8 +1,29 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, views
+
+members = "organisaties/<int:pk>/leden/"
 
 urlpatterns = [
+    path(members, invitation_views.members, name="members"),
+    path(members + "<int:membership_pk>/verwijderen/", invitation_views.member_remove, name="member_remove"),
+    path(members + "uitnodigen/", invitation_views.member_invite, name="member_invite"),
+    path(
+        members + "uitnodigingen/<int:invitation_pk>/opnieuw-sturen/",
+        invitation_views.member_invitation_resend,
+        name="member_invitation_resend",
+    ),
+    path(
+        members + "uitnodigingen/<int:invitation_pk>/intrekken/",
+        invitation_views.member_invitation_withdraw,
+        name="member_invitation_withdraw",
+    ),
+    path(
+        "organisaties/<int:pk>/audits/<int:audit_pk>/auditor-uitnodigen/",
+        invitation_views.audit_auditor_invite,
+        name="audit_auditor_invite",
+    ),
+    path("uitnodiging/<str:token>/", invitation_views.invitation, name="invitation"),
     path("account/", views.profile, name="profile"),
     path("account/wachtwoord/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/e-mailadres/<str:token>/", views.email_confirm, name="email_confirm"),

@@ -312,6 +312,55 @@ def update_plan(
     return audit
 
 
+def place_problems(audit: Audit, *, place: int, user: Any | None = None, reason: str = "") -> list[str]:
+    """Why ``user`` (or someone new, when None) cannot take the auditor ``place`` (1 or 2) now; empty if they can.
+
+    The invitation of an external auditor asks this when it is made and again when it is
+    accepted; :func:`give_place` refuses with the same list.
+    """
+    problems: list[str] = []
+    if audit.is_finalised:
+        problems.append(_("This audit has been finalised. A correction must be made as an amendment."))
+    elif audit.anyone_submitted:
+        problems.append(_("The plan can no longer change: an auditor has already submitted scores."))
+    if place not in (1, 2):
+        problems.append(_("An audit has exactly two auditors."))
+        return problems
+    auditors = {a.order: a for a in audit.auditors.all()}
+    other = auditors.get(3 - place)
+    if user is not None and other is not None and other.user_id == user.pk:
+        problems.append(_("The two auditors must be two different people."))
+    holder = auditors.get(place)
+    if holder is not None and has_drafts(holder) and not reason.strip() and (user is None or holder.user_id != user.pk):
+        problems.append(
+            FieldProblem(
+                _(
+                    "%(name)s has already saved scores or a rationale. Write why %(name)s is replaced: "
+                    "the audit trail keeps that reason."
+                )
+                % {"name": holder.user.get_full_name() or holder.user.get_username()},
+                "reason",
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def give_place(audit: Audit, *, place: int, user: Any, position: str, by: User | None, reason: str = "") -> Audit:
+    """Make ``user`` the audit's auditor at ``place`` (1 or 2), replacing whoever held it (an accepted invitation)."""
+    audit = _locked(audit)
+    problems = place_problems(audit, place=place, user=user, reason=reason)
+    if problems:
+        raise AuditRefused(problems)
+    wanted = [(a.user, a.position) for a in audit.auditors.all()]
+    wanted[place - 1] = (user, position)
+    problems = _validate_auditors(audit.organisation, wanted)
+    if problems:
+        raise AuditRefused(problems)
+    _replace_auditors(audit, wanted, user=by, reason=reason.strip())
+    return audit
+
+
 def has_drafts(auditor: Auditor) -> bool:
     """True when this auditor has saved any score or rationale of their own."""
     return any(r.score is not None or r.rationale for r in auditor.ratings.all())

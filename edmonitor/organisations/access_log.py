@@ -58,6 +58,7 @@ NOT_LOGGED: dict[str, str] = {
     "password_reset_confirm": "recorded by its view when the password is reset",
     "password_reset_complete": "public",
     "accessibility": "the accessibility statement: public",
+    "invitation": "an invitation's link; accepting it is recorded by its view, with the organisation",
     "dashboard": "the list of organisations a person may open; no organisation's data",
     "organisation_create": "a form for a new organisation; the new organisation's page is logged",
     "programmes": "the list of programmes; each programme's page is logged",
@@ -88,6 +89,7 @@ CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
     ("organisation", AccessCategory.ORGANISATION),
     ("facility", AccessCategory.ORGANISATION),
     ("member", AccessCategory.ORGANISATION),
+    ("invitation", AccessCategory.ORGANISATION),
     ("login", AccessCategory.SIGN_IN),
     ("logout", AccessCategory.SIGN_IN),
 )

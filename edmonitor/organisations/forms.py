@@ -13,6 +13,7 @@ from edmonitor.core.forms import AccessibleFormMixin, date_input
 
 from .models import AccessAction, AccessCategory, AccessEventQuerySet, Facility, Membership, Organisation, Role
 from .permissions import own_people, people_to_choose
+from .services import give_role
 
 
 def choose_person(chooser, organisation: Organisation, name: str):
@@ -115,10 +116,7 @@ class MembershipForm(AccessibleFormMixin, forms.Form):
         return username
 
     def save(self) -> Membership:
-        membership, _created = Membership.objects.update_or_create(
-            user=self.user, organisation=self.organisation, defaults={"role": self.cleaned_data["role"]}
-        )
-        return membership
+        return give_role(self.user, self.organisation, self.cleaned_data["role"])
 
 
 # The access log page reads at most this many distinct names for its person filter.

@@ -9,6 +9,4 @@ urlpatterns = [
     path("organisaties/<int:pk>/bewerken/", views.organisation_edit, name="organisation_edit"),
     path("organisaties/<int:pk>/voorzieningen/nieuw/", views.facility_form, name="facility_create"),
     path("organisaties/<int:pk>/voorzieningen/<int:facility_pk>/", views.facility_form, name="facility_edit"),
-    path("organisaties/<int:pk>/leden/", views.members, name="members"),
-    path("organisaties/<int:pk>/leden/<int:membership_pk>/verwijderen/", views.member_remove, name="member_remove"),
 ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from edmonitor.core.tables import XLSX_CONTENT_TYPE, Table, as_csv, as_workbook
 
 from .downloads import download_response
-from .forms import MAX_PEOPLE_IN_FILTER, AccessLogFilterForm, FacilityForm, MembershipForm, OrganisationForm
-from .models import AccessAction, AccessEvent, Facility, Membership, Organisation
+from .forms import MAX_PEOPLE_IN_FILTER, AccessLogFilterForm, FacilityForm, OrganisationForm
+from .models import AccessAction, AccessEvent, Facility, Organisation
 from .permissions import (
     Access,
     can_change_peer_group,
@@ -34,8 +34,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, may_change_sector=can_change_peer_group(request.user))
     if request.method == "POST" and form.is_valid():
         organisation = form.save()
-        messages.success(request, _("The organisation has been created."))
-        return redirect("organisation", pk=organisation.pk)
+        messages.success(request, _("The organisation has been created. Now invite its first admin by e-mail."))
+        return redirect(reverse("members", args=[organisation.pk]) + "#invite")
     return render(request, "organisations/organisation_form.html", {"form": form})
 
 
@@ -65,34 +65,6 @@ def facility_form(request: HttpRequest, pk: int, facility_pk: int | None = None)
         "organisations/facility_form.html",
         {"form": form, "organisation": organisation, "facility": facility},
     )
-
-
-def members(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Access.MANAGE)
-    form = MembershipForm(request.POST or None, organisation=organisation, chooser=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The role has been saved."))
-        return redirect("members", pk=organisation.pk)
-    memberships = organisation.memberships.select_related("user").order_by("user__username")
-    return render(
-        request,
-        "organisations/members.html",
-        {"form": form, "organisation": organisation, "memberships": memberships},
-    )
-
-
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = organisation_for(request.user, pk, Access.MANAGE)
-    if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
-        return HttpResponseNotAllowed(["POST"])
-    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
-    if membership.user_id == request.user.pk:
-        messages.error(request, _("You cannot remove your own role."))
-    else:
-        membership.delete()  # ends the person's sessions too (receivers.membership_removed)
-        messages.success(request, _("The role has been removed. The person has been logged out everywhere."))
-    return redirect("members", pk=organisation.pk)
 
 
 ACCESS_LOG_PER_PAGE = 100

@@ -7,16 +7,14 @@ environment; the SMTP server (aiosmtpd) runs in this process, on a free port of 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from django.test import SimpleTestCase
+
+from edmonitor.testing_mail import Inbox, start_smtp
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 USER, PASSWORD = "edmonitor-mail", "s3cret-for-the-test"
@@ -25,23 +23,6 @@ SEND = (
     "import django; django.setup(); from django.core.mail import send_mail; "
     "send_mail('Uitnodiging voor edmonitor', 'Welkom bij edmonitor.', None, ['ina@example.nl'])"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 OK"
 
 
 def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
@@ -67,11 +48,7 @@ def run(env: dict[str, str], code: str = SEND) -> subprocess.CompletedProcess[st
 class SmtpTests(SimpleTestCase):
     def setUp(self) -> None:
         self.inbox = Inbox()
-        self.port = free_port()
-        self.server = Controller(
-            self.inbox, hostname="127.0.0.1", port=self.port, authenticator=authenticate, auth_require_tls=False
-        )
-        self.server.start()
+        self.server, self.port = start_smtp(self.inbox, authenticator=authenticate, auth_require_tls=False)
         self.addCleanup(self.server.stop)
 
     def env(self, **extra: str) -> dict[str, str]:

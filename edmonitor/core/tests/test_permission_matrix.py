@@ -50,6 +50,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from edmonitor.accounts import invitations
+from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Action, DialogueSession, Goal
@@ -101,6 +103,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "password_reset_complete": (200, 200, 200, 200, 200, 200, 200, 200),
     "privacy":              (200, 200, 200, 200, 200, 200, 200, 200),  # public statements
     "accessibility":        (200, 200, 200, 200, 200, 200, 200, 200),
+    "invitation":           (200, 200, 200, 200, 200, 200, 200, 200),  # public: an invalid link says so
     "knowledge_method":     (L, 200, 200, 200, 200, 200, 200, 200),
     # --- organisations (VIEW / RECORD / MANAGE; creating is for staff) -------------------------
     "organisation_create":  (L, 403, 403, 403, 403, 403, 403, 200),
@@ -110,6 +113,9 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "facility_edit":        (L, 403, 403, 200, 404, 404, 404, 200),
     "members":              (L, 403, 403, 200, 404, 404, 404, 200),
     "member_remove":        (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
+    "member_invite":        (L, 403, 403, 405, 404, 404, 404, 405),  # POST only (the form is on the members page)
+    "member_invitation_resend": (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
+    "member_invitation_withdraw": (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
     "access_log":           (L, 403, 403, 200, 404, 404, 404, 200),  # NEN 7513 access log: MANAGE
     "download_log":         (L, 403, 403, 301, 404, 404, 404, 301),  # moved: to the access log's exports
     "organisation_export":  (L, 403, 403, 200, 404, 404, 404, 200),  # everything of A as JSON: MANAGE
@@ -148,6 +154,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "audit":                (L, 200, 200, 200, 200, 404, 404, 200),
     "audit_export":         (L, 200, 200, 200, 200, 404, 404, 200),
     "audit_plan":           (L, 403, 403, 200, 403, 404, 404, 200),
+    "audit_auditor_invite": (L, 403, 403, 200, 403, 404, 404, 200),  # who plans the audit invites its auditors
     "audit_delete":         (L, 403, 403, 200, 403, 404, 404, 200),
     "audit_notes":          (L, 403, 403, 403, 200, 404, 404, 403),
     "audit_scores":         (L, 403, 403, 403, 200, 404, 404, 403),
@@ -183,6 +190,7 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
         "audit":            (L, 200, 200, 200, 200, 404, 404, 200),
         "audit_export":     (L, 200, 200, 200, 200, 404, 404, 200),
         "audit_plan":       (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_auditor_invite": (L, 403, 403, 403, 403, 404, 404, 403),  # the plan is fixed
         "audit_delete":     (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_notes":      (L, 403, 403, 403, 200, 404, 404, 403),
         "audit_scores":     (L, 403, 403, 403, 302, 404, 404, 403),  # auditor: submitted, back to the audit
@@ -199,6 +207,7 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
         "audit":            (L, 200, 200, 200, 200, 404, 404, 200),
         "audit_export":     (L, 200, 200, 200, 200, 404, 404, 200),
         "audit_plan":       (L, 403, 403, 403, 403, 404, 404, 403),
+        "audit_auditor_invite": (L, 403, 403, 403, 403, 404, 404, 403),  # the plan is fixed
         "audit_delete":     (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_notes":      (L, 403, 403, 403, 403, 404, 404, 403),
         "audit_scores":     (L, 403, 403, 403, 403, 404, 404, 403),
@@ -221,6 +230,10 @@ STATE_CHANGING = {
     "facility_edit",
     "members",
     "member_remove",
+    "member_invite",
+    "member_invitation_resend",
+    "member_invitation_withdraw",
+    "audit_auditor_invite",
     "measurement_create",
     "measurement_edit",
     "measurement_delete",
@@ -282,6 +295,8 @@ CHANGES: dict[str, dict[str, str]] = {
         "position_2": "external",
     },
     "audit_plan": {"participants": "Gewijzigd"},
+    "member_invite": {"invite-email": "nieuw@example.org", "invite-role": "viewer"},
+    "audit_auditor_invite": {"email": "nieuw@example.org", "place": "2", "position": "external"},
     "audit_notes": {"notes_1": "Gewijzigd"},
     "audit_scores": {"score_1": "1", "rationale_1": "Gewijzigd"},
     "audit_consensus": {"consensus_1": "3"},
@@ -411,6 +426,7 @@ class PermissionMatrixTests(BaseTestCase):
     facility_a: Facility
     measurement_a: Measurement
     membership_a: Membership
+    invitation_a: Invitation
     draft_a: MeasurementDraft
     programme: Programme
     participation: Participation
@@ -472,6 +488,9 @@ class PermissionMatrixTests(BaseTestCase):
         cls.pending_batch = imports.start_import(
             organisation=cls.org_a, instrument_version=version, file_name="m.csv", content=csv, rows=1, user=cls.mia
         )
+        cls.invitation_a = invitations.invite(
+            email="uitgenodigd@example.org", organisation=cls.org_a, role=Role.MEMBER, by=cls.alice, base_url="http://t"
+        )
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -512,6 +531,7 @@ class PermissionMatrixTests(BaseTestCase):
             "draft_pk": self.draft_a.pk,
             "facility_pk": self.facility_a.pk,
             "membership_pk": self.membership_a.pk,
+            "invitation_pk": self.invitation_a.pk,
             "audit_pk": audit.pk,
             "participation_pk": self.participation.pk,
             "name": "alle",  # report tables: all of them,
