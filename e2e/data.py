@@ -152,6 +152,18 @@ def main() -> None:
             base_url="http://127.0.0.1",
         )
 
+    # Two-step verification (test_accounts.py): someone who switches it on, and a member of an
+    # organisation that requires it.
+    get_user_model().objects.create_user(username="tweestaps", password="edmonitor-demo", first_name="Tim")
+    strict = Organisation.objects.create(
+        name="Stichting Veilig", sector=Sector.SOCIAL_DOMAIN, require_second_factor=True
+    )
+    Membership.objects.create(
+        user=get_user_model().objects.create_user(username="verplicht", password="edmonitor-demo"),
+        organisation=strict,
+        role=Role.VIEWER,
+    )
+
     # The password-reset journey (test_accounts.py) changes this account's password: a user of its own.
     get_user_model().objects.create_user(
         username="vergeetachtig", email="vergeetachtig@example.org", password="edmonitor-demo", first_name="Vera"

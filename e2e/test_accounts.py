@@ -1,12 +1,18 @@
-"""Accounts by e-mail (issue 17): an invitation and a password reset, with the mail received by a real SMTP server."""
+"""Accounts (issue 17): an invitation and a password reset by e-mail, and two-step verification.
+
+Mail is received by a real SMTP server (edmonitor/testing_mail.py); the codes of the authenticator
+app are computed from the key the page shows (edmonitor/testing_otp.py).
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
 from edmonitor.testing_mail import Inbox, link_in
+from edmonitor.testing_otp import totp
 
 from .conftest import Server, log_in
 
@@ -52,7 +58,9 @@ def test_a_coordinator_invites_someone_who_makes_an_account_and_has_the_role(
     expect(members.get_by_role("table", name="Wie welke rol heeft in deze organisatie")).to_contain_text(
         "noor.nieuw@example.org"
     )
-    expect(members.get_by_text("Er zijn geen uitnodigingen zonder antwoord.")).to_be_visible()
+    expect(members.get_by_role("table", name="Uitnodigingen die nog niet zijn aangenomen")).not_to_contain_text(
+        "noor.nieuw@example.org"
+    )
 
     page.goto(link)  # the link works once
     expect(page.get_by_role("heading", level=1)).to_have_text("Deze uitnodiging kan niet worden gebruikt")
@@ -74,3 +82,57 @@ def test_a_forgotten_password_is_replaced_through_the_link_in_the_mail(
     page.get_by_role("link", name="Inloggen").click()
     log_in(page, "vergeetachtig", NEW_PASSWORD)
     expect(page.get_by_role("button", name="Uitloggen (vergeetachtig)")).to_be_visible()
+
+
+def secret_on(page: Page) -> str:
+    return page.locator("#secret").inner_text()
+
+
+def test_two_step_verification_with_the_app_and_with_a_recovery_code(page: Page, server: Server) -> None:
+    page.goto(server.path("/login/"))
+    log_in(page, "tweestaps")
+    page.get_by_role("link", name="Mijn account").click()
+    page.get_by_role("link", name="Tweestapsverificatie aanzetten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie instellen")
+    expect(page.get_by_role("img", name="QR-code voor uw authenticator-app")).to_be_visible()
+    secret = secret_on(page)
+    page.get_by_label("Code uit de app").fill(totp(secret))  # what the phone shows now
+    page.get_by_role("button", name="Controleren en aanzetten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw herstelcodes")
+    codes = page.locator("ul.codes code").all_inner_texts()
+    assert len(codes) == 10, codes
+    page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+    expect(page.get_by_text("Tweestapsverificatie staat aan.").first).to_be_visible()
+
+    # Logging in again: the password, then a code of the app (the next one: this one is spent).
+    page.get_by_role("button", name="Uitloggen (tweestaps)").click()
+    log_in(page, "tweestaps")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie")
+    page.goto(server.path("/"))  # no page opens before the code
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie")
+    page.get_by_label("Code uit de app").fill(totp(secret, time.time() + 30))
+    page.get_by_role("button", name="Verder").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
+
+    # And with a recovery code instead, which then stops working.
+    page.get_by_role("button", name="Uitloggen (tweestaps)").click()
+    log_in(page, "tweestaps")
+    page.get_by_label("Code uit de app").fill(codes[0])
+    page.get_by_role("button", name="Verder").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
+    page.get_by_role("link", name="Mijn account").click()
+    expect(page.get_by_text("U hebt nog 9 herstelcodes.")).to_be_visible()
+
+
+def test_a_required_second_step_blocks_every_page_until_it_is_set_up(page: Page, server: Server) -> None:
+    page.goto(server.path("/login/"))
+    log_in(page, "verplicht")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie instellen")
+    expect(page.get_by_role("note")).to_contain_text("voordat u verder kunt")
+    for path in ("/", "/account/", "/kennisbank/"):
+        page.goto(server.path(path))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie instellen")
+    page.get_by_label("Code uit de app").fill(totp(secret_on(page)))
+    page.get_by_role("button", name="Controleren en aanzetten").click()
+    page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kennisbank")  # where they were going

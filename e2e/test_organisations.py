@@ -20,6 +20,10 @@ def test_the_coordinator_creates_an_organisation(open_as: Callable[..., Page]) -
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_role("status")).to_contain_text("De organisatie is aangemaakt.")
+    # on to the members page, to invite the organisation's first admin
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leden van Stichting Herstelpunt")
+    expect(page.get_by_role("heading", name="Iemand uitnodigen")).to_be_visible()
+    page.get_by_role("navigation", name="Kruimelpad").get_by_role("link", name="Stichting Herstelpunt").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stichting Herstelpunt")
     summary = page.locator("dl.summary")
     expect(summary).to_contain_text("Verslavingszorg")

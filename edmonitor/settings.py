@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -100,11 +103,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # whether this session passed the second step
     "edmonitor.organisations.access_log.AccessLogMiddleware",  # NEN 7513: wraps every page below it
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "edmonitor.accounts.second_factor.SecondFactorMiddleware",  # the second step before any page
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its page
 ]
 
@@ -209,6 +214,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("SECURE
 # How many reverse proxies append to X-Forwarded-For; 0 = use the connection's address. The
 # login throttling counts failures per client address (edmonitor.core.lockout.client_ip).
 EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
+
+# Two-step verification (edmonitor/accounts/second_factor.py): the name the authenticator app
+# shows beside the code.
+OTP_TOTP_ISSUER = os.environ.get("EDMONITOR_OPERATOR", "") or "edmonitor"
 
 # The address people reach this installation at, for links in mails that a command sends (the
 # `invite` command); a page's own mails use the address the request came in on.

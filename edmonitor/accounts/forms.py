@@ -160,3 +160,24 @@ class NewAccountForm(AccessibleFormMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+# --- two-step verification ------------------------------------------------------------------------
+
+
+class CodeForm(AccessibleFormMixin, forms.Form):
+    """A code of the authenticator app (six digits) or, at the second step, a recovery code."""
+
+    code = forms.CharField(label=_("Code from the app"), max_length=32)
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"})
+        if recovery:
+            field.help_text = _("The 6 digits your app shows now. Lost your phone? Type one of your recovery codes.")
+        else:
+            field.widget.attrs["inputmode"] = "numeric"
+            field.help_text = _("The 6 digits your app shows now.")
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()

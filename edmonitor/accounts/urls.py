@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, views
+from . import invitation_views, second_factor_views, views
 
 members = "organisaties/<int:pk>/leden/"
 
@@ -25,6 +25,10 @@ urlpatterns = [
     ),
     path("uitnodiging/<str:token>/", invitation_views.invitation, name="invitation"),
     path("account/", views.profile, name="profile"),
+    path("login/tweede-stap/", second_factor_views.verify, name="second_factor_verify"),
+    path("account/tweestapsverificatie/", second_factor_views.setup, name="second_factor_setup"),
+    path("account/tweestapsverificatie/herstelcodes/", second_factor_views.recovery_codes, name="second_factor_codes"),
+    path("account/tweestapsverificatie/uitzetten/", second_factor_views.switch_off, name="second_factor_off"),
     path("account/wachtwoord/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/e-mailadres/<str:token>/", views.email_confirm, name="email_confirm"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),

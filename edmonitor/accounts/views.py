@@ -33,6 +33,7 @@ from edmonitor.core.types import signed_in
 from edmonitor.organisations.access_log import record
 from edmonitor.organisations.models import AccessAction
 
+from . import second_factor
 from .forms import ChangePasswordForm, NewPasswordForm, ProfileForm, ResetRequestForm
 from .models import Profile
 
@@ -178,7 +179,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your details have been saved."))
         return _with_language_cookie(redirect("profile"), data["language"])  # type: ignore[return-value]
-    return render(request, "accounts/profile.html", {"form": form})
+    status = {
+        "set_up": second_factor.is_set_up(user),
+        "required": second_factor.required(user),
+        "codes_left": second_factor.recovery_codes_left(user),
+    }
+    return render(request, "accounts/profile.html", {"form": form, "second_factor": status})
 
 
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:

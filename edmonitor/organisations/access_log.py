@@ -58,6 +58,10 @@ NOT_LOGGED: dict[str, str] = {
     "password_reset_confirm": "recorded by its view when the password is reset",
     "password_reset_complete": "public",
     "accessibility": "the accessibility statement: public",
+    "second_factor_verify": "the second step of logging in; a wrong code is recorded by its view",
+    "second_factor_setup": "a person's own account; setting it up is recorded by its view",
+    "second_factor_codes": "a person's own account; recorded by its view",
+    "second_factor_off": "a person's own account; recorded by its view",
     "invitation": "an invitation's link; accepting it is recorded by its view, with the organisation",
     "dashboard": "the list of organisations a person may open; no organisation's data",
     "organisation_create": "a form for a new organisation; the new organisation's page is logged",
@@ -91,6 +95,7 @@ CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
     ("member", AccessCategory.ORGANISATION),
     ("invitation", AccessCategory.ORGANISATION),
     ("login", AccessCategory.SIGN_IN),
+    ("second_factor", AccessCategory.SIGN_IN),
     ("logout", AccessCategory.SIGN_IN),
 )
 

@@ -64,7 +64,7 @@ class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "sector", "clients", "staff_fte"]
+        fields = ["name", "sector", "clients", "staff_fte", "require_second_factor"]
 
     def __init__(self, *args, may_change_sector: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,14 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("All staff in fte (1 fte = 36 hours a week); used for item 1a."),
     )
+    require_second_factor = models.BooleanField(
+        _("members must use two-step verification"),
+        default=False,
+        help_text=_(
+            "Everyone with a role in this organisation then logs in with a password and a code from an app on "
+            "their phone. Whoever has not set it up yet does that at their next login."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()

@@ -72,6 +72,9 @@ IMPORT_NAMES = {
     "openpyxl": "openpyxl",
     "scipy": "scipy",
     "gunicorn": "gunicorn",
+    "django-otp": "django_otp",
+    "segno": "segno",
+    "mozilla-django-oidc": "mozilla_django_oidc",
 }
 
 

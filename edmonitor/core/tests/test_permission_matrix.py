@@ -96,6 +96,10 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # --- a person's own account (issue 17 part 3) ------------------------------------------------
     "profile":              (L, 200, 200, 200, 200, 200, 200, 200),
     "password_change":      (L, 200, 200, 200, 200, 200, 200, 200),
+    "second_factor_verify": (L, 302, 302, 302, 302, 302, 302, 302),  # nothing set up: on to the page asked for
+    "second_factor_setup":  (L, 200, 200, 200, 200, 200, 200, 200),
+    "second_factor_codes":  (L, 405, 405, 405, 405, 405, 405, 405),  # POST only
+    "second_factor_off":    (L, 405, 405, 405, 405, 405, 405, 405),  # POST only
     "email_confirm":        (L, 302, 302, 302, 302, 302, 302, 302),  # an invalid link: back to the profile
     "password_reset":       (200, 200, 200, 200, 200, 200, 200, 200),  # public: the login page links to it
     "password_reset_done":  (200, 200, 200, 200, 200, 200, 200, 200),

@@ -66,27 +66,27 @@ class QueryCountTests(BaseTestCase):
 
     def test_the_start_page(self):
         self.login(self.alice)
-        # 1 session, 2 user, 3 the user's audits as an auditor, 4 whether the user sees any
-        # organisation, 5 overdue actions, 6 goals not yet judged, 7 the organisations listed,
-        # 8 their measurements (prefetched, newest first)
-        self.assert_fixed(lambda: reverse("dashboard"), 8)
+        # 1 session, 2 user, 3 two-step verification, 4 the user's audits as an auditor, 5 whether the user
+        # sees any organisation, 6 overdue actions, 7 goals not yet judged, 8 the organisations listed,
+        # 9 their measurements (prefetched, newest first)
+        self.assert_fixed(lambda: reverse("dashboard"), 9)
 
     def test_a_measurement_page(self):
         self.login(self.alice)
-        # 1 session, 2 user, 3 the organisation among those visible, 4 the user's roles (cached for
-        # the request), 5 the measurement, 6 its item responses, 7 the goals that wait to be judged at it,
-        # 8 the access log's entry
+        # 1 session, 2 user, 3 two-step verification, 4 the organisation among those visible, 5 the user's
+        # roles (cached for the request), 6 the measurement, 7 its item responses, 8 the goals that wait to
+        # be judged at it, 9 the access log's entry
         self.assert_fixed(
-            lambda: reverse("measurement", args=[self.org_a.pk, self.org_a.measurements.latest("measured_on").pk]), 8
+            lambda: reverse("measurement", args=[self.org_a.pk, self.org_a.measurements.latest("measured_on").pk]), 9
         )
 
     def test_an_audit_page(self):
         self.login(self.alice)
-        # 1 session, 2 user, 3 the audit among those visible, 4 its auditors, 5 their users, 6 the
-        # user's roles, 7 the ratings the user may see, 8 the theme records, 9 the recommendations,
-        # 10 the VIE measurement beside the themes, 11 its item responses, 12 the knowledge base's
-        # suggestions, 13 the recommendations with 14 their actions and 15 the goals awaiting
-        # judgement (the improvement plan's section), 16 the amendments, 17 the access log's entry
+        # 1 session, 2 user, 3 two-step verification, 4 the audit among those visible, 5 its auditors, 6
+        # their users, 7 the user's roles, 8 the ratings the user may see, 9 the theme records, 10 the
+        # recommendations, 11 the VIE measurement beside the themes, 12 its item responses, 13 the knowledge
+        # base's suggestions, 14 the recommendations with 15 their actions and 16 the goals awaiting
+        # judgement (the improvement plan's section), 17 the amendments, 18 the access log's entry
         self.assert_fixed(
             lambda: reverse(
                 "audit",
@@ -95,12 +95,12 @@ class QueryCountTests(BaseTestCase):
                     "audit_pk": self.org_a.audits.exclude(finalised_at=None).latest("held_on").pk,
                 },
             ),
-            17,
+            18,
         )
 
     def test_the_agreement_page(self):
         self.login(self.alice)
-        # 1 session, 2 user, 3 the pairs of ratings counted per theme and score (one grouped query),
-        # 4 how many audits count, 5 the organisations and 6 the programmes to choose from, 7 the access
-        # log's entry
-        self.assert_fixed(lambda: reverse("audit_agreement"), 7)
+        # 1 session, 2 user, 3 two-step verification, 4 the pairs of ratings counted per theme and score (one
+        # grouped query), 5 how many audits count, 6 the organisations and 7 the programmes to choose from, 8
+        # the access log's entry
+        self.assert_fixed(lambda: reverse("audit_agreement"), 8)

@@ -467,11 +467,11 @@ class OverviewTests(PageTestCase):
 
         grow(1)
         self.goal(item="2a")
-        # 1 session, 2 user, 3 the organisation among those visible to the user, 4 the user's roles
-        # (cached for the request), 5 goals with their facility and follow-up, and whether a follow-up
-        # exists (a subquery), 6 actions with their facility and sources, 7 sessions with their
-        # method and facility, 8 the access log's entry
-        with self.assertNumQueries(8):
+        # 1 session, 2 user, 3 two-step verification, 4 the organisation among those visible to the
+        # user, 5 the user's roles (cached for the request), 6 goals with their facility and follow-up,
+        # and whether a follow-up exists (a subquery), 7 actions with their facility and sources,
+        # 8 sessions with their method and facility, 9 the access log's entry
+        with self.assertNumQueries(9):
             self.client.get(url)
         grow(5)
         for item in ("6a", "9a"):
@@ -480,7 +480,7 @@ class OverviewTests(PageTestCase):
         services.confirm_goal_codes(
             make_measurement(self.org_a, {"2a": 3}, on=TODAY), {goal.pk: Decision("D")}, user=self.mia
         )
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get(url)
         self.assertEqual(
             len(response.context["actions"]), 6 * 2 + 2

@@ -233,26 +233,29 @@ class KnowledgePageTests(BaseTestCase):
         self.assertIn("Deelnemers per rol", page)
 
     def test_pages_use_a_fixed_number_of_queries(self):
-        # session, user; the top-level entries with their sources; the methods
-        with self.assertNumQueries(4):
+        # session, user, two-step verification; the top-level entries with their sources; the methods
+        with self.assertNumQueries(5):
             self.get("knowledge")
-        # session, user; the methods; the organisations where the viewer works and her roles there
-        # (to offer to plan a session: a viewer may not); the core-task choices; the situation choices
-        with self.assertNumQueries(7):
+        # session, user, two-step verification; the methods; the organisations where the viewer works and her
+        # roles there (to offer to plan a session: a viewer may not); the core-task choices; the situation
+        # choices
+        with self.assertNumQueries(8):
             self.get("knowledge_methods")
-        # with every filter chosen: session, user; the chosen core task and situation (validating the
-        # form); the methods linked to each; the methods; the organisations and roles; the choices
+        # with every filter chosen: session, user, two-step verification; the chosen core task and situation
+        # (validating the form); the methods linked to each; the methods; the organisations and roles; the
+        # choices
         task = next(slug for m in CONTENT.methods for slug in m["core_tasks"])
         situation = next(slug for m in CONTENT.methods for slug in m["critical_situations"])
         ids = dict(Entry.objects.filter(slug__in=[task, situation]).values_list("slug", "pk"))
         params = {"present": ["clients"], "group_size": 6, "aim": "decision", "core_task": ids[task],
                   "situation": ids[situation]}  # fmt: skip
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             response = self.client.get(reverse("knowledge_methods"), params)
         self.assertTrue(response.context["form"].is_valid(), response.context["form"].errors)
-        # session, user; the search documents with their entries or methods and sources (however many words)
+        # session, user, two-step verification; the search documents with their entries or methods and
+        # sources (however many words)
         for q in ("herstel", "wat zegt LIVE over draagvlak en herstelondersteunende zorg in teams"):
-            with self.assertNumQueries(3):
+            with self.assertNumQueries(4):
                 self.get("knowledge_search", q=q)
 
     def test_an_unknown_slug_is_not_found(self):

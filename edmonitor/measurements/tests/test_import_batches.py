@@ -386,9 +386,9 @@ class UndoTests(ImportTestCase):
         for _ in range(3):
             self.imported()
         self.client.force_login(self.alice)
-        # session, user, the organisation (visible + role), the memberships (roles), the batches with their
-        # users, the access log's entry
-        with self.assertNumQueries(6):
+        # session, user, two-step verification, the organisation (visible + role), the memberships (roles),
+        # the batches with their users, the access log's entry
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("measurement_imports", args=[self.org_a.pk]))
         self.assertEqual(len(response.context["batches"]), 3)
 

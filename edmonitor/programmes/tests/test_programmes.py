@@ -214,11 +214,11 @@ class ProgrammeQueryCountTests(BaseTestCase):
         self.client.force_login(self.carol)
         url = reverse("programme", args=[programme.pk])
         self.client.get(url)
-        # session, user, programme, participations joined with their organisation and both
+        # session, user, two-step verification, programme, participations joined with their organisation and both
         # measurements, the baselines' and the follow-ups' instrument versions (a prefetch each), the
         # user's memberships, the answers of all those measurements as plain values, and the access
-        # log's entry: 9, whatever the number of organisations
-        with self.assertNumQueries(9) as small:
+        # log's entry: 10, whatever the number of organisations
+        with self.assertNumQueries(10) as small:
             self.client.get(url)
         self.add(programme, 12)
         with self.assertNumQueries(len(small.captured_queries)):

@@ -113,13 +113,13 @@ class TenPeersTests(BenchmarkCase):
         self.client.force_login(self.lex)
         url = reverse("organisation_benchmark", args=[self.org_a.pk])
         self.client.get(url)
-        # session, user, the organisation (through the user's membership), the user's memberships, its
-        # programmes, its newest measurement and that one's answers, the peers' newest measurements'
-        # answers inside the window (one query: a subquery per peer), its newest audit (none here, so
-        # no consensus query), the peers' newest audits' consensus, the access log's entry: 11 (also 11
-        # in the national benchmark: its staff user needs no membership query, but its organisation has
+        # session, user, two-step verification, the organisation (through the user's membership), the user's
+        # memberships, its programmes, its newest measurement and that one's answers, the peers' newest
+        # measurements' answers inside the window (one query: a subquery per peer), its newest audit (none
+        # here, so no consensus query), the peers' newest audits' consensus, the access log's entry: 12 (also
+        # 12 in the national benchmark: its staff user needs no membership query, but its organisation has
         # an audit)
-        with self.assertNumQueries(11) as few:
+        with self.assertNumQueries(12) as few:
             self.client.get(url)
         make_peers([n % 5 + 1 for n in range(12)], prefix="Extra peer")
         with self.assertNumQueries(len(few.captured_queries)):
