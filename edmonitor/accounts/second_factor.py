@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from base64 import b32encode
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
@@ -46,7 +47,7 @@ OPEN_BEFORE_SET_UP = OPEN_BEFORE_SECOND_STEP | {"second_factor_setup"}
 
 def status(user: Account) -> tuple[bool, bool]:
     """(set up, required) for this person, in one query: the middleware asks it on every page."""
-    must = Exists(Membership.objects.filter(user=OuterRef("pk"), organisation__require_second_factor=True))
+    must: Any = Exists(Membership.objects.filter(user=OuterRef("pk"), organisation__require_second_factor=True))
     if settings.PRODUCTION:
         must = must | Q(is_staff=True) | Q(is_superuser=True) | Exists(Auditor.objects.filter(user=OuterRef("pk")))
     row = (
@@ -153,6 +154,11 @@ def verify(request: HttpRequest, user: Account, code: str) -> bool:
     return False
 
 
+def passed(request: HttpRequest) -> bool:
+    """Whether this session has passed the second step (django-otp's OTPMiddleware tells)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
 class SecondFactorMiddleware:
     """Before the second step, or before a required second factor is set up, only those pages open.
 
@@ -167,10 +173,10 @@ class SecondFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not isinstance(user, Account) or passed(request):
             return None
         name = request.resolver_match.url_name if request.resolver_match else None
-        set_up, must = status(user)  # type: ignore[arg-type]  # an Account: it is authenticated
+        set_up, must = status(user)
         if set_up:
             if name in OPEN_BEFORE_SECOND_STEP:
                 return None

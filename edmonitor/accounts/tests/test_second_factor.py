@@ -35,7 +35,9 @@ class SecondFactorCase(BaseTestCase):
     def set_up_app(self, client: Client) -> tuple[str, list[str]]:
         """Set up the app on the setup page as a person would; returns (key, recovery codes)."""
         page = client.get(reverse("second_factor_setup"))
-        secret = re.search(r'<code class="secret" id="secret">([A-Z2-7 ]+)</code>', page.content.decode()).group(1)
+        found = re.search(r'<code class="secret" id="secret">([A-Z2-7 ]+)</code>', page.content.decode())
+        assert found, "the key is on the page"
+        secret = found.group(1)
         done = client.post(reverse("second_factor_setup"), {"code": totp(secret)})
         self.assertTemplateUsed(done, "accounts/recovery_codes.html")
         codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", done.content.decode())
