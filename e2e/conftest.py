@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
 
+from edmonitor.accounts.tests import oidc_provider
 from edmonitor.testing_mail import Inbox, start_smtp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,8 +138,40 @@ def mailbox() -> Iterator[Inbox]:
         controller.stop()
 
 
+# The identity provider of the single sign-on tests (test_accounts.py): its people and the client
+# edmonitor is registered as. A loopback redirect address matches any port (RFC 8252).
+SSO_PASSWORD = "provider-password"
+SSO_PEOPLE = [
+    {"username": "sanne", "email": "sanne@veilig.example.nl", "first_name": "Sanne", "last_name": "Smit"},
+    {"username": "onbekend", "email": "iemand@elders.example.org", "first_name": "Ivo", "last_name": "Elders"},
+]
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    url: str
+    client_id: str
+    client_secret: str
+
+
 @pytest.fixture(scope="session")
-def server(mailbox: Inbox) -> Iterator[Server]:
+def identity_provider() -> Iterator[IdentityProvider]:
+    """A real OpenID Connect provider on this machine (django-oauth-toolkit), edmonitor registered as its client."""
+    provider = IdentityProvider(url="", client_id="edmonitor-e2e", client_secret="e2e-" + os.urandom(8).hex())
+    process, url = oidc_provider.start(
+        client_id=provider.client_id,
+        client_secret=provider.client_secret,
+        redirect_uri="http://127.0.0.1/sso/terug/",
+        users=[person | {"password": SSO_PASSWORD} for person in SSO_PEOPLE],
+    )
+    try:
+        yield IdentityProvider(url=url, client_id=provider.client_id, client_secret=provider.client_secret)
+    finally:
+        oidc_provider.stop(process)
+
+
+@pytest.fixture(scope="session")
+def server(mailbox: Inbox, identity_provider: IdentityProvider) -> Iterator[Server]:
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)
     pg_url = os.environ.get("E2E_DATABASE_URL", "")
@@ -160,6 +193,12 @@ def server(mailbox: Inbox) -> Iterator[Server]:
             "EMAIL_PORT": str(mailbox.port),
             "EMAIL_USE_TLS": "0",  # the test's SMTP server speaks plain SMTP on 127.0.0.1
             "DEFAULT_FROM_EMAIL": "edmonitor@test.invalid",
+            "EDMONITOR_OIDC_CLIENT_ID": identity_provider.client_id,
+            "EDMONITOR_OIDC_CLIENT_SECRET": identity_provider.client_secret,
+            "EDMONITOR_OIDC_AUTHORIZATION_ENDPOINT": identity_provider.url + "/o/authorize/",
+            "EDMONITOR_OIDC_TOKEN_ENDPOINT": identity_provider.url + "/o/token/",
+            "EDMONITOR_OIDC_USERINFO_ENDPOINT": identity_provider.url + "/o/userinfo/",
+            "EDMONITOR_OIDC_JWKS_ENDPOINT": identity_provider.url + "/o/.well-known/jwks.json",
         }
         try:
             ids = json.loads(_run(env, "-m", "e2e.data"))
@@ -214,7 +253,7 @@ def sessions() -> Session:
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 @dataclass

@@ -36,7 +36,7 @@ def main() -> None:
     from edmonitor.measurements import imports
     from edmonitor.measurements.instruments import current_version
     from edmonitor.measurements.services import import_measurements, record_measurement
-    from edmonitor.organisations.models import Membership, Organisation, Role, Sector
+    from edmonitor.organisations.models import EmailDomain, Membership, Organisation, Role, Sector
     from edmonitor.programmes.live import LIVE_PROGRAMME
     from edmonitor.programmes.models import Programme
 
@@ -156,8 +156,10 @@ def main() -> None:
     # organisation that requires it.
     get_user_model().objects.create_user(username="tweestaps", password="edmonitor-demo", first_name="Tim")
     strict = Organisation.objects.create(
-        name="Stichting Veilig", sector=Sector.SOCIAL_DOMAIN, require_second_factor=True
+        name="Stichting Veilig", sector=Sector.SOCIAL_DOMAIN, require_second_factor=True, second_factor_by_sso=True
     )
+    # Single sign-on (test_accounts.py): people at this domain log in with their own organisation account.
+    EmailDomain.objects.create(organisation=strict, domain="veilig.example.nl")
     Membership.objects.create(
         user=get_user_model().objects.create_user(username="verplicht", password="edmonitor-demo"),
         organisation=strict,

@@ -18,7 +18,7 @@ from .conftest import Server
 
 
 def submit_empty_login(page: Page) -> None:
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
 def submit(button: str) -> Callable[[Page], None]:

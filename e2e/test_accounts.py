@@ -1,11 +1,13 @@
-"""Accounts (issue 17): an invitation and a password reset by e-mail, and two-step verification.
+"""Accounts (issue 17): invitations and password resets by e-mail, two-step verification, single sign-on.
 
 Mail is received by a real SMTP server (edmonitor/testing_mail.py); the codes of the authenticator
-app are computed from the key the page shows (edmonitor/testing_otp.py).
+app are computed from the key the page shows (edmonitor/testing_otp.py); single sign-on goes
+through a real OpenID Connect provider started for the run (e2e/conftest.py, identity_provider).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -14,7 +16,7 @@ from playwright.sync_api import Page, expect
 from edmonitor.testing_mail import Inbox, link_in
 from edmonitor.testing_otp import totp
 
-from .conftest import Server, log_in
+from .conftest import SSO_PASSWORD, IdentityProvider, Server, log_in
 
 NEW_PASSWORD = "een lang nieuw wachtwoord"
 
@@ -136,3 +138,30 @@ def test_a_required_second_step_blocks_every_page_until_it_is_set_up(page: Page,
     page.get_by_role("button", name="Controleren en aanzetten").click()
     page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kennisbank")  # where they were going
+
+
+def test_single_sign_on_makes_an_account_for_a_linked_domain_and_refuses_others(
+    page: Page, server: Server, identity_provider: IdentityProvider
+) -> None:
+    page.goto(server.path("/login/"))
+    page.get_by_role("link", name="Inloggen met uw organisatie-account").click()
+    expect(page).to_have_url(re.compile("^" + re.escape(identity_provider.url) + "/login/"))  # the provider's own page
+    page.get_by_label("User name").fill("sanne")
+    page.get_by_label("Password").fill(SSO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    # Back in edmonitor: a new account with the viewer role in the organisation that linked the domain.
+    # That organisation requires a second factor and says its own login asks for one: no code here.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
+    expect(page.get_by_role("button", name="Uitloggen (sanne@veilig.example.nl)")).to_be_visible()
+    expect(page.get_by_role("link", name="Stichting Veilig")).to_be_visible()
+    page.get_by_role("button", name="Uitloggen (sanne@veilig.example.nl)").click()
+
+    # Someone at a domain no organisation linked, without an account: refused, with the reason.
+    page.context.clear_cookies()  # also the provider's session: another person at the same browser
+    page.goto(server.path("/login/"))
+    page.get_by_role("link", name="Inloggen met uw organisatie-account").click()
+    page.get_by_label("User name").fill("onbekend")
+    page.get_by_label("Password").fill(SSO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    expect(page.get_by_role("alert")).to_contain_text("Vraag de beheerder van edmonitor in uw organisatie")

@@ -20,7 +20,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_logs_in(page: Page, serve
     expect(page.get_by_role("button", name="Uitloggen (lezer)")).to_have_count(0)
 
     page.get_by_label("Wachtwoord").fill("edmonitor-demo")
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
     expect(page).to_have_url(server.path("/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn organisaties")
     expect(page.get_by_role("link", name="GGZ Voorbeeldstad")).to_be_visible()

@@ -219,6 +219,51 @@ EDMONITOR_PROXY_COUNT = envint("EDMONITOR_PROXY_COUNT", 0)
 # shows beside the code.
 OTP_TOTP_ISSUER = os.environ.get("EDMONITOR_OPERATOR", "") or "edmonitor"
 
+# Single sign-on with OpenID Connect (edmonitor/accounts/sso.py, README "Single sign-on"): on
+# when EDMONITOR_OIDC_CLIENT_ID is set. For Microsoft Entra ID give the tenant (its id or
+# domain); for another provider its four endpoints.
+OIDC_RP_CLIENT_ID = os.environ.get("EDMONITOR_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("EDMONITOR_OIDC_CLIENT_SECRET", "")
+EDMONITOR_SSO = bool(OIDC_RP_CLIENT_ID)
+EDMONITOR_SSO_NAME = os.environ.get("EDMONITOR_SSO_NAME", "")  # the button says "Log in with <name>"
+_entra_tenant = os.environ.get("EDMONITOR_OIDC_ENTRA_TENANT", "")
+if _entra_tenant:
+    _entra = f"https://login.microsoftonline.com/{_entra_tenant}"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_entra}/oauth2/v2.0/authorize"
+    OIDC_OP_TOKEN_ENDPOINT = f"{_entra}/oauth2/v2.0/token"
+    OIDC_OP_USER_ENDPOINT = "https://graph.microsoft.com/oidc/userinfo"
+    OIDC_OP_JWKS_ENDPOINT = f"{_entra}/discovery/v2.0/keys"
+else:
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("EDMONITOR_OIDC_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("EDMONITOR_OIDC_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("EDMONITOR_OIDC_USERINFO_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("EDMONITOR_OIDC_JWKS_ENDPOINT", "")
+if EDMONITOR_SSO:
+    _missing = [
+        name
+        for name, value in (
+            ("EDMONITOR_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("EDMONITOR_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("EDMONITOR_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("EDMONITOR_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+            ("EDMONITOR_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+        )
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Single sign-on needs " + ", ".join(_missing) + " (or EDMONITOR_OIDC_ENTRA_TENANT for Entra ID)"
+        )
+    AUTHENTICATION_BACKENDS.append("edmonitor.accounts.sso.SingleSignOnBackend")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 15
+OIDC_CREATE_USER = True  # only for a verified address at a linked domain: SingleSignOnBackend.create_user
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=mislukt"
+
 # The address people reach this installation at, for links in mails that a command sends (the
 # `invite` command); a page's own mails use the address the request came in on.
 EDMONITOR_BASE_URL = os.environ.get("EDMONITOR_BASE_URL", "http://localhost:8000")

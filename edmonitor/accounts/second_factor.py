@@ -36,6 +36,8 @@ from edmonitor.audits.models import Auditor
 from edmonitor.core.types import Account
 from edmonitor.organisations.models import Membership
 
+from . import sso
+
 APP_DEVICE = "app"
 RECOVERY_DEVICE = "recovery codes"
 RECOVERY_CODES = 10
@@ -155,8 +157,9 @@ def verify(request: HttpRequest, user: Account, code: str) -> bool:
 
 
 def passed(request: HttpRequest) -> bool:
-    """Whether this session has passed the second step (django-otp's OTPMiddleware tells)."""
-    return bool(getattr(request.user, "is_verified", lambda: False)())
+    """Whether this session has passed the second step: with a code (django-otp's OTPMiddleware tells), or
+    by logging in through the single sign-on of an organisation whose provider asks for a second factor."""
+    return bool(getattr(request.user, "is_verified", lambda: False)()) or sso.passed_by_provider(request)
 
 
 class SecondFactorMiddleware:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, second_factor_views, views
+from . import invitation_views, second_factor_views, sso, views
 
 members = "organisaties/<int:pk>/leden/"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("uitnodiging/<str:token>/", invitation_views.invitation, name="invitation"),
     path("account/", views.profile, name="profile"),
+    path("sso/start/", sso.start, name="sso_start"),
+    path("sso/terug/", sso.callback, name="sso_callback"),
     path("login/tweede-stap/", second_factor_views.verify, name="second_factor_verify"),
     path("account/tweestapsverificatie/", second_factor_views.setup, name="second_factor_setup"),
     path("account/tweestapsverificatie/herstelcodes/", second_factor_views.recovery_codes, name="second_factor_codes"),

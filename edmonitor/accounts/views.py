@@ -33,7 +33,7 @@ from edmonitor.core.types import signed_in
 from edmonitor.organisations.access_log import record
 from edmonitor.organisations.models import AccessAction
 
-from . import second_factor
+from . import second_factor, sso
 from .forms import ChangePasswordForm, NewPasswordForm, ProfileForm, ResetRequestForm
 from .models import Profile
 
@@ -64,10 +64,37 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso"] = settings.EDMONITOR_SSO
+        context["sso_name"] = settings.EDMONITOR_SSO_NAME
+        if self.request.GET.get("sso") == "mislukt":
+            context["sso_problem"] = sso_problem(self.request.session.pop(sso.PROBLEM_KEY, ""))
+        return context
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         language = Profile.objects.filter(user=form.get_user()).values_list("language", flat=True).first() or ""
         return _with_language_cookie(response, language)  # type: ignore[return-value]
+
+
+def sso_problem(code: str) -> str:
+    """Why logging in with the organisation account did not work, for the login page."""
+    problems = {
+        sso.Problem.NOT_VERIFIED: _(
+            "Your organisation's login did not confirm your e-mail address, so edmonitor cannot tell who you are. "
+            "Ask your IT department."
+        ),
+        sso.Problem.NO_ACCOUNT: _(
+            "There is no edmonitor account with your e-mail address yet, and your organisation has not linked its "
+            "e-mail domain. Ask your organisation's edmonitor admin for an invitation."
+        ),
+        sso.Problem.AMBIGUOUS: _(
+            "More than one edmonitor account has your e-mail address. A coordinator must sort this out first."
+        ),
+        sso.Problem.INACTIVE: _("Your edmonitor account has been switched off. Ask a coordinator."),
+    }
+    return problems.get(code, _("Logging in with your organisation account did not work. Try again, or log in below."))
 
 
 @login_not_required

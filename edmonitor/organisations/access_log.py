@@ -58,6 +58,8 @@ NOT_LOGGED: dict[str, str] = {
     "password_reset_confirm": "recorded by its view when the password is reset",
     "password_reset_complete": "public",
     "accessibility": "the accessibility statement: public",
+    "sso_start": "the way to the identity provider; the login itself is logged from Django's signals",
+    "sso_callback": "the way back from the identity provider; the login or its failure is logged from Django's signals",
     "second_factor_verify": "the second step of logging in; a wrong code is recorded by its view",
     "second_factor_setup": "a person's own account; setting it up is recorded by its view",
     "second_factor_codes": "a person's own account; recorded by its view",

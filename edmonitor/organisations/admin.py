@@ -3,7 +3,7 @@ from django.contrib import admin
 from edmonitor.core.admin_mixins import ReadOnlyAdminMixin
 
 from .access_log import record
-from .models import AccessAction, AccessEvent, Facility, Membership, Organisation
+from .models import AccessAction, AccessEvent, EmailDomain, Facility, Membership, Organisation
 
 
 class FacilityInline(admin.TabularInline):
@@ -17,12 +17,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class EmailDomainInline(admin.TabularInline):
+    model = EmailDomain
+    extra = 0
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "sector", "clients", "staff_fte"]
     list_filter = ["sector"]
     search_fields = ["name"]
-    inlines = [FacilityInline, MembershipInline]
+    inlines = [FacilityInline, MembershipInline, EmailDomainInline]
 
 
 @admin.register(Membership)

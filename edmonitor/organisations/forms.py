@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin, date_input
 
-from .models import AccessAction, AccessCategory, AccessEventQuerySet, Facility, Membership, Organisation, Role
+from .models import (
+    AccessAction,
+    AccessCategory,
+    AccessEventQuerySet,
+    EmailDomain,
+    Facility,
+    Membership,
+    Organisation,
+    Role,
+)
 from .permissions import own_people, people_to_choose
-from .services import give_role
+from .services import give_role, link_domains
 
 
 def choose_person(chooser, organisation: Organisation, name: str):
@@ -53,6 +65,11 @@ def people_list(chooser, organisation: Organisation) -> list[tuple[str, str]]:
     return [(u.get_username(), u.get_full_name() or u.get_username()) for u in users.order_by("username")]
 
 
+# At most this many e-mail domains per organisation.
+MAX_EMAIL_DOMAINS = 10
+DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
 class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
     """An organisation's details; the sector only for who may change it (``may_change_sector``).
 
@@ -62,9 +79,20 @@ class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
     Django then keeps the stored value whatever a (forged) form post sends.
     """
 
+    email_domains = forms.CharField(
+        label=_("E-mail domains for single sign-on"),
+        required=False,
+        max_length=MAX_EMAIL_DOMAINS * 254,
+        help_text=_(
+            "For example zorg.example.nl. Separate several domains with a comma. Someone who logs in with "
+            "their organisation account and an address at one of these domains gets an account here, with "
+            "the viewer role."
+        ),
+    )
+
     class Meta:
         model = Organisation
-        fields = ["name", "sector", "clients", "staff_fte", "require_second_factor"]
+        fields = ["name", "sector", "clients", "staff_fte", "require_second_factor", "second_factor_by_sso"]
 
     def __init__(self, *args, may_change_sector: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +102,41 @@ class OrganisationForm(AccessibleFormMixin, forms.ModelForm):
                 "Only a coordinator can change the sector. The sector decides which organisations yours is "
                 "compared with."
             )
+        # Linking a domain decides who may join the organisation: coordinators only (like the sector).
+        if not (settings.EDMONITOR_SSO and may_change_sector):
+            del self.fields["email_domains"]
+        elif self.instance.pk:
+            self.fields["email_domains"].initial = ", ".join(d.domain for d in self.instance.email_domains.all())
+        if not settings.EDMONITOR_SSO:
+            del self.fields["second_factor_by_sso"]
+
+    def clean_email_domains(self) -> list[str]:
+        raw = self.cleaned_data.get("email_domains") or ""
+        domains = sorted({d.strip().lower().lstrip("@") for d in raw.replace(";", ",").split(",") if d.strip()})
+        if len(domains) > MAX_EMAIL_DOMAINS:
+            raise forms.ValidationError(_("Link at most %(count)s domains.") % {"count": MAX_EMAIL_DOMAINS})
+        wrong = [d for d in domains if not DOMAIN.fullmatch(d)]
+        if wrong:
+            raise forms.ValidationError(
+                _("“%(domain)s” is not an e-mail domain, such as zorg.example.nl.") % {"domain": wrong[0]}
+            )
+        taken = EmailDomain.objects.filter(domain__in=domains)
+        if self.instance.pk:
+            taken = taken.exclude(organisation=self.instance)
+        clash = taken.select_related("organisation").first()
+        if clash:
+            raise forms.ValidationError(
+                _("%(domain)s is already linked to %(organisation)s.")
+                % {"domain": clash.domain, "organisation": clash.organisation.name}
+            )
+        return domains
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> Organisation:
+        organisation = super().save(commit=commit)
+        if "email_domains" in self.fields and commit:
+            link_domains(organisation, self.cleaned_data["email_domains"])
+        return organisation
 
     def clean_staff_fte(self):
         value = self.cleaned_data.get("staff_fte")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,14 @@ class Organisation(models.Model):
             "their phone. Whoever has not set it up yet does that at their next login."
         ),
     )
+    second_factor_by_sso = models.BooleanField(
+        _("our identity provider asks for a second factor"),
+        default=False,
+        help_text=_(
+            "Tick this only if your organisation's own login (single sign-on) always asks for a second "
+            "factor. People who log in that way then do not type a code from edmonitor's app as well."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -104,6 +113,27 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmailDomain(models.Model):
+    """An e-mail domain an organisation has linked, so its people log in with their own organisation account.
+
+    Someone who logs in by single sign-on with a verified address at this domain, and has no
+    account yet, gets one, with the viewer role in this organisation (edmonitor/accounts/sso.py).
+    Only coordinators link domains: a domain decides who may join an organisation.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(_("e-mail domain"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        constraints = [models.CheckConstraint(condition=models.Q(domain=Lower("domain")), name="domain_lowercase")]
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 class Membership(models.Model):

@@ -96,6 +96,8 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # --- a person's own account (issue 17 part 3) ------------------------------------------------
     "profile":              (L, 200, 200, 200, 200, 200, 200, 200),
     "password_change":      (L, 200, 200, 200, 200, 200, 200, 200),
+    "sso_start":            (404, 404, 404, 404, 404, 404, 404, 404),  # single sign-on is off here (test_sso.py)
+    "sso_callback":         (404, 404, 404, 404, 404, 404, 404, 404),
     "second_factor_verify": (L, 302, 302, 302, 302, 302, 302, 302),  # nothing set up: on to the page asked for
     "second_factor_setup":  (L, 200, 200, 200, 200, 200, 200, 200),
     "second_factor_codes":  (L, 405, 405, 405, 405, 405, 405, 405),  # POST only
