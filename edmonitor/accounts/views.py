@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -227,6 +228,14 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("profile")
     if data.get("u") != user.pk or data.get("o") != user.email:
         messages.error(request, _("This link is not valid. Enter the new address again on this page."))
+        return redirect("profile")
+    # One account per address: single sign-on and invitations find a person by it. Only now, when the
+    # person has shown the address is theirs, does the answer say that another account has it.
+    if get_user_model().objects.filter(email__iexact=data["e"]).exclude(pk=user.pk).exists():
+        messages.error(
+            request,
+            _("Another account already has this e-mail address. Ask a coordinator to merge or remove it."),
+        )
         return redirect("profile")
     old = user.email
     user.email = data["e"]

@@ -146,3 +146,12 @@ class ProfileTests(BaseTestCase):
         response = self.save(email="geen adres")
         self.assertContains(response, "aria-invalid")
         self.assertEqual(mail.outbox, [])
+
+    def test_an_address_another_account_has_is_refused_when_confirmed(self):
+        self.mia.email = "Gedeeld@example.nl"
+        self.mia.save()
+        self.save(email="gedeeld@example.nl")
+        confirmed = self.client.get(link_in(mail.outbox[0]), follow=True)
+        self.assertContains(confirmed, "Een ander account heeft dit e-mailadres al")
+        self.lex.refresh_from_db()
+        self.assertEqual(self.lex.email, "lex@oud.nl")

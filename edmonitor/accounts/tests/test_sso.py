@@ -121,6 +121,7 @@ class SingleSignOnTests(BaseTestCase):
         self.assertEqual(Membership.objects.get(user=anna).organisation, self.org_a)
         self.assertEqual(Membership.objects.get(user=anna).role, Role.VIEWER)
         self.assertEqual(self.client.get(self.org_a.get_absolute_url()).status_code, 200)
+        self.assertContains(self.client.get(reverse("profile")), "u hebt hier dus geen wachtwoord")
         # the next time, the same account
         again = Client()
         self.sso_login("anna", client=again)
