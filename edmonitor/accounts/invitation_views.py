@@ -7,6 +7,7 @@ change an audit's plan invites its auditors (:func:`audit_for` with ``PLAN``).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -218,7 +219,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend=MODEL_BACKEND)
             return _accepted(request, invite, user, token=token, new=True, done=True)
         form.describe_errors()
-    return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
+    return render(
+        request, "accounts/invitation_new_account.html", {**context, "form": form, "sso": settings.EDMONITOR_SSO}
+    )
 
 
 def _accepted(

@@ -7,8 +7,9 @@ Entra ID or any standard provider. The rules, in :class:`SingleSignOnBackend`:
   is verified (``email_verified``, or Entra ID's ``xms_edov``, "the domain owner verified it").
   Two accounts with the address: refused, never guessed.
 - Someone without an account gets one only when their address is at an e-mail domain that an
-  organisation has linked (coordinators link domains): the user name is the address, there is
-  no password, and the role is viewer in that organisation. Their admins give more.
+  organisation has linked (coordinators link domains), or has an open invitation: the user name
+  is the address, there is no password, and the role is viewer in the linked organisation (the
+  invitation, once confirmed, gives its own). Their admins give more.
 - edmonitor keeps its own roles: the provider says who someone is, never what they may do.
 
 A person whose organisation records that its provider asks for a second factor
@@ -34,6 +35,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from edmonitor.core.types import Account
 from edmonitor.organisations.models import EmailDomain, Organisation, Role
 from edmonitor.organisations.services import give_role
+
+from .models import Invitation, InvitationStatus
 
 BACKEND = "edmonitor.accounts.sso.SingleSignOnBackend"
 # The session remembers why single sign-on refused someone, for the login page to say.
@@ -90,9 +93,9 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
     def create_user(self, claims: dict[str, Any]) -> Account:
         email = verified_email(claims)
         organisation = linked_organisation(email)
-        if organisation is None or get_user_model().objects.filter(username__iexact=email).exists():
+        invited = any(i.status == InvitationStatus.PENDING for i in Invitation.objects.open().filter(email=email))
+        if (organisation is None and not invited) or get_user_model().objects.filter(username__iexact=email).exists():
             self._refuse(Problem.NO_ACCOUNT)
-        assert organisation is not None
         user = get_user_model().objects.create_user(
             username=email,
             email=email,
@@ -100,7 +103,10 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             first_name=str(claims.get("given_name") or "")[:150],
             last_name=str(claims.get("family_name") or "")[:150],
         )
-        give_role(user, organisation, Role.VIEWER)
+        if organisation is not None:
+            give_role(user, organisation, Role.VIEWER)
+        # Someone invited (at a domain nobody linked) gets the account only: the invitation's page,
+        # where single sign-on brings them back, gives the role once they confirm.
         return user
 
 

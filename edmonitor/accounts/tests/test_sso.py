@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from edmonitor.accounts.invitations import invite
 from edmonitor.accounts.tests import oidc_provider
+from edmonitor.accounts.tests.test_invitations import link_in
 from edmonitor.organisations.models import AccessEvent, EmailDomain, Membership, Role
 from edmonitor.testing import BaseTestCase
 
@@ -36,7 +39,9 @@ PEOPLE = [
 PROVIDER_PASSWORD = "provider-password"
 
 
-class SingleSignOnTests(BaseTestCase):
+class ProviderCase(BaseTestCase):
+    """Starts the provider once per class; ``sso_login`` walks the flow as a browser would."""
+
     provider: subprocess.Popen[str]
     provider_url: str
 
@@ -105,6 +110,8 @@ class SingleSignOnTests(BaseTestCase):
         self.assertEqual(f"{callback.scheme}://{callback.netloc}{callback.path}", CALLBACK)
         return client.get(callback.path + "?" + callback.query)
 
+
+class SingleSignOnTests(ProviderCase):
     def test_an_existing_account_is_matched_on_its_verified_address_and_keeps_its_roles(self):
         response = self.sso_login("mia-bij-idp", next_page=self.org_a.get_absolute_url())
         self.assertRedirects(response, self.org_a.get_absolute_url(), fetch_redirect_response=False)
@@ -193,3 +200,27 @@ class SingleSignOnOffTests(BaseTestCase):
         self.assertNotContains(self.client.get(reverse("login")), reverse("sso_start"))
         self.assertEqual(self.client.get(reverse("sso_start")).status_code, 404)
         self.assertEqual(self.client.get(reverse("sso_callback")).status_code, 404)
+
+
+class InvitedThroughSingleSignOnTests(ProviderCase):
+    """Someone invited at a domain nobody linked makes no password: they come back from the provider and confirm."""
+
+    def test_an_invited_person_logs_in_with_their_organisation_account_and_confirms(self):
+        invite(
+            email="nina@elders.example.org",
+            organisation=self.org_b,
+            role=Role.MEMBER,
+            by=self.bob,
+            base_url="http://testserver",
+        )
+        path = "/" + link_in(mail.outbox[0]).split("/", 3)[3]
+        page = self.client.get(path)
+        self.assertContains(page, reverse("sso_start") + "?next=" + quote(path))
+        back = self.sso_login("nina", next_page=path)
+        self.assertRedirects(back, path, fetch_redirect_response=False)
+        nina = get_user_model().objects.get(email="nina@elders.example.org")
+        self.assertFalse(Membership.objects.filter(user=nina).exists())  # not before confirming
+        self.assertTemplateUsed(self.client.get(path), "accounts/invitation_confirm.html")
+        self.client.post(path, {"action": "accept"})
+        self.assertEqual(Membership.objects.get(user=nina).organisation, self.org_b)
+        self.assertEqual(Membership.objects.get(user=nina).role, Role.MEMBER)
