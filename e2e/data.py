@@ -30,6 +30,7 @@ def main() -> None:
     from edmonitor.accounts import invitations
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.development import services as development
     from edmonitor.improvement import services as improvement
     from edmonitor.instruments.csvio import read_measurements
     from edmonitor.instruments.scoring import MeasurementInput
@@ -166,6 +167,19 @@ def main() -> None:
         role=Role.VIEWER,
     )
 
+    # Development spaces (test_development.py, test_accessibility.py): a learner who starts one in the
+    # test, and one who keeps a space with a self-assessment and a piece of evidence.
+    get_user_model().objects.create_user(username="lerende", password="edmonitor-demo", first_name="Lotte")
+    keeper = get_user_model().objects.create_user(username="portfolio", password="edmonitor-demo")
+    space = development.space_of(keeper)
+    development.give_consent(space)
+    first_item = development.map_items()[0].slug
+    development.assess(space, item=first_item, level="partly", on=dt.date(2026, 3, 1), note="Gaat steeds beter.")
+    kept = development.save_evidence(
+        space, kind="practice", title="Herstelgroep begeleid", text="Twee keer samen met een collega.",
+        occurred_on=dt.date(2026, 3, 2), items=[first_item],
+    )  # fmt: skip
+
     # The password-reset journey (test_accounts.py) changes this account's password: a user of its own.
     get_user_model().objects.create_user(
         username="vergeetachtig", email="vergeetachtig@example.org", password="edmonitor-demo", first_name="Vera"
@@ -191,6 +205,8 @@ def main() -> None:
                 "imported_batch": imported.pk,
                 "pending_import": pending.pk,
                 "invite_audit": to_invite.pk,
+                "kept_evidence": kept.pk,
+                "first_map_item": first_item,
                 "invitation_token": invitations.token(invitation),
             }
             | journeys

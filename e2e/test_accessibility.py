@@ -88,6 +88,13 @@ PAGES = [
     Spec("password-errors", "medewerker", "/account/wachtwoord/", submit("Nieuw wachtwoord opslaan"), errors=True),
     Spec("accessibility-statement", None, "/toegankelijkheid/"),
     Spec("second-factor-setup", "lezer", "/account/tweestapsverificatie/"),
+    Spec("development-consent", "lezer", "/ontwikkeling/"),
+    Spec("development-consent-errors", "lezer", "/ontwikkeling/", submit("Mijn ontwikkelruimte starten"), errors=True),
+    Spec("development", "portfolio", "/ontwikkeling/"),
+    Spec("development-assess", "portfolio", "/ontwikkeling/zelfbeoordeling/{first_map_item}/"),
+    Spec("development-evidence", "portfolio", "/ontwikkeling/bewijs/{kept_evidence}/"),
+    Spec("development-evidence-errors", "portfolio", "/ontwikkeling/bewijs/nieuw/", submit("Opslaan"), errors=True),
+    Spec("development-delete", "portfolio", "/ontwikkeling/alles-verwijderen/"),
     Spec(
         "second-factor-setup-errors",
         "lezer",

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "edmonitor.knowledge",
     "edmonitor.improvement",
     "edmonitor.transfer",
+    "edmonitor.development",
     "edmonitor.accounts",
     "edmonitor.home",
     "simple_history",

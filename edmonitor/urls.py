@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("edmonitor.improvement.urls")),
     path("", include("edmonitor.knowledge.urls")),
     path("", include("edmonitor.transfer.urls")),
+    path("", include("edmonitor.development.urls")),
 ]

@@ -1,0 +1,53 @@
+"""The forms of the development space."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from edmonitor.core.forms import AccessibleFormMixin, date_input
+
+from .models import MAX_NOTE, MAX_TEXT, EvidenceKind, Level
+
+
+class ConsentForm(AccessibleFormMixin, forms.Form):
+    agree = forms.BooleanField(
+        label=_("Yes, edmonitor may keep my development records: my self-assessment, reflections and evidence."),
+        help_text=_("You can delete everything at any moment. Nobody else sees it unless you share it."),
+    )
+
+
+class AssessmentForm(AccessibleFormMixin, forms.Form):
+    level = forms.ChoiceField(label=_("How far do you show this now?"), choices=Level.choices, widget=forms.RadioSelect)
+    assessed_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EvidenceForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    occurred_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
+    text = forms.CharField(
+        label=_("What happened, and what it shows"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    items = forms.MultipleChoiceField(
+        label=_("What this evidence shows"),
+        help_text=_("Choose one or more core tasks, task areas or competences."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items = self.fields["items"]
+        assert isinstance(items, forms.MultipleChoiceField)
+        items.choices = choices
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()

@@ -1,0 +1,179 @@
+"""Every change to a development space goes through one function here; the only way in is :func:`space_of`.
+
+A space is read and changed only by its owner: views take the space from ``request.user``
+and filter every query by it, so another person's evidence is "not found" whatever their role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edmonitor.core.types import Account
+from edmonitor.knowledge.models import Entry
+
+from .models import MAX_NOTE, MAX_TEXT, Assessment, Evidence, EvidenceItem, EvidenceKind, Level, Space
+
+# The items of the competence map, in this order: the 2022 core tasks, the 2014 ones beside them,
+# the task areas and the competences of the basic curriculum.
+MAP_KINDS = ("core_task", "task_area", "competence")
+EXPORT_FORMAT = "edmonitor-development"
+EXPORT_VERSION = 1
+
+
+class Refused(Exception):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def map_items() -> list[Entry]:
+    entries = Entry.objects.of_kind(*MAP_KINDS).select_related("parent")
+    rank = {kind: n for n, kind in enumerate(MAP_KINDS)}
+    # 2022 before 2014: the current profile first, the earlier one alongside
+    return sorted(entries, key=lambda e: (rank[e.kind], "2014" in e.edition, e.order, e.slug))
+
+
+def space_of(user: Account) -> Space:
+    """The person's space, made when they first agree to keep records here (see :func:`existing_space`)."""
+    space, _created = Space.objects.get_or_create(user=user)
+    return space
+
+
+def existing_space(user: Account) -> Space | None:
+    """The person's space if they have started one; looking never makes one."""
+    return Space.objects.filter(user=user).first()
+
+
+def give_consent(space: Space) -> None:
+    if space.consent_given_at is None:
+        space.consent_given_at = timezone.now()
+        space.save(update_fields=["consent_given_at"])
+
+
+def _check_items(items: Iterable[str]) -> list[str]:
+    wanted = set(items)
+    known = set(Entry.objects.of_kind(*MAP_KINDS).filter(slug__in=wanted).values_list("slug", flat=True))
+    return sorted(wanted - known)
+
+
+def _require_consent(space: Space) -> None:
+    if space.consent_given_at is None:
+        raise Refused([_("First say that edmonitor may keep your development records.")])
+
+
+@transaction.atomic
+def assess(space: Space, *, item: str, level: str, on: dt.date, note: str = "") -> Assessment:
+    _require_consent(space)
+    problems = []
+    if _check_items([item]):
+        problems.append(_("This is not an item of the competence map."))
+    if level not in Level.values:
+        problems.append(_("Choose how far you show it."))
+    if len(note) > MAX_NOTE:
+        problems.append(_("The note is too long (at most %(count)s characters).") % {"count": MAX_NOTE})
+    if problems:
+        raise Refused(problems)
+    return Assessment.objects.create(space=space, item=item, level=level, assessed_on=on, note=note.strip())
+
+
+@transaction.atomic
+def save_evidence(
+    space: Space,
+    *,
+    kind: str,
+    title: str,
+    text: str,
+    occurred_on: dt.date,
+    items: list[str],
+    evidence: Evidence | None = None,
+) -> Evidence:
+    """Make or change one piece of evidence and the items it shows (at least one)."""
+    _require_consent(space)
+    problems = []
+    if kind not in EvidenceKind.values:
+        problems.append(_("Choose what kind of evidence this is."))
+    if not title.strip():
+        problems.append(_("Give the evidence a title."))
+    if len(text) > MAX_TEXT:
+        problems.append(_("The text is too long (at most %(count)s characters).") % {"count": MAX_TEXT})
+    if not items:
+        problems.append(_("Choose at least one item of the map that this evidence shows."))
+    elif _check_items(items):
+        problems.append(_("Choose items of the competence map only."))
+    if evidence is not None and evidence.space_id != space.pk:
+        problems.append(_("This evidence is not yours."))
+    if problems:
+        raise Refused(problems)
+    evidence = evidence or Evidence(space=space)
+    evidence.kind, evidence.title, evidence.text, evidence.occurred_on = kind, title.strip(), text.strip(), occurred_on
+    evidence.save()
+    evidence.items.exclude(item__in=items).delete()
+    have = set(evidence.items.values_list("item", flat=True))
+    EvidenceItem.objects.bulk_create([EvidenceItem(evidence=evidence, item=i) for i in sorted(set(items) - have)])
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(space: Space, evidence: Evidence) -> None:
+    if evidence.space_id != space.pk:
+        raise Refused([_("This evidence is not yours.")])
+    evidence.delete()
+
+
+@transaction.atomic
+def delete_space(user: Account) -> int:
+    """Delete the person's whole space, for real: every assessment, piece of evidence and link. Returns rows removed."""
+    removed, _per_model = Space.objects.filter(user=user).delete()
+    return removed
+
+
+def export(user: Account, space: Space | None) -> dict[str, Any]:
+    """Everything in the space, as a document another tool can read (format ``edmonitor-development``, version 1)."""
+    document: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "person": {"user_name": user.get_username(), "name": user.get_full_name()},
+        "consent_given_at": None,
+        "assessments": [],
+        "evidence": [],
+    }
+    if space is None:
+        return document
+    return document | {
+        "consent_given_at": space.consent_given_at.isoformat(timespec="seconds") if space.consent_given_at else None,
+        "assessments": [
+            {"item": a.item, "level": a.level, "date": a.assessed_on.isoformat(), "note": a.note}
+            for a in space.assessments.order_by("assessed_on", "created_at")
+        ],
+        "evidence": [
+            {
+                "kind": e.kind,
+                "title": e.title,
+                "text": e.text,
+                "date": e.occurred_on.isoformat(),
+                "items": sorted(i.item for i in e.items.all()),
+            }
+            for e in space.evidence.order_by("occurred_on", "pk").prefetch_related("items")
+        ],
+    }
+
+
+def overview(space: Space) -> list[dict[str, Any]]:
+    """Per map item: the entry, the newest assessment and how many pieces of evidence show it."""
+    newest: dict[str, Assessment] = {}
+    for a in space.assessments.all():  # newest first (Meta.ordering)
+        newest.setdefault(a.item, a)
+    counts: dict[str, int] = {}
+    for item in EvidenceItem.objects.filter(evidence__space=space).values_list("item", flat=True):
+        counts[item] = counts.get(item, 0) + 1
+    return [
+        {"entry": e, "title": e.text("title"), "assessment": newest.get(e.slug), "evidence": counts.get(e.slug, 0)}
+        for e in map_items()
+    ]
