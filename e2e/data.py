@@ -30,6 +30,7 @@ def main() -> None:
     from edmonitor.accounts import invitations
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.development import courses
     from edmonitor.development import services as development
     from edmonitor.improvement import services as improvement
     from edmonitor.instruments.csvio import read_measurements
@@ -180,6 +181,10 @@ def main() -> None:
         occurred_on=dt.date(2026, 3, 2), items=[first_item],
     )  # fmt: skip
 
+    # A course of the demo organisation, mapped to part of the basic curriculum (test_accessibility.py).
+    demo_course = courses.create_course(demo, name="Interne opleiding", cohort="2026")
+    courses.save_unit(demo_course, name="Dag 1", description="", items=[first_item])
+
     # The password-reset journey (test_accounts.py) changes this account's password: a user of its own.
     get_user_model().objects.create_user(
         username="vergeetachtig", email="vergeetachtig@example.org", password="edmonitor-demo", first_name="Vera"
@@ -207,6 +212,7 @@ def main() -> None:
                 "invite_audit": to_invite.pk,
                 "kept_evidence": kept.pk,
                 "first_map_item": first_item,
+                "demo_course": demo_course.pk,
                 "invitation_token": invitations.token(invitation),
             }
             | journeys

@@ -95,6 +95,16 @@ PAGES = [
     Spec("development-evidence", "portfolio", "/ontwikkeling/bewijs/{kept_evidence}/"),
     Spec("development-evidence-errors", "portfolio", "/ontwikkeling/bewijs/nieuw/", submit("Opslaan"), errors=True),
     Spec("development-delete", "portfolio", "/ontwikkeling/alles-verwijderen/"),
+    Spec("courses", "projectleider", ORG + "/opleidingen/"),
+    Spec("course-errors", "projectleider", ORG + "/opleidingen/", submit("Opleiding toevoegen"), errors=True),
+    Spec("course", "projectleider", ORG + "/opleidingen/{demo_course}/"),
+    Spec(
+        "course-unit-errors",
+        "projectleider",
+        ORG + "/opleidingen/{demo_course}/",
+        submit("Onderdeel opslaan"),
+        errors=True,
+    ),
     Spec(
         "second-factor-setup-errors",
         "lezer",

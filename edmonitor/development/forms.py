@@ -51,3 +51,35 @@ class EvidenceForm(AccessibleFormMixin, forms.Form):
         items.choices = choices
         if not self.is_bound:  # a bound form ties its errors when it is cleaned
             self.describe_errors()
+
+
+class CourseForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name of the course"), max_length=200)
+    cohort = forms.CharField(label=_("Cohort"), max_length=60, help_text=_("For example 2026–2027 or spring 2027."))
+
+
+class CohortForm(AccessibleFormMixin, forms.Form):
+    cohort = forms.CharField(
+        label=_("Next cohort"), max_length=60, help_text=_("The units and what they cover are copied to it.")
+    )
+
+
+class UnitForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name of the unit"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (optional)"), required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    items = forms.MultipleChoiceField(
+        label=_("What this unit covers"),
+        required=False,
+        help_text=_("Modules, learning goals, assignments and competences of the basic curriculum, and core tasks."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items = self.fields["items"]
+        assert isinstance(items, forms.MultipleChoiceField)
+        items.choices = choices
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()

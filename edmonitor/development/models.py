@@ -90,3 +90,50 @@ class EvidenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.item
+
+
+# --- a training provider's course, mapped to the basic curriculum (issue 21 part 3) ---------------
+
+
+class Course(models.Model):
+    """A course of an organisation that trains experts by experience, for one cohort (group of learners)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="courses")
+    name = models.CharField(_("name"), max_length=200)
+    cohort = models.CharField(_("cohort"), max_length=60, help_text=_("For example 2026–2027 or spring 2027."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name", "cohort"], name="course_once_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cohort})"
+
+
+class CourseUnit(models.Model):
+    """One unit of a course (a lesson, a day, a module of the provider's own) and the curriculum items it covers."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="units")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_NOTE)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitItem(models.Model):
+    unit = models.ForeignKey(CourseUnit, on_delete=models.CASCADE, related_name="items")
+    item = models.SlugField(max_length=80)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="unit_item_once")]
+
+    def __str__(self) -> str:
+        return self.item

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import course_views, views
+
+course = "organisaties/<int:pk>/opleidingen/<int:course_pk>/"
 
 urlpatterns = [
+    path("organisaties/<int:pk>/opleidingen/", course_views.course_list, name="courses"),
+    path("organisaties/<int:pk>/opleidingen/nieuw/", course_views.course_create, name="course_create"),
+    path(course, course_views.course, name="course"),
+    path(course + "onderdelen/nieuw/", course_views.unit_create, name="course_unit_create"),
+    path(course + "onderdelen/<int:unit_pk>/", course_views.unit, name="course_unit"),
+    path(course + "volgende-groep/", course_views.course_next, name="course_next"),
+    path(course + "dekking.<str:fmt>", course_views.course_coverage, name="course_coverage"),
     path("ontwikkeling/", views.home, name="development"),
     path("ontwikkeling/zelfbeoordeling/<slug:slug>/", views.assess, name="development_assess"),
     path("ontwikkeling/bewijs/nieuw/", views.evidence, name="development_evidence_create"),

@@ -100,6 +100,7 @@ CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
     ("session", AccessCategory.IMPROVEMENT),
     ("outcome", AccessCategory.IMPROVEMENT),
     ("organisation", AccessCategory.ORGANISATION),
+    ("course", AccessCategory.ORGANISATION),
     ("facility", AccessCategory.ORGANISATION),
     ("member", AccessCategory.ORGANISATION),
     ("invitation", AccessCategory.ORGANISATION),

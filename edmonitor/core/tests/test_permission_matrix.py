@@ -54,7 +54,7 @@ from edmonitor.accounts import invitations
 from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.development import services as development
-from edmonitor.development.models import Evidence
+from edmonitor.development.models import Course, CourseUnit, Evidence
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.tests.factories import make_method
@@ -132,6 +132,13 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "member_invite":        (L, 403, 403, 405, 404, 404, 404, 405),  # POST only (the form is on the members page)
     "member_invitation_resend": (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
     "member_invitation_withdraw": (L, 403, 403, 405, 404, 404, 404, 405),  # POST only
+    "courses":              (L, 200, 200, 200, 404, 404, 404, 200),  # a training provider's courses: VIEW
+    "course_create":        (L, 403, 405, 405, 404, 404, 404, 405),  # POST only, RECORD
+    "course":               (L, 200, 200, 200, 404, 404, 404, 200),
+    "course_unit_create":   (L, 403, 405, 405, 404, 404, 404, 405),  # POST only, RECORD
+    "course_unit":          (L, 403, 200, 200, 404, 404, 404, 200),  # RECORD
+    "course_next":          (L, 403, 405, 405, 404, 404, 404, 405),  # POST only, RECORD
+    "course_coverage":      (L, 200, 200, 200, 404, 404, 404, 200),  # as CSV: VIEW
     "access_log":           (L, 403, 403, 200, 404, 404, 404, 200),  # NEN 7513 access log: MANAGE
     "download_log":         (L, 403, 403, 301, 404, 404, 404, 301),  # moved: to the access log's exports
     "organisation_export":  (L, 403, 403, 200, 404, 404, 404, 200),  # everything of A as JSON: MANAGE
@@ -252,6 +259,10 @@ STATE_CHANGING = {
     "audit_auditor_invite",
     "development_evidence",
     "development_evidence_delete",
+    "course_create",
+    "course_unit_create",
+    "course_unit",
+    "course_next",
     "measurement_create",
     "measurement_edit",
     "measurement_delete",
@@ -309,6 +320,10 @@ CHANGES: dict[str, dict[str, str]] = {
     "members": {"username": "eva", "role": "admin"},  # an auditor of A's audits: someone A's admins may choose
     "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3", "confirm_unanswered": "1"},
     "measurement_edit": {"label": "Gewijzigd", "confirm_unanswered": "1"},
+    "course_create": {"name": "Nieuwe opleiding", "cohort": "2027"},
+    "course_unit_create": {"name": "Dag 2"},
+    "course_unit": {"name": "Gewijzigd"},
+    "course_next": {"cohort": "2027"},
     "measurement_draft": {"label": "Gewijzigd", "save_draft": "1"},
     "audit_create": {
         "held_on": "2026-09-01",
@@ -451,6 +466,8 @@ class PermissionMatrixTests(BaseTestCase):
     membership_a: Membership
     invitation_a: Invitation
     evidence_mia: Evidence
+    course_a: Course
+    unit_a: CourseUnit
     draft_a: MeasurementDraft
     programme: Programme
     participation: Participation
@@ -520,6 +537,8 @@ class PermissionMatrixTests(BaseTestCase):
         cls.evidence_mia = Evidence.objects.create(
             space=space, kind="reflection", title="Eigen", text="Alleen voor mia", occurred_on=dt.date(2026, 1, 1)
         )
+        cls.course_a = Course.objects.create(organisation=cls.org_a, name="Opleiding", cohort="2026")
+        cls.unit_a = CourseUnit.objects.create(course=cls.course_a, name="Dag 1")
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -562,10 +581,12 @@ class PermissionMatrixTests(BaseTestCase):
             "membership_pk": self.membership_a.pk,
             "invitation_pk": self.invitation_a.pk,
             "evidence_pk": self.evidence_mia.pk,
+            "course_pk": self.course_a.pk,
+            "unit_pk": self.unit_a.pk,
             "audit_pk": audit.pk,
             "participation_pk": self.participation.pk,
             "name": "alle",  # report tables: all of them,
-            "fmt": "xlsx",  # as one workbook
+            "fmt": "csv" if "/opleidingen/" in route else "xlsx",  # a course's coverage; report tables as a workbook
             "goal_pk": self.goal_a.pk,
             "action_pk": self.action_a.pk,
             "session_pk": self.session_a.pk,
