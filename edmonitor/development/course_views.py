@@ -6,6 +6,9 @@ Reading is for every role of the organisation (VIEW), changing for project membe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +38,18 @@ def _course(request: HttpRequest, pk: int, course_pk: int, access: Access) -> tu
     return organisation, get_object_or_404(Course, pk=course_pk, organisation=organisation)
 
 
+def _saved(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
+    """What ``save`` returns for a valid form, or None with the refusal's messages on the form."""
+    if form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except Refused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+    form.describe_errors()
+    return None
+
+
 def _list_page(request: HttpRequest, organisation: Organisation, form: CourseForm | None = None) -> HttpResponse:
     context = {
         "organisation": organisation,
@@ -58,16 +73,10 @@ def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
         return HttpResponseNotAllowed(["POST"])
     form = CourseForm(request.POST)
-    if form.is_valid():
-        try:
-            course = courses.create_course(organisation, **form.cleaned_data)
-        except Refused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The course has been added. Now add its units."))
-            return redirect("course", pk=organisation.pk, course_pk=course.pk)
-    form.describe_errors()
+    course = _saved(form, lambda data: courses.create_course(organisation, **data))
+    if course is not None:
+        messages.success(request, _("The course has been added. Now add its units."))
+        return redirect("course", pk=organisation.pk, course_pk=course.pk)
     return _list_page(request, organisation, form)
 
 
@@ -99,16 +108,9 @@ def unit_create(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = UnitForm(request.POST, choices=_choices())
-    if form.is_valid():
-        try:
-            courses.save_unit(this, **form.cleaned_data)
-        except Refused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The unit has been saved."))
-            return redirect("course", pk=organisation.pk, course_pk=this.pk)
-    form.describe_errors()
+    if _saved(form, lambda data: courses.save_unit(this, **data)) is not None:
+        messages.success(request, _("The unit has been saved."))
+        return redirect("course", pk=organisation.pk, course_pk=this.pk)
     return _course_page(request, organisation, this, form)
 
 

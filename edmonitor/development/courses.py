@@ -24,7 +24,7 @@ from edmonitor.knowledge.models import Entry
 from edmonitor.organisations.models import Organisation
 
 from .models import MAX_NOTE, Course, CourseUnit, UnitItem
-from .services import Refused
+from .services import Refused, link_items
 
 # What a unit can be mapped to, in the order of the coverage matrix.
 CURRICULUM_KINDS = ("module", "learning_goal", "assignment", "competence", "core_task")
@@ -75,9 +75,8 @@ def save_unit(
         unit = CourseUnit(course=course, order=course.units.count() + 1)
     unit.name, unit.description = name.strip(), description.strip()
     unit.save()
-    unit.items.exclude(item__in=items).delete()
-    have = set(unit.items.values_list("item", flat=True))
-    UnitItem.objects.bulk_create([UnitItem(unit=unit, item=i) for i in sorted(set(items) - have)])
+    saved = unit
+    link_items(unit.items, items, lambda item: UnitItem(unit=saved, item=item))
     return unit
 
 

@@ -7,10 +7,10 @@ and filter every query by it, so another person's evidence is "not found" whatev
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,14 @@ class Refused(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
+
+
+def link_items(links: Any, items: Iterable[str], make: Callable[[str], models.Model]) -> None:
+    """Make the links of an object (``links``: its related manager of item rows) exactly ``items``."""
+    wanted = set(items)
+    links.exclude(item__in=wanted).delete()
+    have = set(links.values_list("item", flat=True))
+    links.model.objects.bulk_create([make(item) for item in sorted(wanted - have)])
 
 
 def map_items() -> list[Entry]:
@@ -113,9 +121,7 @@ def save_evidence(
     evidence = evidence or Evidence(space=space)
     evidence.kind, evidence.title, evidence.text, evidence.occurred_on = kind, title.strip(), text.strip(), occurred_on
     evidence.save()
-    evidence.items.exclude(item__in=items).delete()
-    have = set(evidence.items.values_list("item", flat=True))
-    EvidenceItem.objects.bulk_create([EvidenceItem(evidence=evidence, item=i) for i in sorted(set(items) - have)])
+    link_items(evidence.items, items, lambda item: EvidenceItem(evidence=evidence, item=item))
     return evidence
 
 
