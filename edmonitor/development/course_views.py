@@ -26,11 +26,11 @@ from .models import Course, CourseUnit
 from .services import Refused
 
 
-def _choices() -> list[tuple[str, str]]:
-    return [
-        (e.slug, f"{e.kind_label}: {e.text('title')}" + (f" ({e.edition})" if e.edition else ""))
-        for e in courses.curriculum_items()
-    ]
+def _item_fields() -> dict[str, Any]:
+    """The choices and groups of the unit form's items: the basic curriculum and the core tasks."""
+    items = courses.curriculum_items()
+    choices = [(e.slug, f"{e.kind_label}: {e.text('title')}") for e in items]
+    return {"choices": choices, "groups": courses.curriculum_groups(items)}
 
 
 def _course(request: HttpRequest, pk: int, course_pk: int, access: Access) -> tuple[Organisation, Course]:
@@ -87,7 +87,7 @@ def _course_page(
         "organisation": organisation,
         "course": this,
         "coverage": courses.coverage(this),
-        "form": form or UnitForm(choices=_choices()),
+        "form": form or UnitForm(**_item_fields()),
         "cohort_form": CohortForm(),
         "may_record": can(request.user, Access.RECORD, organisation),
     }
@@ -107,7 +107,7 @@ def unit_create(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     organisation, this = _course(request, pk, course_pk, Access.RECORD)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = UnitForm(request.POST, choices=_choices())
+    form = UnitForm(request.POST, **_item_fields())
     if _saved(form, lambda data: courses.save_unit(this, **data)) is not None:
         messages.success(request, _("The unit has been saved."))
         return redirect("course", pk=organisation.pk, course_pk=this.pk)
@@ -120,7 +120,7 @@ def unit(request: HttpRequest, pk: int, course_pk: int, unit_pk: int) -> HttpRes
     instance = get_object_or_404(CourseUnit, pk=unit_pk, course=this)
     initial = {"name": instance.name, "description": instance.description,
                "items": [i.item for i in instance.items.all()]}  # fmt: skip
-    form = UnitForm(request.POST or None, initial=initial, choices=_choices())
+    form = UnitForm(request.POST or None, initial=initial, **_item_fields())
     if request.method == "POST":
         if request.POST.get("action") == "delete":
             courses.delete_unit(this, instance)

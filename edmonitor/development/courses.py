@@ -24,7 +24,7 @@ from edmonitor.knowledge.models import Entry
 from edmonitor.organisations.models import Organisation
 
 from .models import MAX_NOTE, Course, CourseUnit, UnitItem
-from .services import Refused, link_items
+from .services import Refused, kind_groups, link_items
 
 # What a unit can be mapped to, in the order of the coverage matrix.
 CURRICULUM_KINDS = ("module", "learning_goal", "assignment", "competence", "core_task")
@@ -41,6 +41,18 @@ def curriculum_items() -> list[Entry]:
         entries,
         key=lambda e: (rank[e.kind], "2014" in e.edition, e.parent.order if e.parent else e.order, e.order, e.slug),
     )
+
+
+def curriculum_groups(entries: list[Entry]) -> list[tuple[str, list[str]]]:
+    """Each module with its learning goals and assignments, then the competences and core tasks."""
+    modules = [e for e in entries if e.kind == "module"]
+    groups = [
+        (m.text("title"), [m.slug, *[e.slug for e in entries if e.parent_id == m.pk and e.kind != "module"]])
+        for m in modules
+    ]
+    placed = {slug for _label, slugs in groups for slug in slugs}
+    rest = [e for e in entries if e.slug not in placed]
+    return groups + kind_groups(rest)
 
 
 @transaction.atomic

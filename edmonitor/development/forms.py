@@ -13,6 +13,27 @@ from edmonitor.core.forms import AccessibleFormMixin, date_input
 from .models import MAX_NOTE, MAX_TEXT, EvidenceKind, Level
 
 
+class GroupedItemsMixin:
+    """The ``items`` check boxes in groups (a module with its goals and assignments, the competences…).
+
+    ``groups`` is a list of (label, slugs); :meth:`item_groups` gives, per group, its label, its
+    check boxes and whether to show it open (something in it is ticked, or the field has an error).
+    """
+
+    groups: list[tuple[str, list[str]]]
+
+    def item_groups(self) -> list[tuple[str, list[Any], int, bool]]:
+        field = self["items"]  # type: ignore[index]
+        by_value = {str(box.data["value"]): box for box in field.subwidgets}
+        ticked = {str(v) for v in (field.value() or [])}
+        result = []
+        for label, slugs in self.groups:
+            boxes = [by_value[slug] for slug in slugs if slug in by_value]
+            count = sum(1 for slug in slugs if slug in ticked)
+            result.append((label, boxes, count, bool(count or field.errors)))
+        return result
+
+
 class ConsentForm(AccessibleFormMixin, forms.Form):
     agree = forms.BooleanField(
         label=_("Yes, edmonitor may keep my development records: my self-assessment, reflections and evidence."),
@@ -28,7 +49,7 @@ class AssessmentForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class EvidenceForm(AccessibleFormMixin, forms.Form):
+class EvidenceForm(GroupedItemsMixin, AccessibleFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     occurred_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
@@ -44,8 +65,11 @@ class EvidenceForm(AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], groups: list[tuple[str, list[str]]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.groups = groups
         items = self.fields["items"]
         assert isinstance(items, forms.MultipleChoiceField)
         items.choices = choices
@@ -64,7 +88,7 @@ class CohortForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class UnitForm(AccessibleFormMixin, forms.Form):
+class UnitForm(GroupedItemsMixin, AccessibleFormMixin, forms.Form):
     name = forms.CharField(label=_("Name of the unit"), max_length=200)
     description = forms.CharField(
         label=_("Description (optional)"), required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
@@ -76,8 +100,11 @@ class UnitForm(AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], groups: list[tuple[str, list[str]]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.groups = groups
         items = self.fields["items"]
         assert isinstance(items, forms.MultipleChoiceField)
         items.choices = choices

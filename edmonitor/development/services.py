@@ -47,6 +47,16 @@ def map_items() -> list[Entry]:
     return sorted(entries, key=lambda e: (rank[e.kind], "2014" in e.edition, e.order, e.slug))
 
 
+def kind_groups(entries: Iterable[Entry]) -> list[tuple[str, list[str]]]:
+    """Entries grouped by kind and edition, in their order: ("Kerntaken (BCP-E 2022)", [slugs]), …"""
+    names = {"core_task": _("Core tasks"), "task_area": _("Task areas"), "competence": _("Competences")}
+    groups: dict[str, list[str]] = {}
+    for e in entries:
+        label = names.get(e.kind, e.kind_label) + (f" ({e.edition})" if e.edition else "")
+        groups.setdefault(label, []).append(e.slug)
+    return list(groups.items())
+
+
 def space_of(user: Account) -> Space:
     """The person's space, made when they first agree to keep records here (see :func:`existing_space`)."""
     space, _created = Space.objects.get_or_create(user=user)

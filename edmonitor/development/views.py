@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -22,11 +23,10 @@ from .models import Evidence
 DELETE_WORD = "VERWIJDEREN"
 
 
-def _choices() -> list[tuple[str, str]]:
-    return [
-        (e.slug, f"{e.kind_label}: {e.text('title')}" + (f" ({e.edition})" if e.edition else ""))
-        for e in services.map_items()
-    ]
+def _item_fields() -> dict[str, Any]:
+    """The choices and groups of the form's items: the competence map."""
+    items = services.map_items()
+    return {"choices": [(e.slug, e.text("title")) for e in items], "groups": services.kind_groups(items)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,7 +86,7 @@ def evidence(request: HttpRequest, evidence_pk: int | None = None) -> HttpRespon
     if instance is not None:
         initial = {"kind": instance.kind, "title": instance.title, "occurred_on": instance.occurred_on,
                    "text": instance.text, "items": [i.item for i in instance.items.all()]}  # fmt: skip
-    form = EvidenceForm(request.POST or None, initial=initial, choices=_choices())
+    form = EvidenceForm(request.POST or None, initial=initial, **_item_fields())
     if request.method == "POST" and form.is_valid():
         try:
             services.save_evidence(space, evidence=instance, **form.cleaned_data)
