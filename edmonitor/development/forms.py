@@ -13,17 +13,27 @@ from edmonitor.core.forms import AccessibleFormMixin, date_input
 from .models import MAX_NOTE, MAX_TEXT, EvidenceKind, Level
 
 
-class GroupedItemsMixin:
-    """The ``items`` check boxes in groups (a module with its goals and assignments, the competences…).
+class GroupedItemsForm(AccessibleFormMixin, forms.Form):
+    """A form whose ``items`` check boxes come in groups (a module with its goals and assignments, the competences…).
 
-    ``groups`` is a list of (label, slugs); :meth:`item_groups` gives, per group, its label, its
-    check boxes and whether to show it open (something in it is ticked, or the field has an error).
+    ``choices`` are the items, ``groups`` a list of (label, slugs); :meth:`item_groups` gives, per
+    group, its label, its check boxes and whether to show it open (something in it is ticked, or
+    the field has an error).
     """
 
-    groups: list[tuple[str, list[str]]]
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], groups: list[tuple[str, list[str]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        items = self.fields["items"]
+        assert isinstance(items, forms.MultipleChoiceField)
+        items.choices = choices
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()
 
     def item_groups(self) -> list[tuple[str, list[Any], int, bool]]:
-        field = self["items"]  # type: ignore[index]
+        field = self["items"]
         by_value = {str(box.data["value"]): box for box in field.subwidgets}
         ticked = {str(v) for v in (field.value() or [])}
         result = []
@@ -49,7 +59,7 @@ class AssessmentForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class EvidenceForm(GroupedItemsMixin, AccessibleFormMixin, forms.Form):
+class EvidenceForm(GroupedItemsForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     occurred_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
@@ -65,17 +75,6 @@ class EvidenceForm(GroupedItemsMixin, AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(
-        self, *args: Any, choices: list[tuple[str, str]], groups: list[tuple[str, list[str]]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.groups = groups
-        items = self.fields["items"]
-        assert isinstance(items, forms.MultipleChoiceField)
-        items.choices = choices
-        if not self.is_bound:  # a bound form ties its errors when it is cleaned
-            self.describe_errors()
-
 
 class CourseForm(AccessibleFormMixin, forms.Form):
     name = forms.CharField(label=_("Name of the course"), max_length=200)
@@ -88,7 +87,7 @@ class CohortForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class UnitForm(GroupedItemsMixin, AccessibleFormMixin, forms.Form):
+class UnitForm(GroupedItemsForm):
     name = forms.CharField(label=_("Name of the unit"), max_length=200)
     description = forms.CharField(
         label=_("Description (optional)"), required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
@@ -99,14 +98,3 @@ class UnitForm(GroupedItemsMixin, AccessibleFormMixin, forms.Form):
         help_text=_("Modules, learning goals, assignments and competences of the basic curriculum, and core tasks."),
         widget=forms.CheckboxSelectMultiple,
     )
-
-    def __init__(
-        self, *args: Any, choices: list[tuple[str, str]], groups: list[tuple[str, list[str]]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.groups = groups
-        items = self.fields["items"]
-        assert isinstance(items, forms.MultipleChoiceField)
-        items.choices = choices
-        if not self.is_bound:  # a bound form ties its errors when it is cleaned
-            self.describe_errors()
