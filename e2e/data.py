@@ -154,6 +154,13 @@ def main() -> None:
             base_url="http://127.0.0.1",
         )
 
+    # Ending access (test_access_log.py): a member of Importland whom its admin removes.
+    Membership.objects.create(
+        user=get_user_model().objects.create_user(username="tijdelijk", password="edmonitor-demo"),
+        organisation=importland,
+        role=Role.VIEWER,
+    )
+
     # Two-step verification (test_accounts.py): someone who switches it on, and a member of an
     # organisation that requires it.
     get_user_model().objects.create_user(username="tweestaps", password="edmonitor-demo", first_name="Tim")
