@@ -17,7 +17,18 @@ from django.utils.translation import gettext as _
 from edmonitor.core.types import Account
 from edmonitor.knowledge.models import Entry
 
-from .models import MAX_NOTE, MAX_TEXT, Assessment, Evidence, EvidenceItem, EvidenceKind, Level, Space
+from .models import (
+    MAX_NOTE,
+    MAX_TEXT,
+    Assessment,
+    Consent,
+    ConsentUse,
+    Evidence,
+    EvidenceItem,
+    EvidenceKind,
+    Level,
+    Space,
+)
 
 # The items of the competence map, in this order: the 2022 core tasks, the 2014 ones beside them,
 # the task areas and the competences of the basic curriculum.
@@ -72,6 +83,22 @@ def give_consent(space: Space) -> None:
     if space.consent_given_at is None:
         space.consent_given_at = timezone.now()
         space.save(update_fields=["consent_given_at"])
+
+
+def has_consent(space: Space | None, use: str) -> bool:
+    """Whether the person has agreed to this use (a ``ConsentUse``) and not withdrawn it."""
+    if space is None or space.consent_given_at is None:
+        return False
+    return space.consents.filter(use=use, withdrawn_at__isnull=True).exists()
+
+
+@transaction.atomic
+def give_use_consent(space: Space, use: str) -> None:
+    if use not in ConsentUse.values:
+        raise Refused([_("This is not a use you can agree to.")])
+    _require_consent(space)
+    if not has_consent(space, use):
+        Consent.objects.create(space=space, use=use)
 
 
 def _check_items(items: Iterable[str]) -> list[str]:
