@@ -22,9 +22,9 @@ from edmonitor.organisations.models import Facility, Membership, Organisation, R
 PASSWORD = "correct horse battery"
 
 
-def make_user(username: str, *, staff: bool = False):
+def make_user(username: str, *, staff: bool = False, **fields: str):
     return get_user_model().objects.create_user(
-        username=username, password=PASSWORD, is_staff=staff, is_superuser=staff
+        username=username, password=PASSWORD, is_staff=staff, is_superuser=staff, **fields
     )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edmonitor.core.forms import AccessibleFormMixin, date_input
+from edmonitor.core.forms import AccessibleFormMixin, choices, date_input, model_choices
 
-from .models import MAX_NOTE, MAX_TEXT, EvidenceKind, Level
+from .models import MAX_NOTE, MAX_TEXT, ActivityKind, EvidenceKind, IntervisionGroup, Level, RuleSet
 
 
 class GroupedItemsForm(AccessibleFormMixin, forms.Form):
@@ -98,3 +100,63 @@ class UnitForm(GroupedItemsForm):
         help_text=_("Modules, learning goals, assignments and competences of the basic curriculum, and core tasks."),
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ActivityForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: intervision group north."))
+    occurred_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
+    starts_at = forms.TimeField(label=_("From (optional)"), required=False, widget=forms.TimeInput({"type": "time"}))
+    ends_at = forms.TimeField(label=_("Until (optional)"), required=False, widget=forms.TimeInput({"type": "time"}))
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=Decimal("0.25"), max_value=Decimal(24), decimal_places=2,
+        help_text=_("For example 1.5 for an hour and a half."),
+    )  # fmt: skip
+    participants = forms.CharField(
+        label=_("Participants (optional)"), required=False, max_length=500,
+        help_text=_("Whoever confirms the activity sees this, with the date, times and hours."),
+    )  # fmt: skip
+    group = forms.ModelChoiceField(
+        label=_("Intervision group (optional)"), required=False, queryset=IntervisionGroup.objects.none()
+    )
+    confirm_by = forms.CharField(
+        label=_("Ask to confirm (optional)"), required=False, max_length=254,
+        help_text=_("User name or e-mail address of your supervisor or group facilitator. "
+                    "They see the shared part only, never your private note."),
+    )  # fmt: skip
+    private_note = forms.CharField(
+        label=_("Private note (optional)"), required=False, max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}), help_text=_("Only you see this note."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choices(self, "group").queryset = groups
+
+
+class ShareForm(AccessibleFormMixin, forms.Form):
+    what = forms.ChoiceField(label=_("What do you share?"))
+    person = forms.CharField(
+        label=_("With whom: user name or e-mail address"), required=False, max_length=254,
+        help_text=_("The person needs an account in edmonitor."),
+    )  # fmt: skip
+    group = forms.ModelChoiceField(
+        label=_("Or with one of your intervision groups"), required=False, queryset=IntervisionGroup.objects.none()
+    )
+    ends_on = forms.DateField(
+        label=_("Until (this day included)"), widget=date_input(),
+        initial=lambda: timezone.localdate() + dt.timedelta(days=7),
+        help_text=_("After this day the share ends by itself. You can revoke it sooner."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, what: list[tuple[str, Any]], groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices(self, "what").choices = what
+        model_choices(self, "group").queryset = groups
+
+
+class RuleSetForm(AccessibleFormMixin, forms.Form):
+    rule_set = forms.ModelChoiceField(
+        label=_("Count my hours against"), required=False, queryset=RuleSet.objects.all(),
+        empty_label=_("nothing (no register or goal)"),
+    )  # fmt: skip

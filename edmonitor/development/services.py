@@ -96,7 +96,7 @@ def has_consent(space: Space | None, use: str) -> bool:
 def give_use_consent(space: Space, use: str) -> None:
     if use not in ConsentUse.values:
         raise Refused([_("This is not a use you can agree to.")])
-    _require_consent(space)
+    require_consent(space)
     if not has_consent(space, use):
         Consent.objects.create(space=space, use=use)
 
@@ -107,14 +107,14 @@ def _check_items(items: Iterable[str]) -> list[str]:
     return sorted(wanted - known)
 
 
-def _require_consent(space: Space) -> None:
+def require_consent(space: Space) -> None:
     if space.consent_given_at is None:
         raise Refused([_("First say that edmonitor may keep your development records.")])
 
 
 @transaction.atomic
 def assess(space: Space, *, item: str, level: str, on: dt.date, note: str = "") -> Assessment:
-    _require_consent(space)
+    require_consent(space)
     problems = []
     if _check_items([item]):
         problems.append(_("This is not an item of the competence map."))
@@ -139,7 +139,7 @@ def save_evidence(
     evidence: Evidence | None = None,
 ) -> Evidence:
     """Make or change one piece of evidence and the items it shows (at least one)."""
-    _require_consent(space)
+    require_consent(space)
     problems = []
     if kind not in EvidenceKind.values:
         problems.append(_("Choose what kind of evidence this is."))
@@ -186,6 +186,8 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
         "consent_given_at": None,
         "assessments": [],
         "evidence": [],
+        "activities": [],
+        "shares": [],
     }
     if space is None:
         return document
@@ -204,6 +206,31 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
                 "items": sorted(i.item for i in e.items.all()),
             }
             for e in space.evidence.order_by("occurred_on", "pk").prefetch_related("items")
+        ],
+        "activities": [
+            {
+                "kind": a.kind,
+                "title": a.title,
+                "date": a.occurred_on.isoformat(),
+                "from": a.starts_at.isoformat(timespec="minutes") if a.starts_at else None,
+                "until": a.ends_at.isoformat(timespec="minutes") if a.ends_at else None,
+                "hours": str(a.hours),
+                "participants": a.participants,
+                "private_note": a.private_note,
+                "confirmed_at": a.confirmed_at.isoformat(timespec="seconds") if a.confirmed_at else None,
+                "confirmed_by": a.confirmed_by_name,
+            }
+            for a in space.activities.order_by("occurred_on", "pk")
+        ],
+        "shares": [
+            {
+                "with": s.person.get_username() if s.person else (s.group.name if s.group else ""),
+                "from": s.starts_on.isoformat(),
+                "until": s.ends_on.isoformat(),
+                "revoked_at": s.revoked_at.isoformat(timespec="seconds") if s.revoked_at else None,
+                "views": [{"by": v.viewer_name, "at": v.at.isoformat(timespec="seconds")} for v in s.views.all()],
+            }
+            for s in space.shares.select_related("person", "group").prefetch_related("views").order_by("pk")
         ],
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import course_views, views
+from . import course_views, record_views, share_views, views
 
 course = "organisaties/<int:pk>/opleidingen/<int:course_pk>/"
 
@@ -21,4 +21,21 @@ urlpatterns = [
     ),
     path("ontwikkeling/export.json", views.export, name="development_export"),
     path("ontwikkeling/alles-verwijderen/", views.delete_space, name="development_delete"),
+    path("ontwikkeling/export.pdf", views.export_pdf, name="development_export_pdf"),
+    # the development record (intervision, supervision, training) and the hours it counts
+    path("ontwikkeling/verslag/", record_views.home, name="development_record"),
+    path("ontwikkeling/verslag/regels/", record_views.choose_rules, name="development_rules"),
+    path("ontwikkeling/verslag/nieuw/", record_views.activity, name="development_activity_create"),
+    path("ontwikkeling/verslag/<int:activity_pk>/", record_views.activity, name="development_activity"),
+    path(
+        "ontwikkeling/verslag/<int:activity_pk>/verwijderen/",
+        record_views.activity_delete,
+        name="development_activity_delete",
+    ),
+    # sharing: the owner's shares, and what others see (logged: "gedeeld/" spans people, see access_log)
+    path("ontwikkeling/delen/", share_views.shares, name="development_shares"),
+    path("ontwikkeling/delen/<int:share_pk>/intrekken/", share_views.revoke, name="development_share_revoke"),
+    path("gedeeld/", share_views.shared_with_me, name="shared_with_me"),
+    path("gedeeld/<int:share_pk>/", share_views.shared, name="shared"),
+    path("gedeeld/bevestigen/<int:activity_pk>/", record_views.confirm, name="activity_confirm"),
 ]

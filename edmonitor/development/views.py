@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -116,6 +117,29 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = safe_filename(f"mijn-ontwikkeling-{user.get_username()}.json", "json")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    """The whole space as a readable PDF, for the person to keep, print or take along."""
+    from edmonitor.core.pdf import render_pdf  # WeasyPrint is slow to import: only here
+
+    from .record_views import record_context
+
+    user = signed_in(request.user)
+    space = services.existing_space(user)
+    context: dict[str, Any] = {"person": user, "space": space, "made_on": timezone.localdate()}
+    if space is not None:
+        context |= {
+            "rows": [row for row in services.overview(space) if row["assessment"] or row["evidence"]],
+            "evidence": space.evidence.prefetch_related("items"),
+            **record_context(space),
+        }
+    body = render_pdf("development/export_pdf.html", context, request)
+    response = HttpResponse(body, content_type="application/pdf")
+    name = safe_filename(f"mijn-ontwikkeling-{user.get_username()}.pdf", "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

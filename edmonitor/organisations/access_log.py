@@ -7,7 +7,8 @@ What is recorded, and how:
   benchmark, improvement plan, exports, this log itself). :class:`AccessLogMiddleware`
   records a *view* for each such page shown (status 200 on GET) and a *change* for each
   form that saved (a redirect after POST). The same goes for the pages of a programme
-  and for the agreement statistics, which span organisations (no organisation). A new
+  and for the agreement statistics, which span organisations (no organisation), and for
+  the pages that show a person's shared development records to someone else. A new
   page under those URLs is logged without anyone having to remember it;
   :data:`NOT_LOGGED` lists the pages that hold no organisation's data, with the reason.
 - **Exports.** :func:`edmonitor.organisations.downloads.download_response` records each
@@ -41,7 +42,7 @@ from .models import AccessAction, AccessCategory, AccessEvent, Organisation
 
 # The URL prefixes whose pages are logged, and the URL argument that names the organisation.
 ORGANISATION_ROUTE = "organisaties/<int:pk>/"
-SPANNING_ROUTES = ("programmas/", "audits/overeenstemming/")
+SPANNING_ROUTES = ("programmas/", "audits/overeenstemming/", "gedeeld/")
 
 # Pages that hold no organisation's data, each with the reason it is not logged. A test
 # checks that every URL of the site is logged or listed here.
@@ -71,6 +72,14 @@ NOT_LOGGED: dict[str, str] = {
     "development_evidence_delete": "a person's own development space",
     "development_export": "a person's own development space, downloaded by its owner",
     "development_delete": "a person's own development space, deleted by its owner",
+    "development_export_pdf": "a person's own development space, downloaded by its owner",
+    "development_record": "a person's own development space",
+    "development_rules": "a person's own development space",
+    "development_activity_create": "a person's own development space",
+    "development_activity": "a person's own development space",
+    "development_activity_delete": "a person's own development space",
+    "development_shares": "a person's own shares and who viewed them; others' views are logged under gedeeld/",
+    "development_share_revoke": "a person's own share, revoked by its owner",
     "invitation": "an invitation's link; accepting it is recorded by its view, with the organisation",
     "dashboard": "the list of organisations a person may open; no organisation's data",
     "organisation_create": "a form for a new organisation; the new organisation's page is logged",
@@ -104,6 +113,8 @@ CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
     ("facility", AccessCategory.ORGANISATION),
     ("member", AccessCategory.ORGANISATION),
     ("invitation", AccessCategory.ORGANISATION),
+    ("shared", AccessCategory.SHARED),
+    ("activity_confirm", AccessCategory.SHARED),
     ("login", AccessCategory.SIGN_IN),
     ("second_factor", AccessCategory.SIGN_IN),
     ("logout", AccessCategory.SIGN_IN),

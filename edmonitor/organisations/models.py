@@ -197,6 +197,7 @@ class AccessCategory(models.TextChoices):
     REPORT = "report", _("Reports and comparisons")
     IMPROVEMENT = "improvement", _("Improvement plan")
     PROGRAMME = "programme", _("Programmes")
+    SHARED = "shared", _("Development records shared by a person")
     ACCESS_LOG = "access_log", _("This access log")
     SIGN_IN = "sign_in", _("Signing in and out")
     OTHER = "other", _("Other")

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from edmonitor.audits.agreement import agreement_for
 from edmonitor.core import charts
 from edmonitor.core.forms import plain_number
+from edmonitor.core.pdf import render_pdf
 from edmonitor.knowledge.suggestions import suggestions
 from edmonitor.organisations.downloads import download_response, table_download
 from edmonitor.organisations.models import Organisation
@@ -24,7 +25,6 @@ from edmonitor.programmes.permissions import visible_programmes
 
 from .benchmark import DEFAULT_WINDOW_YEARS, WINDOW_YEARS, Benchmark, benchmark, window
 from .organisation import organisation_report
-from .pdf import render_pdf
 from .tables import benchmark_tables, organisation_tables
 
 

@@ -49,12 +49,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from edmonitor.accounts import invitations
 from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.development import services as development
-from edmonitor.development.models import Course, CourseUnit, Evidence
+from edmonitor.development import sharing
+from edmonitor.development.models import Activity, ConsentUse, Course, CourseUnit, Evidence, Share
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.tests.factories import make_method
@@ -108,6 +110,19 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "development_evidence_delete": (L, 404, 405, 404, 404, 404, 404, 404),  # POST only, hers alone
     "development_export":   (L, 200, 200, 200, 200, 200, 200, 200),  # one's own
     "development_delete":   (L, 200, 200, 200, 200, 200, 200, 200),  # one's own, after typing a word
+    "development_export_pdf": (L, 200, 200, 200, 200, 200, 200, 200),  # one's own
+    "development_record":   (L, 302, 200, 302, 302, 302, 302, 302),  # without a space: to the consent page
+    "development_rules":    (L, 405, 405, 405, 405, 405, 405, 405),  # POST only, one's own (test_record.py)
+    "development_activity_create": (L, 302, 200, 302, 302, 302, 302, 302),
+    "development_activity": (L, 404, 200, 404, 404, 404, 404, 404),  # mia's activity: hers alone
+    "development_activity_delete": (L, 404, 405, 404, 404, 404, 404, 404),  # POST only, hers alone
+    "development_shares":   (L, 302, 200, 302, 302, 302, 302, 302),
+    "development_share_revoke": (L, 404, 405, 404, 404, 404, 404, 404),  # POST only, hers alone
+    # --- what others share with a person: mia shares one piece of evidence with lex, and asks eva
+    # to confirm her activity
+    "shared_with_me":       (L, 200, 200, 200, 200, 200, 200, 200),
+    "shared":               (L, 200, 404, 404, 404, 404, 404, 404),  # lex only; not even mia, who sees her own
+    "activity_confirm":     (L, 404, 404, 404, 200, 404, 404, 404),  # eva only
     "second_factor_verify": (L, 302, 302, 302, 302, 302, 302, 302),  # nothing set up: on to the page asked for
     "second_factor_setup":  (L, 200, 200, 200, 200, 200, 200, 200),
     "second_factor_codes":  (L, 405, 405, 405, 405, 405, 405, 405),  # POST only
@@ -259,6 +274,12 @@ STATE_CHANGING = {
     "audit_auditor_invite",
     "development_evidence",
     "development_evidence_delete",
+    "development_activity_create",
+    "development_activity",
+    "development_activity_delete",
+    "development_shares",
+    "development_share_revoke",
+    "activity_confirm",
     "course_create",
     "course_unit_create",
     "course_unit",
@@ -321,6 +342,8 @@ CHANGES: dict[str, dict[str, str]] = {
     "measurement_create": {"measured_on": "2025-06-01", "label": "Nieuw", "item_2a": "3", "confirm_unanswered": "1"},
     "measurement_edit": {"label": "Gewijzigd", "confirm_unanswered": "1"},
     "course_create": {"name": "Nieuwe opleiding", "cohort": "2027"},
+    "development_activity_create": {"kind": "intervision", "title": "Intervisie", "hours": "2"},
+    "development_activity": {"title": "Gewijzigd"},
     "course_unit_create": {"name": "Dag 2"},
     "course_unit": {"name": "Gewijzigd"},
     "course_next": {"cohort": "2027"},
@@ -466,6 +489,8 @@ class PermissionMatrixTests(BaseTestCase):
     membership_a: Membership
     invitation_a: Invitation
     evidence_mia: Evidence
+    activity_mia: Activity
+    share_mia: Share
     course_a: Course
     unit_a: CourseUnit
     draft_a: MeasurementDraft
@@ -537,6 +562,14 @@ class PermissionMatrixTests(BaseTestCase):
         cls.evidence_mia = Evidence.objects.create(
             space=space, kind="reflection", title="Eigen", text="Alleen voor mia", occurred_on=dt.date(2026, 1, 1)
         )
+        development.give_use_consent(space, ConsentUse.SHARING)
+        cls.share_mia = sharing.share(
+            space, what=f"evidence:{cls.evidence_mia.pk}", person=cls.lex, ends_on=timezone.localdate()
+        )
+        cls.activity_mia = Activity.objects.create(
+            space=space, kind="supervision", title="Supervisie", occurred_on=dt.date(2026, 1, 5), hours=1,
+            private_note="Alleen voor mia", confirm_by=cls.eva,
+        )  # fmt: skip
         cls.course_a = Course.objects.create(organisation=cls.org_a, name="Opleiding", cohort="2026")
         cls.unit_a = CourseUnit.objects.create(course=cls.course_a, name="Dag 1")
         cls.users = {
@@ -581,6 +614,8 @@ class PermissionMatrixTests(BaseTestCase):
             "membership_pk": self.membership_a.pk,
             "invitation_pk": self.invitation_a.pk,
             "evidence_pk": self.evidence_mia.pk,
+            "activity_pk": self.activity_mia.pk,
+            "share_pk": self.share_mia.pk,
             "course_pk": self.course_a.pk,
             "unit_pk": self.unit_a.pk,
             "audit_pk": audit.pk,
@@ -605,6 +640,8 @@ class PermissionMatrixTests(BaseTestCase):
         """What a user would change on the form of page ``name``."""
         if name == "session_create":
             return {"method": str(self.method.pk), "question": "Nieuwe vraag"}
+        if name == "development_shares":  # share mia's evidence with eva
+            return {"what": f"evidence:{self.evidence_mia.pk}", "person": "eva"}
         if name == "participation_create":
             return {"organisation": str(self.org_b.pk)}
         if name == "participation_edit":
