@@ -55,6 +55,9 @@ def check(links: Any, entries: list[dict[str, Any]]) -> list[str]:
             problems.append(f"link {n}: a reason in Dutch and English is required")
         if not link.get("source") or not link.get("section"):
             problems.append(f"link {n}: the source and section are required")
+        also = link.get("also_cites", [])
+        if not isinstance(also, list) or not all(isinstance(c, list) and len(c) == 2 and all(c) for c in also):
+            problems.append(f"link {n}: 'also_cites' must be a list of [source, section]")
     linked = {link.get("from") for link in links if isinstance(link, dict)}
     linked |= {link.get("to") for link in links if isinstance(link, dict)}
     problems.extend(f"{task} has no link" for task in [*tasks_2014, *tasks_2022] if task not in linked)
@@ -89,6 +92,6 @@ def crosswalk() -> list[dict[str, Any]]:
             "title": titles[link["from"]][language],
             "new": bool(link.get("new")),
             "reason": link["reason"][language],
-            "source": cite(link["source"], link["section"]),
+            "source": "; ".join(cite(*where) for where in [(link["source"], link["section"]), *link.get("also_cites", [])]),
         })  # fmt: skip
     return list(rows.values())
