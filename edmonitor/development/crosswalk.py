@@ -86,12 +86,13 @@ def crosswalk() -> list[dict[str, Any]]:
     language = "en" if (get_language() or "nl").startswith("en") else "nl"
     rows: dict[str, dict[str, Any]] = {}
     for link in sorted(all_links, key=lambda link: (link["to"], link["from"])):
+        where = [(link["source"], link["section"]), *link.get("also_cites", [])]
         row = rows.setdefault(link["to"], {"slug": link["to"], "title": titles[link["to"]][language], "links": []})
         row["links"].append({
             "slug": link["from"],
             "title": titles[link["from"]][language],
             "new": bool(link.get("new")),
             "reason": link["reason"][language],
-            "source": "; ".join(cite(*where) for where in [(link["source"], link["section"]), *link.get("also_cites", [])]),
+            "source": "; ".join(cite(source, section) for source, section in where),
         })  # fmt: skip
     return list(rows.values())

@@ -82,7 +82,9 @@ class ConsentTests(StoryCase):
         self.assertFalse(Story.objects.exists())
         with self.assertRaises(services.Refused):
             story.save_story(space, STORY)
-        self.assertRedirects(self.client.get(reverse("development_story_decision_create")), reverse("development_story"))
+        self.assertRedirects(
+            self.client.get(reverse("development_story_decision_create")), reverse("development_story")
+        )
 
     def test_withdrawing_the_story_consent_deletes_the_story_and_its_records_after_confirming(self):
         space = self.start_story(self.noor)
@@ -111,7 +113,12 @@ class ConsentTests(StoryCase):
         services.give_use_consent(space, "feedback")
         evidence = Evidence.objects.create(space=space, kind="practice", title="x", occurred_on=dt.date(2026, 1, 1))
         earlier = timezone.now() - dt.timedelta(days=3)
-        period = {"space": space, "evidence": evidence, "starts_on": dt.date(2026, 1, 1), "ends_on": dt.date(2026, 12, 1)}
+        period = {
+            "space": space,
+            "evidence": evidence,
+            "starts_on": dt.date(2026, 1, 1),
+            "ends_on": dt.date(2026, 12, 1),
+        }
         active = Share.objects.create(person=self.mia, **period)
         revoked = Share.objects.create(person=self.bob, revoked_at=earlier, **period)
         ask = {"space": space, "asked_name": "Lex", "question": "Hoe ging het?", "expires_at": timezone.now()}
