@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from edmonitor.core.forms import AccessibleFormMixin, choices, date_input, model_choices
 
-from .models import MAX_NOTE, MAX_TEXT, ActivityKind, EvidenceKind, IntervisionGroup, Level, RuleSet
+from .models import MAX_NOTE, MAX_STORY, MAX_TEXT, ActivityKind, EvidenceKind, IntervisionGroup, Level, RuleSet
+from .reflection import QUESTIONS
 
 
 class GroupedItemsForm(AccessibleFormMixin, forms.Form):
@@ -160,3 +161,78 @@ class RuleSetForm(AccessibleFormMixin, forms.Form):
         label=_("Count my hours against"), required=False, queryset=RuleSet.objects.all(),
         empty_label=_("nothing (no register or goal)"),
     )  # fmt: skip
+
+
+# --- story ---
+
+
+class StoryForm(AccessibleFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("My story"),
+        required=False,
+        max_length=MAX_STORY,
+        help_text=_("Only you see this. It is never shared, and nobody may ask you to share it."),
+        widget=forms.Textarea(attrs={"rows": 16}),
+    )
+
+
+class StoryDecisionForm(AccessibleFormMixin, forms.Form):
+    decided_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
+    what = forms.CharField(
+        label=_("What I tell (or keep to myself)"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    audience = forms.CharField(label=_("For whom"), max_length=200, help_text=_("For example: a client, a team."))
+    purpose = forms.CharField(label=_("Why"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+    afterwards = forms.CharField(
+        label=_("How it went afterwards (optional)"),
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReflectionForm(GroupedItemsForm):
+    """A reflection: title, date, what it is about, the before/after questions of 002, free text and map items."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    occurred_on = forms.DateField(label=_("Date"), widget=date_input(), initial=timezone.localdate)
+    about = forms.ChoiceField(
+        label=_("About (optional)"),
+        required=False,
+        help_text=_("One of the critical professional situations or pillars."),
+    )
+    text = forms.CharField(
+        label=_("What happened"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    items = forms.MultipleChoiceField(
+        label=_("What this reflection shows"),
+        help_text=_("Choose one or more core tasks, task areas or competences."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, about: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        about_field = self.fields["about"]
+        assert isinstance(about_field, forms.ChoiceField)
+        about_field.choices = [("", _("Not about one of these")), *about]
+        for question in QUESTIONS:
+            self.fields[f"answer_{question.key}"] = forms.CharField(
+                label=question.text, required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        if not self.is_bound:
+            self.describe_errors()
+
+    def _answer_fields(self, moment: str) -> list[forms.BoundField]:
+        return [self[f"answer_{q.key}"] for q in QUESTIONS if q.moment == moment]
+
+    def answer_fields_before(self) -> list[forms.BoundField]:
+        return self._answer_fields("before")
+
+    def answer_fields_after(self) -> list[forms.BoundField]:
+        return self._answer_fields("after")
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("title", "occurred_on", "about", "text")]
+
+    def answers(self) -> dict[str, str]:
+        return {q.key: self.cleaned_data.get(f"answer_{q.key}", "") for q in QUESTIONS}

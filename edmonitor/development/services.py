@@ -26,15 +26,19 @@ from .models import (
     Evidence,
     EvidenceItem,
     EvidenceKind,
+    EvidenceVersion,
     Level,
     Space,
+    Story,
 )
+from .reflection import ABOUT_KINDS, QUESTION_KEYS
 
 # The items of the competence map, in this order: the 2022 core tasks, the 2014 ones beside them,
 # the task areas and the competences of the basic curriculum.
 MAP_KINDS = ("core_task", "task_area", "competence")
 EXPORT_FORMAT = "edmonitor-development"
 EXPORT_VERSION = 1
+MAX_VERSIONS = 50  # earlier states kept per piece of evidence; the oldest go first
 
 
 class Refused(Exception):
@@ -137,8 +141,15 @@ def save_evidence(
     occurred_on: dt.date,
     items: list[str],
     evidence: Evidence | None = None,
+    about: str = "",
+    answers: dict[str, str] | None = None,
 ) -> Evidence:
-    """Make or change one piece of evidence and the items it shows (at least one)."""
+    """Make or change one piece of evidence and the items it shows (at least one).
+
+    ``about`` names a critical professional situation or pillar (a reflection on it), ``answers``
+    the before/after questions of 002 answered (see :mod:`.reflection`). Changing evidence first
+    keeps its previous state as an :class:`EvidenceVersion` (at most ``MAX_VERSIONS``).
+    """
     require_consent(space)
     problems = []
     if kind not in EvidenceKind.values:
@@ -153,13 +164,44 @@ def save_evidence(
         problems.append(_("Choose items of the competence map only."))
     if evidence is not None and evidence.space_id != space.pk:
         problems.append(_("This evidence is not yours."))
+    answers = {key: value.strip() for key, value in (answers or {}).items() if isinstance(value, str) and value.strip()}
+    problems.extend(_check_reflection(about, answers))
     if problems:
         raise Refused(problems)
+    if evidence is not None:
+        _keep_version(evidence, kind, title.strip(), text.strip(), occurred_on, sorted(set(items)), about, answers)
     evidence = evidence or Evidence(space=space)
     evidence.kind, evidence.title, evidence.text, evidence.occurred_on = kind, title.strip(), text.strip(), occurred_on
+    evidence.about, evidence.answers = about, answers
     evidence.save()
     link_items(evidence.items, items, lambda item: EvidenceItem(evidence=evidence, item=item))
     return evidence
+
+
+def _check_reflection(about: str, answers: dict[str, Any]) -> list[str]:
+    problems = []
+    if about and not Entry.objects.of_kind(*ABOUT_KINDS).filter(slug=about).exists():
+        problems.append(_("Choose one of the critical professional situations or pillars, or none."))
+    if not set(answers) <= QUESTION_KEYS:
+        problems.append(_("Answer the reflection questions of this page only."))
+    if any(len(answer) > MAX_NOTE for answer in answers.values()):
+        problems.append(_("An answer is too long (at most %(count)s characters).") % {"count": MAX_NOTE})
+    return problems
+
+
+def _keep_version(evidence: Evidence, *new: Any) -> None:
+    """Keep the stored state of ``evidence`` as a version if ``new`` differs from it; drop all but the newest ones."""
+    old = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    items = sorted(old.items.values_list("item", flat=True))
+    state = (old.kind, old.title, old.text, old.occurred_on, items, old.about, old.answers)
+    if state == tuple(new):
+        return
+    EvidenceVersion.objects.create(
+        evidence=old, kind=old.kind, title=old.title, text=old.text, occurred_on=old.occurred_on, items=items,
+        about=old.about, answers=old.answers,
+    )  # fmt: skip
+    keep = old.versions.order_by("-saved_at", "-pk").values_list("pk", flat=True)[:MAX_VERSIONS]
+    old.versions.exclude(pk__in=list(keep)).delete()
 
 
 @transaction.atomic
@@ -189,9 +231,26 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
         "activities": [],
         "shares": [],
     }
+    document |= {"consents": [], "story": None, "story_decisions": []}
     if space is None:
         return document
+    story = Story.objects.filter(space=space).first()
     return document | {
+        "consents": [
+            {"use": c.use, "given_at": _moment(c.given_at), "withdrawn_at": _moment(c.withdrawn_at)}
+            for c in space.consents.order_by("given_at", "pk")
+        ],
+        "story": {"text": story.text, "updated_at": _moment(story.updated_at)} if story else None,
+        "story_decisions": [
+            {
+                "date": d.decided_on.isoformat(),
+                "what": d.what,
+                "for_whom": d.audience,
+                "why": d.purpose,
+                "afterwards": d.afterwards,
+            }
+            for d in space.story_decisions.order_by("decided_on", "pk")
+        ],  # fmt: skip
         "consent_given_at": space.consent_given_at.isoformat(timespec="seconds") if space.consent_given_at else None,
         "assessments": [
             {"item": a.item, "level": a.level, "date": a.assessed_on.isoformat(), "note": a.note}
@@ -204,8 +263,20 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
                 "text": e.text,
                 "date": e.occurred_on.isoformat(),
                 "items": sorted(i.item for i in e.items.all()),
+                "about": e.about,
+                "answers": e.answers,
+                "earlier_versions": [
+                    {
+                        "saved_at": _moment(v.saved_at),
+                        "title": v.title,
+                        "text": v.text,
+                        "items": v.items,
+                        "answers": v.answers,
+                    }  # fmt: skip
+                    for v in e.versions.all()
+                ],
             }
-            for e in space.evidence.order_by("occurred_on", "pk").prefetch_related("items")
+            for e in space.evidence.order_by("occurred_on", "pk").prefetch_related("items", "versions")
         ],
         "activities": [
             {
@@ -233,6 +304,10 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
             for s in space.shares.select_related("person", "group").prefetch_related("views").order_by("pk")
         ],
     }
+
+
+def _moment(at: dt.datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") if at else None
 
 
 def overview(space: Space) -> list[dict[str, Any]]:

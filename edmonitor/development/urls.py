@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import course_views, record_views, share_views, views
+from . import course_views, record_views, share_views, story_views, views
 
 course = "organisaties/<int:pk>/opleidingen/<int:course_pk>/"
 
@@ -38,4 +38,26 @@ urlpatterns = [
     path("gedeeld/", share_views.shared_with_me, name="shared_with_me"),
     path("gedeeld/<int:share_pk>/", share_views.shared, name="shared"),
     path("gedeeld/bevestigen/<int:activity_pk>/", record_views.confirm, name="activity_confirm"),
+    # --- story ---
+    path("ontwikkeling/toestemming/", story_views.consents, name="development_consents"),
+    path(
+        "ontwikkeling/toestemming/<slug:use>/intrekken/",
+        story_views.consent_withdraw,
+        name="development_consent_withdraw",
+    ),
+    path("ontwikkeling/eigen-verhaal/", story_views.story_page, name="development_story"),
+    path("ontwikkeling/eigen-verhaal/besluiten/nieuw/", story_views.decision, name="development_story_decision_create"),
+    path(
+        "ontwikkeling/eigen-verhaal/besluiten/<int:decision_pk>/",
+        story_views.decision,
+        name="development_story_decision",
+    ),
+    path(
+        "ontwikkeling/eigen-verhaal/besluiten/<int:decision_pk>/verwijderen/",
+        story_views.decision_delete,
+        name="development_story_decision_delete",
+    ),
+    path("ontwikkeling/reflecties/", story_views.reflections, name="development_reflections"),
+    path("ontwikkeling/reflecties/nieuw/", story_views.reflection_page, name="development_reflection_create"),
+    path("ontwikkeling/reflecties/<int:evidence_pk>/", story_views.reflection_page, name="development_reflection"),
 ]

@@ -90,6 +90,16 @@ NOT_LOGGED: dict[str, str] = {
     "knowledge_methods": "the knowledge base: public framework content",
     "knowledge_method": "the knowledge base: public framework content",
     "knowledge_entry": "the knowledge base: public framework content",
+    # --- story ---
+    "development_consents": "a person's own development space: their consent per use",
+    "development_consent_withdraw": "a person's own development space: their consent per use",
+    "development_story": "a person's own story: no organisation's data, seen by its owner only",
+    "development_story_decision_create": "a person's own story",
+    "development_story_decision": "a person's own story",
+    "development_story_decision_delete": "a person's own story",
+    "development_reflections": "a person's own development space",
+    "development_reflection_create": "a person's own development space",
+    "development_reflection": "a person's own development space",
 }
 
 # The category of a page, from its URL name: the first rule whose prefix matches.

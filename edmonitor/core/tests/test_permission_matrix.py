@@ -56,7 +56,16 @@ from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.development import services as development
 from edmonitor.development import sharing
-from edmonitor.development.models import Activity, ConsentUse, Course, CourseUnit, Evidence, Share
+from edmonitor.development.models import (
+    Activity,
+    ConsentUse,
+    Course,
+    CourseUnit,
+    Evidence,
+    Share,
+    Story,
+    StoryDecision,
+)
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.tests.factories import make_method
@@ -218,6 +227,16 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "session_delete":       (L, 403, 200, 200, 404, 404, 404, 200),  # its outcomes go; actions stay
     "outcome_create":       (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_goals":    (L, 403, 200, 200, 404, 404, 404, 200),  # judge the goals set before it
+    # --- story ---
+    "development_consents": (L, 302, 200, 302, 302, 302, 302, 302),  # without a space: to its first page
+    "development_consent_withdraw": (L, 302, 200, 302, 302, 302, 302, 302),  # mia's consent to keep her story
+    "development_story":    (L, 302, 200, 302, 302, 302, 302, 302),  # mia's story: hers alone
+    "development_story_decision_create": (L, 302, 200, 302, 302, 302, 302, 302),
+    "development_story_decision": (L, 404, 200, 404, 404, 404, 404, 404),  # mia's decision record
+    "development_story_decision_delete": (L, 404, 405, 404, 404, 404, 404, 404),  # POST only, hers alone
+    "development_reflections": (L, 302, 200, 302, 302, 302, 302, 302),
+    "development_reflection_create": (L, 302, 200, 302, 302, 302, 302, 302),
+    "development_reflection": (L, 404, 200, 404, 404, 404, 404, 404),  # mia's reflection
 }  # fmt: skip
 
 # The same audit pages in the later phases (another audit of A, same two auditors).
@@ -319,6 +338,15 @@ STATE_CHANGING = {
     "outcome_create",
     "measurement_goals",
     "audit_goals",
+    # --- story ---
+    "development_consents",
+    "development_consent_withdraw",
+    "development_story",
+    "development_story_decision_create",
+    "development_story_decision",
+    "development_story_decision_delete",
+    "development_reflection_create",
+    "development_reflection",
 }
 # Allowed, but with these fixtures the rules refuse the change itself (nothing to finalise:
 # no consensus yet), so only the "refused roles change nothing" half is checked. (Submitting
@@ -328,6 +356,9 @@ ALLOWED_BUT_NOTHING_TO_CHANGE = {
     # the matrix's knowledge base has no item of the competence map to link evidence to
     # (edmonitor/development/tests save evidence with the framework as shipped)
     "development_evidence",
+    # --- story --- (the same: a reflection links items of the map)
+    "development_reflection_create",
+    "development_reflection",
 }
 # Not checked with a POST: credentials (see test_login_throttling) and session/cookie only.
 NOT_POSTED = {"login", "logout", "set_language"}
@@ -374,6 +405,11 @@ CHANGES: dict[str, dict[str, str]] = {
     "outcome_create": {"text": "Nieuwe uitkomst"},
     "measurement_import_preview": {"action": "confirm"},  # the Import button (its form holds the signature)
     # measurement_goals, audit_goals: the form as shown (the proposed codes) judges the open goals
+    # --- story ---
+    "development_consent_withdraw": {"confirm": "on"},  # the story goes only with the box ticked
+    "development_story": {"text": "Gewijzigd verhaal"},
+    "development_story_decision_create": {"what": "Een deel", "audience": "Een cliënt", "purpose": "Herkenning"},
+    "development_story_decision": {"afterwards": "Het ging goed"},
 }
 
 # Tables that are bookkeeping of logging in, not organisation data.
@@ -491,6 +527,7 @@ class PermissionMatrixTests(BaseTestCase):
     evidence_mia: Evidence
     activity_mia: Activity
     share_mia: Share
+    decision_mia: StoryDecision
     course_a: Course
     unit_a: CourseUnit
     draft_a: MeasurementDraft
@@ -570,6 +607,12 @@ class PermissionMatrixTests(BaseTestCase):
             space=space, kind="supervision", title="Supervisie", occurred_on=dt.date(2026, 1, 5), hours=1,
             private_note="Alleen voor mia", confirm_by=cls.eva,
         )  # fmt: skip
+        # --- story --- mia keeps her own story and one decision record about using it
+        development.give_use_consent(space, ConsentUse.STORY)
+        Story.objects.create(space=space, text="Alleen voor mia")
+        cls.decision_mia = StoryDecision.objects.create(
+            space=space, decided_on=dt.date(2026, 1, 2), what="Deel", audience="Team", purpose="Uitleg"
+        )
         cls.course_a = Course.objects.create(organisation=cls.org_a, name="Opleiding", cohort="2026")
         cls.unit_a = CourseUnit.objects.create(course=cls.course_a, name="Dag 1")
         cls.users = {
@@ -631,6 +674,9 @@ class PermissionMatrixTests(BaseTestCase):
             # links from e-mails: a token that is not valid (a valid one is tested in accounts/tests)
             "token": "niet-geldig",
             "uidb64": "MQ",
+            # --- story ---
+            "decision_pk": self.decision_mia.pk,
+            "use": "story",
         }
         missing = params - values.keys()
         self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
