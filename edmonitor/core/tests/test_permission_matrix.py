@@ -55,7 +55,7 @@ from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.development import feedback, groups, onboarding
 from edmonitor.development import services as development
-from edmonitor.development.models import Course, ConsentUse, CourseUnit, Evidence
+from edmonitor.development.models import ConsentUse, Course, CourseUnit, Evidence
 from edmonitor.improvement import services as improvement
 from edmonitor.improvement.models import Action, DialogueSession, Goal
 from edmonitor.improvement.tests.factories import make_method
