@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from edmonitor.core.types import Account
 from edmonitor.development import feedback, services
 from edmonitor.development.models import ConsentUse, Evidence, FeedbackRequest
 from edmonitor.testing import BaseTestCase, make_user
@@ -29,6 +30,8 @@ SECRET = "Alleen voor mia: mijn reflectie over de opname"
 
 
 class FeedbackCase(BaseTestCase):
+    mia: Account  # set by BaseTestCase.setUpTestData
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from edmonitor.core.types import Account
 from edmonitor.development import groups
 from edmonitor.development.models import GroupMeeting, GroupMember, IntervisionGroup
 from edmonitor.testing import BaseTestCase, make_user
@@ -24,6 +25,8 @@ DAY = dt.date(2026, 1, 15)
 
 
 class GroupCase(BaseTestCase):
+    mia: Account  # set by BaseTestCase.setUpTestData
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
