@@ -100,6 +100,19 @@ NOT_LOGGED: dict[str, str] = {
     "development_reflections": "a person's own development space",
     "development_reflection_create": "a person's own development space",
     "development_reflection": "a person's own development space",
+    # --- groups ---
+    "development_feedback": "a person's own development space",
+    "development_feedback_create": "a person's own development space",
+    "development_feedback_withdraw": "a person's own development space",
+    "development_feedback_inbox": "feedback asked of a person, answered into the asker's own space",
+    "feedback_answer": "a one-time feedback link, also for people without an account; no organisation's data",
+    "development_onboarding": "a person's own onboarding plans, read-only; the organisation's plan pages are logged",
+    "intervision_groups": "intervision groups span organisations: their members' own attendance",
+    "intervision_group_create": "intervision groups span organisations: their members' own attendance",
+    "intervision_group": "intervision groups span organisations: their members' own attendance",
+    "intervision_member_add": "intervision groups span organisations: their members' own attendance",
+    "intervision_member_remove": "intervision groups span organisations: their members' own attendance",
+    "intervision_meeting_create": "intervision groups span organisations: their members' own attendance",
 }
 
 # The category of a page, from its URL name: the first rule whose prefix matches.

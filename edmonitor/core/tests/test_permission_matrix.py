@@ -54,14 +54,19 @@ from django.utils import timezone
 from edmonitor.accounts import invitations
 from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
+from edmonitor.development import feedback, groups, onboarding, sharing
 from edmonitor.development import services as development
-from edmonitor.development import sharing
 from edmonitor.development.models import (
     Activity,
     ConsentUse,
     Course,
     CourseUnit,
     Evidence,
+    FeedbackRequest,
+    GroupMember,
+    IntervisionGroup,
+    OnboardingPlan,
+    OnboardingStep,
     Share,
     Story,
     StoryDecision,
@@ -237,6 +242,28 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "development_reflections": (L, 302, 200, 302, 302, 302, 302, 302),
     "development_reflection_create": (L, 302, 200, 302, 302, 302, 302, 302),
     "development_reflection": (L, 404, 200, 404, 404, 404, 404, 404),  # mia's reflection
+    # --- groups ---
+    # feedback asked by mia (she agreed to it); a link's page is public, an unknown link is one 404 page
+    "development_feedback": (L, 200, 200, 200, 200, 200, 200, 200),  # one's own (without consent: explains)
+    "development_feedback_create": (L, 405, 405, 405, 405, 405, 405, 405),  # POST only, into one's own space
+    "development_feedback_withdraw": (L, 404, 405, 404, 404, 404, 404, 404),  # POST only, mia's request
+    "development_feedback_inbox": (L, 200, 200, 200, 200, 200, 200, 200),  # asked of oneself
+    "feedback_answer":      (404, 404, 404, 404, 404, 404, 404, 404),  # "niet-geldig": the same 404 for all
+    # intervision: mia facilitates the group, eva (no role in A) is a member; anyone may start a group
+    "intervision_groups":   (L, 200, 200, 200, 200, 200, 200, 200),  # one's own groups
+    "intervision_group_create": (L, 405, 405, 405, 405, 405, 405, 405),  # POST only
+    "intervision_group":    (L, 404, 200, 404, 200, 404, 404, 404),  # members only, staff included
+    "intervision_member_add": (L, 404, 405, 404, 403, 404, 404, 404),  # POST only, facilitators
+    "intervision_member_remove": (L, 404, 405, 404, 405, 404, 404, 404),  # eva's place: the facilitator, or she leaves
+    "intervision_meeting_create": (L, 404, 405, 404, 403, 404, 404, 404),  # POST only, facilitators
+    "organisation_intervision": (L, 200, 200, 200, 404, 404, 404, 200),  # k-anonymous figures: VIEW
+    # onboarding plans: the employer's record (RECORD); the new colleague reads their own
+    "onboarding_plans":     (L, 403, 200, 200, 404, 404, 404, 200),
+    "onboarding_plan_create": (L, 403, 405, 405, 404, 404, 404, 405),  # POST only
+    "onboarding_plan":      (L, 403, 200, 200, 404, 404, 404, 200),
+    "onboarding_step_create": (L, 403, 405, 405, 404, 404, 404, 405),  # POST only
+    "onboarding_step_delete": (L, 403, 405, 405, 404, 404, 404, 405),  # POST only
+    "development_onboarding": (L, 200, 200, 200, 200, 200, 200, 200),  # one's own plans
 }  # fmt: skip
 
 # The same audit pages in the later phases (another audit of A, same two auditors).
@@ -347,6 +374,17 @@ STATE_CHANGING = {
     "development_story_decision_delete",
     "development_reflection_create",
     "development_reflection",
+    # --- groups ---
+    "development_feedback_create",
+    "development_feedback_withdraw",
+    "intervision_group_create",
+    "intervision_member_add",
+    "intervision_member_remove",
+    "intervision_meeting_create",
+    "onboarding_plan_create",
+    "onboarding_plan",
+    "onboarding_step_create",
+    "onboarding_step_delete",
 }
 # Allowed, but with these fixtures the rules refuse the change itself (nothing to finalise:
 # no consensus yet), so only the "refused roles change nothing" half is checked. (Submitting
@@ -359,6 +397,12 @@ ALLOWED_BUT_NOTHING_TO_CHANGE = {
     # --- story --- (the same: a reflection links items of the map)
     "development_reflection_create",
     "development_reflection",
+    # --- groups ---
+    # only mia agreed to ask for feedback: for the others the request is refused (test_feedback.py checks both)
+    "development_feedback_create",
+    # mia has given all three consents in these fixtures (to share, keep her story, ask for feedback):
+    # giving one again changes nothing (test_story.py gives and withdraws them)
+    "development_consents",
 }
 # Not checked with a POST: credentials (see test_login_throttling) and session/cookie only.
 NOT_POSTED = {"login", "logout", "set_language"}
@@ -404,6 +448,14 @@ CHANGES: dict[str, dict[str, str]] = {
     "session_steps": {"steps_done": "1"},
     "outcome_create": {"text": "Nieuwe uitkomst"},
     "measurement_import_preview": {"action": "confirm"},  # the Import button (its form holds the signature)
+    # --- groups ---
+    "development_feedback_create": {"asked_name": "Sam", "question": "Hoe ging het gesprek?", "days": "14"},
+    "intervision_group_create": {"name": "Nieuwe groep"},
+    "intervision_member_add": {"person": "otto"},
+    "intervision_meeting_create": {"held_on": "2026-01-15", "hours": "2", "present": "mia"},
+    "onboarding_plan_create": {"newcomer_name": "Sam", "starts_on": "2026-09-01"},
+    "onboarding_plan": {"expectations": "Gewijzigd"},
+    "onboarding_step_create": {"from_week": "8", "hours_per_week": "20", "tasks": "Eigen gesprekken"},
     # measurement_goals, audit_goals: the form as shown (the proposed codes) judges the open goals
     # --- story ---
     "development_consent_withdraw": {"confirm": "on"},  # the story goes only with the box ticked
@@ -528,6 +580,11 @@ class PermissionMatrixTests(BaseTestCase):
     activity_mia: Activity
     share_mia: Share
     decision_mia: StoryDecision
+    feedback_mia: FeedbackRequest
+    group_mia: IntervisionGroup
+    member_eva: GroupMember
+    plan_a: OnboardingPlan
+    step_a: OnboardingStep
     course_a: Course
     unit_a: CourseUnit
     draft_a: MeasurementDraft
@@ -615,6 +672,13 @@ class PermissionMatrixTests(BaseTestCase):
         )
         cls.course_a = Course.objects.create(organisation=cls.org_a, name="Opleiding", cohort="2026")
         cls.unit_a = CourseUnit.objects.create(course=cls.course_a, name="Dag 1")
+        # --- groups ---
+        development.give_use_consent(space, ConsentUse.FEEDBACK)
+        cls.feedback_mia, _token = feedback.ask(space, asked_name="Sam", question="Hoe deed ik het?")
+        cls.group_mia = groups.create_group(cls.mia, name="Intervisie regio")  # mia facilitates it
+        cls.member_eva = groups.add_member(cls.group_mia, cls.mia, name_or_email="eva")  # no role in A
+        cls.plan_a = onboarding.create_plan(cls.org_a, cls.alice, newcomer_name="Sam", starts_on=dt.date(2026, 9, 1))
+        cls.step_a = cls.plan_a.steps.first()
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -677,6 +741,12 @@ class PermissionMatrixTests(BaseTestCase):
             # --- story ---
             "decision_pk": self.decision_mia.pk,
             "use": "story",
+            # --- groups ---
+            "request_pk": self.feedback_mia.pk,
+            "group_pk": self.group_mia.pk,
+            "member_pk": self.member_eva.pk,
+            "plan_pk": self.plan_a.pk,
+            "step_pk": self.step_a.pk,
         }
         missing = params - values.keys()
         self.assertFalse(missing, f"no test object for URL parameters {sorted(missing)}")
