@@ -17,8 +17,10 @@ from edmonitor.core.types import signed_in
 from edmonitor.knowledge.models import Entry
 
 from . import services
+from .crosswalk import crosswalk
 from .forms import AssessmentForm, ConsentForm, EvidenceForm
-from .models import Evidence
+from .models import Evidence, Story
+from .reflection import QUESTIONS
 
 # Typed to delete the whole space: a plain word, so nobody deletes it by a slip.
 DELETE_WORD = "VERWIJDEREN"
@@ -47,7 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "development/home.html",
-        {"rows": services.overview(space), "evidence": space.evidence.prefetch_related("items")},
+        {
+            "rows": services.overview(space),
+            "evidence": space.evidence.prefetch_related("items"),
+            "crosswalk": crosswalk(),
+        },
     )
 
 
@@ -132,7 +138,12 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
     if space is not None:
         context |= {
             "rows": [row for row in services.overview(space) if row["assessment"] or row["evidence"]],
-            "evidence": space.evidence.prefetch_related("items"),
+            "evidence": [
+                (e, [(q.text, e.answers[q.key]) for q in QUESTIONS if e.answers.get(q.key)])
+                for e in space.evidence.prefetch_related("items")
+            ],
+            "story": Story.objects.filter(space=space).first(),
+            "decisions": space.story_decisions.all(),
             **record_context(space),
         }
     body = render_pdf("development/export_pdf.html", context, request)
