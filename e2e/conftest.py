@@ -40,9 +40,15 @@ class Server:
     url: str
     ids: dict[str, Any]  # primary keys, and the token of an invitation
     log: Path
+    env: dict[str, str]  # the server's environment: its database among others
 
     def path(self, path: str) -> str:
         return self.url + path
+
+    def python(self, code: str) -> str:
+        """Run Python against the server's database (``manage.py shell -c``): for what time would do, such as
+        a week passing."""
+        return _run(self.env, "manage.py", "shell", "-c", code)
 
 
 # --- database -------------------------------------------------------------------------
@@ -205,7 +211,7 @@ def server(mailbox: Inbox, identity_provider: IdentityProvider) -> Iterator[Serv
             log = ARTIFACTS / ("server-postgresql.log" if pg_url else "server-sqlite.log")
             process, url = _start_gunicorn(env, log)
             try:
-                yield Server(url=url, ids=ids, log=log)
+                yield Server(url=url, ids=ids, log=log, env=env)
             finally:
                 _stop(process)
         finally:

@@ -188,6 +188,11 @@ def main() -> None:
         occurred_on=dt.date(2026, 3, 2), items=[first_item],
     )  # fmt: skip
 
+    # The walk of issue 21 (test_development.py): an expert by experience with a space, and her supervisor.
+    noor = get_user_model().objects.create_user(username="ervaren", password="edmonitor-demo", first_name="Noor")
+    development.give_consent(development.space_of(noor))
+    get_user_model().objects.create_user(username="begeleider", password="edmonitor-demo", first_name="Sam")
+
     # A course of the demo organisation, mapped to part of the basic curriculum (test_accessibility.py).
     demo_course = courses.create_course(demo, name="Interne opleiding", cohort="2026")
     courses.save_unit(demo_course, name="Dag 1", description="", items=[first_item])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -75,3 +76,83 @@ def test_a_training_provider_maps_a_course_and_reads_its_coverage(open_as: Calla
         page.get_by_role("link", name="Downloaden als CSV").click()
     text = open(download.value.path(), encoding="utf-8").read()
     assert "basismodule-1-herstel;module;" in text and "Dag 1: herstel" in text, text[:300]
+
+
+def test_a_reflection_shared_for_a_week_and_an_intervision_confirmed_by_the_supervisor(
+    open_as: Callable[..., Page], server: Server
+) -> None:
+    """Issue 21, done when: the learner shares one reflection with a supervisor for a week, who confirms an
+    intervision; the share expires."""
+    noor = open_as("ervaren")
+    noor.goto(server.path("/ontwikkeling/"))
+    noor.get_by_role("link", name="Schrijf een reflectie").click()
+    noor.get_by_label("Titel").fill("Mijn verhaal bij het wijkteam")
+    noor.get_by_label("Over (niet verplicht)").select_option(index=1)  # the first critical professional situation
+    noor.get_by_label("Wat er gebeurde").fill("Ik vertelde alleen over mijn werk, niet over de opname.")
+    noor.get_by_label("Wat gaat u vertellen, en wat houdt u voor uzelf?").fill("Alleen het deel over werk.")
+    shows = noor.get_by_role("group", name="Wat deze reflectie laat zien")
+    group = shows.locator("details").filter(has_text="Competenties (BCP 2014)")
+    group.locator("summary").click()
+    group.get_by_role("checkbox").nth(0).check()
+    group.get_by_role("checkbox").nth(1).check()
+    noor.get_by_role("button", name="Opslaan").click()
+    expect(noor.get_by_role("status")).to_contain_text("Uw reflectie is bewaard.")
+
+    # sharing needs its own consent, asked on its own
+    noor.goto(server.path("/ontwikkeling/"))
+    noor.get_by_role("link", name="Delen").click()
+    expect(noor.get_by_text("U hebt geen toestemming voor delen gegeven.")).to_be_visible()
+    noor.get_by_role("link", name="Waar u toestemming voor geeft").click()
+    sharing = noor.locator("section").filter(has=noor.get_by_role("heading", name="Dingen die ik kies delen"))
+    sharing.get_by_role("button", name="Ja, ik geef toestemming").click()
+    noor.goto(server.path("/ontwikkeling/delen/"))
+    noor.get_by_label("Wat deelt u?").select_option(label=f"Mijn verhaal bij het wijkteam ({dt.date.today():%d-%m-%Y})")
+    noor.get_by_label("Met wie: gebruikersnaam of e-mailadres").fill("begeleider")
+    week = noor.get_by_label("Tot en met")
+    expect(week).to_have_value(_in_days(7))  # a week, unless she chooses otherwise
+    noor.get_by_role("button", name="Delen", exact=True).click()
+    expect(noor.get_by_role("status")).to_contain_text("Het is gedeeld.")
+
+    # an intervision she asks her supervisor to confirm
+    noor.goto(server.path("/ontwikkeling/verslag/nieuw/"))
+    noor.get_by_label("Soort").select_option(label="intervisie")
+    noor.get_by_label("Titel").fill("Intervisie regio Noord")
+    noor.get_by_label("Uren").fill("2")
+    noor.get_by_label("Privénotitie (mag leeg)").fill("Ik was moe, maar het hielp.")
+    noor.get_by_label("Vraag om bevestiging (mag leeg)").fill("begeleider")
+    noor.get_by_role("button", name="Opslaan").click()
+    expect(noor.get_by_text("Wacht op bevestiging door begeleider.")).to_be_visible()
+
+    sam = open_as("begeleider")
+    sam.goto(server.path("/"))
+    sam.get_by_role("link", name="Gedeeld met mij").click()
+    sam.get_by_role("link", name="Mijn verhaal bij het wijkteam").click()
+    expect(sam.get_by_text("Ik vertelde alleen over mijn werk, niet over de opname.")).to_be_visible()
+    shared_page = sam.url
+    sam.get_by_role("link", name="Gedeeld met mij").first.click()
+    sam.get_by_role("link", name="Intervisie regio Noord").click()
+    expect(sam.get_by_text("Ik was moe")).to_have_count(0)  # the private note stays hers
+    sam.get_by_role("button", name="Ja, ik bevestig deze activiteit").click()
+    expect(sam.get_by_role("status")).to_contain_text("U hebt de activiteit bevestigd.")
+
+    noor.goto(server.path("/ontwikkeling/verslag/"))
+    expect(noor.get_by_text("Bevestigd door Sam.")).to_be_visible()
+    noor.goto(server.path("/ontwikkeling/delen/"))
+    expect(noor.get_by_text("1 keer bekeken")).to_be_visible()
+
+    # a week and a day later the share has ended by itself
+    server.python(
+        "import datetime as dt; from edmonitor.development.models import Share; "
+        "shares = Share.objects.filter(space__user__username='ervaren'); "
+        "[s.__class__.objects.filter(pk=s.pk).update(starts_on=s.starts_on - dt.timedelta(days=8), "
+        "ends_on=s.ends_on - dt.timedelta(days=8)) for s in shares]"
+    )
+    sam.goto(server.path("/gedeeld/"))
+    expect(sam.get_by_text("Er is nu niets met u gedeeld.")).to_be_visible()
+    assert sam.goto(shared_page).status == 404
+    noor.goto(server.path("/ontwikkeling/delen/"))
+    expect(noor.get_by_text("Gestopt op", exact=False)).to_be_visible()
+
+
+def _in_days(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
