@@ -30,7 +30,7 @@ def main() -> None:
     from edmonitor.accounts import invitations
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
-    from edmonitor.development import courses
+    from edmonitor.development import courses, register
     from edmonitor.development import services as development
     from edmonitor.improvement import services as improvement
     from edmonitor.instruments.csvio import read_measurements
@@ -192,6 +192,7 @@ def main() -> None:
     noor = get_user_model().objects.create_user(username="ervaren", password="edmonitor-demo", first_name="Noor")
     development.give_consent(development.space_of(noor))
     get_user_model().objects.create_user(username="begeleider", password="edmonitor-demo", first_name="Sam")
+    register.load(register.read(register.EXAMPLE))  # the example register rules, as make demo loads them
 
     # A course of the demo organisation, mapped to part of the basic curriculum (test_accessibility.py).
     demo_course = courses.create_course(demo, name="Interne opleiding", cohort="2026")

@@ -28,6 +28,9 @@ from edmonitor.audits.services import (
     save_ratings,
     save_report,
 )
+from edmonitor.development import record, register, sharing
+from edmonitor.development import services as development
+from edmonitor.development.models import ConsentUse
 from edmonitor.improvement import services as improvement
 from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.knowledge.content import read_content
@@ -67,14 +70,19 @@ class Command(BaseCommand):
             self._measurements(organisation, users["projectleider"])
             self._audits(organisation, users)
             self._improvement(organisation, users)
+            self._development(users)
         self._live()
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         self.stdout.write(
             "  coordinator    – staff: sees and manages every organisation, including the 18 LIVE institutions"
         )
-        self.stdout.write("  projectleider  – organisation admin of 'GGZ Voorbeeldstad'")
-        self.stdout.write("  medewerker     – project member of 'GGZ Voorbeeldstad' (may record measurements)")
+        self.stdout.write(
+            "  projectleider  – organisation admin of 'GGZ Voorbeeldstad'; sees what medewerker shares with her"
+        )
+        self.stdout.write(
+            "  medewerker     – project member of 'GGZ Voorbeeldstad' (records measurements); keeps a development space"
+        )
         self.stdout.write("  lezer          – read-only viewer of 'GGZ Voorbeeldstad'")
         self.stdout.write(
             "  auditor        – external MIE auditor: one finalised audit, and one audit waiting for her scores"
@@ -287,6 +295,36 @@ class Command(BaseCommand):
             session, text="Een maandelijkse vrijplaats, ook open voor wie het vak in wil.", instrument="vie", item="6a"
         )
         improvement.action_from_outcome(outcome, owner="Sara de Vries", due_on=today + dt.timedelta(days=30), user=user)
+
+    def _development(self, users):
+        """The example register rules, and a development space for 'medewerker' with a reflection shared with
+        'projectleider' for a week and an intervision she asked 'projectleider' to confirm."""
+        rule_set, _created = register.load(register.read(register.EXAMPLE))
+        person = users["medewerker"]
+        if development.existing_space(person) is not None:
+            return  # the demo ran before: her space is hers, not rebuilt
+        today = dt.date.today()
+        space = development.space_of(person)
+        development.give_consent(space)
+        development.give_use_consent(space, ConsentUse.SHARING)
+        space.rule_set = rule_set
+        space.save(update_fields=["rule_set"])
+        competences = [e.slug for e in development.map_items() if e.kind == "competence"][:2]
+        reflection = development.save_evidence(
+            space, kind="reflection", title="Mijn verhaal verteld in het wijkteam", occurred_on=today,
+            text="Ik vertelde over mijn werk en mijn herstel, niet over de opname. Dat voelde goed.",
+            items=competences,
+        )  # fmt: skip
+        sharing.share(space, what=f"evidence:{reflection.pk}", person=users["projectleider"],
+                      ends_on=today + dt.timedelta(days=7))  # fmt: skip
+        record.save_activity(
+            space, kind="intervision", title="Intervisie regio Noord", occurred_on=today - dt.timedelta(days=3),
+            hours=Decimal(2), participants="Vier ervaringsdeskundigen uit drie organisaties",
+            confirm_by=users["projectleider"],
+        )  # fmt: skip
+        record.save_activity(space, kind="training", title="Training WRAP", occurred_on=today - dt.timedelta(days=40),
+                             hours=Decimal(12))  # fmt: skip
+        self.stdout.write("Development: a space for medewerker, sharing one reflection with projectleider.")
 
     def _knowledge(self):
         report = load_knowledge(read_content())
