@@ -6,7 +6,6 @@ Reading is for every role of the organisation (VIEW), changing for project membe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from . import courses
-from .forms import CohortForm, CourseForm, UnitForm
+from .forms import CohortForm, CourseForm, UnitForm, saved
 from .models import Course, CourseUnit
 from .services import Refused
 
@@ -36,18 +35,6 @@ def _item_fields() -> dict[str, Any]:
 def _course(request: HttpRequest, pk: int, course_pk: int, access: Access) -> tuple[Organisation, Course]:
     organisation = organisation_for(request.user, pk, access)
     return organisation, get_object_or_404(Course, pk=course_pk, organisation=organisation)
-
-
-def _saved(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
-    """What ``save`` returns for a valid form, or None with the refusal's messages on the form."""
-    if form.is_valid():
-        try:
-            return save(form.cleaned_data)
-        except Refused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
-    form.describe_errors()
-    return None
 
 
 def _list_page(request: HttpRequest, organisation: Organisation, form: CourseForm | None = None) -> HttpResponse:
@@ -73,7 +60,7 @@ def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":  # checked after access, so a foreign URL answers 404 either way
         return HttpResponseNotAllowed(["POST"])
     form = CourseForm(request.POST)
-    course = _saved(form, lambda data: courses.create_course(organisation, **data))
+    course = saved(form, lambda data: courses.create_course(organisation, **data))
     if course is not None:
         messages.success(request, _("The course has been added. Now add its units."))
         return redirect("course", pk=organisation.pk, course_pk=course.pk)
@@ -108,7 +95,7 @@ def unit_create(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = UnitForm(request.POST, **_item_fields())
-    if _saved(form, lambda data: courses.save_unit(this, **data)) is not None:
+    if saved(form, lambda data: courses.save_unit(this, **data)) is not None:
         messages.success(request, _("The unit has been saved."))
         return redirect("course", pk=organisation.pk, course_pk=this.pk)
     return _course_page(request, organisation, this, form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,19 @@ from edmonitor.core.forms import AccessibleFormMixin, choices, date_input, model
 
 from .models import MAX_NOTE, MAX_STORY, MAX_TEXT, ActivityKind, EvidenceKind, IntervisionGroup, Level, RuleSet
 from .reflection import QUESTIONS
+from .services import Refused
+
+
+def saved(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
+    """What ``save`` returns for a valid form, or None with the refusal's messages on the form (every page's way)."""
+    if form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except Refused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+    form.describe_errors()
+    return None
 
 
 class GroupedItemsForm(AccessibleFormMixin, forms.Form):

@@ -24,6 +24,7 @@ from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, organisation_for
 
 from . import groups
+from .forms import saved
 from .models import GroupMember, IntervisionGroup
 from .services import Refused
 
@@ -93,18 +94,6 @@ def _person(user: Account) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _saved(form: forms.Form, save: Any) -> Any:
-    """What ``save`` returns for a valid form, or None with the refusal's messages on the form."""
-    if form.is_valid():
-        try:
-            return save(form.cleaned_data)
-        except Refused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
-    form.describe_errors()  # type: ignore[attr-defined]
-    return None
-
-
 def _group(request: HttpRequest, group_pk: int, *, facilitator: bool = False) -> tuple[Account, IntervisionGroup]:
     """The group if the user is a member (else 404); with ``facilitator``, 403 for a member who is not one."""
     user = signed_in(request.user)
@@ -131,7 +120,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = GroupForm(request.POST, user=user)
-    group = _saved(form, lambda data: groups.create_group(user, **data))
+    group = saved(form, lambda data: groups.create_group(user, **data))
     if group is not None:
         messages.success(request, _("The group has been made. Now add its members."))
         return redirect("intervision_group", group_pk=group.pk)
@@ -175,7 +164,7 @@ def member_add(request: HttpRequest, group_pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = MemberForm(request.POST)
-    if _saved(form, lambda data: groups.add_member(this, user, name_or_email=data["person"])) is not None:
+    if saved(form, lambda data: groups.add_member(this, user, name_or_email=data["person"])) is not None:
         messages.success(request, _("The member has been added."))
         return redirect("intervision_group", group_pk=this.pk)
     return _group_page(request, user, this, member_form=form)
@@ -212,7 +201,7 @@ def meeting_create(request: HttpRequest, group_pk: int) -> HttpResponse:
         present = [form.people[name] for name in data["present"]]
         return groups.record_meeting(this, user, held_on=data["held_on"], hours=data["hours"], present=present)
 
-    if _saved(form, save) is not None:
+    if saved(form, save) is not None:
         messages.success(request, _("The meeting has been recorded."))
         return redirect("intervision_group", group_pk=this.pk)
     return _group_page(request, user, this, meeting_form=form)

@@ -22,8 +22,8 @@ from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, organisation_for
 
 from . import onboarding
+from .forms import saved
 from .models import MAX_NOTE, OnboardingPlan, OnboardingStep
-from .services import Refused
 
 #: The help text of every free-text field of a plan: nothing about health or recovery goes here.
 NO_HEALTH = gettext_lazy(
@@ -85,17 +85,6 @@ class StepForm(AccessibleFormMixin, forms.Form):
         _tied(self)
 
 
-def _saved(form: forms.Form, save: Any) -> Any:
-    if form.is_valid():
-        try:
-            return save(form.cleaned_data)
-        except Refused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
-    form.describe_errors()  # type: ignore[attr-defined]
-    return None
-
-
 def _plan(request: HttpRequest, pk: int, plan_pk: int) -> tuple[Organisation, OnboardingPlan]:
     organisation = organisation_for(request.user, pk, Access.RECORD)
     return organisation, get_object_or_404(OnboardingPlan, pk=plan_pk, organisation=organisation)
@@ -127,7 +116,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = PlanStartForm(request.POST)
     by = signed_in(request.user)
-    plan = _saved(form, lambda data: onboarding.create_plan(organisation, by, **data))
+    plan = saved(form, lambda data: onboarding.create_plan(organisation, by, **data))
     if plan is not None:
         messages.success(request, _("The plan has been made from the advice below. Now make it fit the person."))
         return redirect("onboarding_plan", pk=organisation.pk, plan_pk=plan.pk)
@@ -168,7 +157,7 @@ def plan(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
         form = PlanForm(request.POST)
-        if _saved(form, lambda data: onboarding.save_plan(this, **data)) is not None:
+        if saved(form, lambda data: onboarding.save_plan(this, **data)) is not None:
             messages.success(request, _("The plan has been saved."))
             return redirect("onboarding_plan", pk=organisation.pk, plan_pk=this.pk)
         return _plan_page(request, organisation, this, form=form)
@@ -180,7 +169,7 @@ def step_create(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = StepForm(request.POST)
-    if _saved(form, lambda data: onboarding.add_step(this, **data)) is not None:
+    if saved(form, lambda data: onboarding.add_step(this, **data)) is not None:
         messages.success(request, _("The step has been added."))
         return redirect("onboarding_plan", pk=organisation.pk, plan_pk=this.pk)
     return _plan_page(request, organisation, this, step_form=form)

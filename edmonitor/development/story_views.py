@@ -18,7 +18,7 @@ from edmonitor.core.types import signed_in
 from edmonitor.knowledge.models import cite
 
 from . import reflection, services, story
-from .forms import ReflectionForm, StoryDecisionForm, StoryForm
+from .forms import ReflectionForm, StoryDecisionForm, StoryForm, saved
 from .models import ConsentUse, Evidence, EvidenceKind, Space, Story, StoryDecision
 from .services import Refused
 
@@ -27,18 +27,6 @@ def _space(request: HttpRequest) -> Space | None:
     """The person's space if they agreed to keep records; looking never makes one."""
     space = services.existing_space(signed_in(request.user))
     return space if space is not None and space.consent_given_at is not None else None
-
-
-def _saved(form: Any, save: Any) -> Any:
-    """What ``save`` returns for a valid form, or None with the refusal's messages on the form."""
-    if form.is_valid():
-        try:
-            return save(form.cleaned_data)
-        except Refused as refused:
-            for message in refused.messages:
-                form.add_error(None, message)
-    form.describe_errors()
-    return None
 
 
 # --- consent per use --------------------------------------------------------------------------------
@@ -106,7 +94,7 @@ def story_page(request: HttpRequest) -> HttpResponse:
         return render(request, "development/story_consent.html")
     own = Story.objects.filter(space=space).first()
     form = StoryForm(request.POST or None, initial={"text": own.text if own else ""})
-    if request.method == "POST" and _saved(form, lambda data: story.save_story(space, data["text"])) is not None:
+    if request.method == "POST" and saved(form, lambda data: story.save_story(space, data["text"])) is not None:
         messages.success(request, _("Your story has been saved."))
         return redirect("development_story")
     context = {"form": form, "decisions": space.story_decisions.all(), "source": cite(*story.STEPS_SOURCE)}
@@ -132,7 +120,7 @@ def decision(request: HttpRequest, decision_pk: int | None = None) -> HttpRespon
                    "purpose": instance.purpose, "afterwards": instance.afterwards}  # fmt: skip
     form = StoryDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if _saved(form, lambda data: story.save_decision(space, decision=instance, **data)) is not None:
+        if saved(form, lambda data: story.save_decision(space, decision=instance, **data)) is not None:
             messages.success(request, _("The decision record has been saved."))
             return redirect("development_story")
     return render(request, "development/story_decision.html", {"form": form, "decision": instance})
@@ -193,7 +181,7 @@ def reflection_page(request: HttpRequest, evidence_pk: int | None = None) -> Htt
             occurred_on=data["occurred_on"], items=data["items"], about=data["about"], answers=form.answers(),
         )  # fmt: skip
 
-    if request.method == "POST" and _saved(form, save) is not None:
+    if request.method == "POST" and saved(form, save) is not None:
         messages.success(request, _("Your reflection has been saved."))
         return redirect("development_reflections")
     context = {
