@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,9 +28,6 @@ from edmonitor.organisations.models import Organisation
 from .groups import find_account
 from .models import MAX_NOTE, OnboardingPlan, OnboardingStep
 from .services import Refused
-
-if TYPE_CHECKING:  # a development dependency: for the type checker only
-    from django_stubs_ext import StrOrPromise
 
 MAX_PLANS = 500  # per organisation
 MAX_STEPS = 26  # per plan: a step every two weeks for a year
@@ -46,8 +43,8 @@ SECTION_001 = "Begeleiding bij weer werken, tips voor werkgevers"
 class Advice:
     """One piece of 001's advice as the plan uses it, with where it comes from."""
 
-    topic: StrOrPromise
-    text: StrOrPromise
+    topic: str | Promise  # lazily translated
+    text: str | Promise
     source: str = SOURCE_001
     section: str = SECTION_001
 
