@@ -192,6 +192,14 @@ def add_step(plan: OnboardingPlan, *, from_week: int, hours_per_week: Decimal, t
 
 
 @transaction.atomic
+def delete_plan(organisation: Organisation, plan: OnboardingPlan) -> None:
+    """Delete a plan and its steps for good (the page asks first)."""
+    if plan.organisation_id != organisation.pk:
+        raise Refused([_("This plan is not one of this organisation.")])
+    plan.delete()
+
+
+@transaction.atomic
 def delete_step(plan: OnboardingPlan, step: OnboardingStep) -> None:
     if step.plan_id != plan.pk:
         raise Refused([_("This step is not part of the plan.")])

@@ -185,6 +185,18 @@ def step_delete(request: HttpRequest, pk: int, plan_pk: int, step_pk: int) -> Ht
     return redirect("onboarding_plan", pk=organisation.pk, plan_pk=this.pk)
 
 
+def plan_delete(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
+    """Asks first; a POST deletes the plan and its steps."""
+    organisation, this = _plan(request, pk, plan_pk)
+    if request.method == "POST":
+        onboarding.delete_plan(organisation, this)
+        messages.success(request, _("The plan has been deleted."))
+        return redirect("onboarding_plans", pk=organisation.pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "development/onboarding_plan_delete.html", {"organisation": organisation, "plan": this})
+
+
 def my_plans(request: HttpRequest) -> HttpResponse:
     """The new colleague's own plans, read-only: only plans that name their account."""
     user = signed_in(request.user)

@@ -82,6 +82,7 @@ urlpatterns = [
     path(plans, onboarding_views.plan_list, name="onboarding_plans"),
     path(plans + "nieuw/", onboarding_views.plan_create, name="onboarding_plan_create"),
     path(plans + "<int:plan_pk>/", onboarding_views.plan, name="onboarding_plan"),
+    path(plans + "<int:plan_pk>/verwijderen/", onboarding_views.plan_delete, name="onboarding_plan_delete"),
     path(plans + "<int:plan_pk>/stappen/nieuw/", onboarding_views.step_create, name="onboarding_step_create"),
     path(
         plans + "<int:plan_pk>/stappen/<int:step_pk>/verwijderen/",

@@ -133,6 +133,7 @@ CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
     ("outcome", AccessCategory.IMPROVEMENT),
     ("organisation", AccessCategory.ORGANISATION),
     ("course", AccessCategory.ORGANISATION),
+    ("onboarding", AccessCategory.ORGANISATION),
     ("facility", AccessCategory.ORGANISATION),
     ("member", AccessCategory.ORGANISATION),
     ("invitation", AccessCategory.ORGANISATION),

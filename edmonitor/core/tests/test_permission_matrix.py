@@ -260,6 +260,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # onboarding plans: the employer's record (RECORD); the new colleague reads their own
     "onboarding_plans":     (L, 403, 200, 200, 404, 404, 404, 200),
     "onboarding_plan_create": (L, 403, 405, 405, 404, 404, 404, 405),  # POST only
+    "onboarding_plan_delete": (L, 403, 200, 200, 404, 404, 404, 200),  # asks first
     "onboarding_plan":      (L, 403, 200, 200, 404, 404, 404, 200),
     "onboarding_step_create": (L, 403, 405, 405, 404, 404, 404, 405),  # POST only
     "onboarding_step_delete": (L, 403, 405, 405, 404, 404, 404, 405),  # POST only
@@ -308,6 +309,7 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
 # Pages whose POST changes data. A role allowed to use them (GET 200, or 405 for POST-only
 # pages) must change the database with a POST; every other role must change nothing.
 STATE_CHANGING = {
+    "onboarding_plan_delete",
     "organisation_create",
     "organisation_edit",
     "facility_create",

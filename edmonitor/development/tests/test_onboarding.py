@@ -85,6 +85,20 @@ class RoleTests(OnboardingCase):
         for bad in ({"from_week": "0"}, {"hours_per_week": "41"}, {"tasks": ""}):
             self.assertEqual(self.client.post(add, data | bad).status_code, 400, bad)
 
+    def test_a_plan_is_deleted_with_its_steps_after_asking_and_by_those_who_record_only(self):
+        url = reverse("onboarding_plan_delete", args=[self.org_a.pk, self.plan.pk])
+        self.login(self.lex)
+        self.assertEqual(self.client.post(url).status_code, 403)
+        self.login(self.bob)
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertTrue(OnboardingPlan.objects.filter(pk=self.plan.pk).exists())
+        self.login(self.mia)
+        self.assertContains(self.client.get(url), "Sam")  # the question first: nothing deleted yet
+        self.assertTrue(OnboardingPlan.objects.filter(pk=self.plan.pk).exists())
+        self.assertRedirects(self.client.post(url), reverse("onboarding_plans", args=[self.org_a.pk]))
+        self.assertFalse(OnboardingPlan.objects.filter(pk=self.plan.pk).exists())
+        self.assertFalse(OnboardingStep.objects.filter(plan_id=self.plan.pk).exists())
+
     def test_the_new_colleague_reads_their_own_plan_only(self):
         self.login(self.alice)
         self.client.post(
