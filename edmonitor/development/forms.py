@@ -172,8 +172,22 @@ class ShareForm(AccessibleFormMixin, forms.Form):
 
 class RuleSetForm(AccessibleFormMixin, forms.Form):
     rule_set = forms.ModelChoiceField(
-        label=_("Count my hours against"), required=False, queryset=RuleSet.objects.all(),
+        label=_("Count my hours against"), required=False, queryset=RuleSet.objects.none(),
         empty_label=_("nothing (no register or goal)"),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, rule_sets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choices(self, "rule_set").queryset = rule_sets
+
+
+class OwnGoalForm(AccessibleFormMixin, forms.Form):
+    name = forms.CharField(label=_("Your goal"), max_length=200, help_text=_("For example: intervision every month."))
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    hours = forms.DecimalField(label=_("Hours"), min_value=Decimal(1), max_value=Decimal(2000), decimal_places=2)
+    months = forms.IntegerField(
+        label=_("Within how many months"), min_value=1, max_value=120, initial=12,
+        help_text=_("Counted back from today."),
     )  # fmt: skip
 
 

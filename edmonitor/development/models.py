@@ -313,6 +313,9 @@ class RuleSet(models.Model):
     version = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
     official = models.BooleanField(default=False)
+    # A person's own development goal belongs to their space and is seen by them alone; an installation's
+    # register rules belong to nobody (empty).
+    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.CASCADE, related_name="own_goals")
     rules = models.JSONField(default=dict)
     loaded_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from edmonitor.core.types import signed_in
 
 from . import record, register, services, sharing
-from .forms import ActivityForm, RuleSetForm
+from .forms import ActivityForm, OwnGoalForm, RuleSetForm, saved
 from .models import Activity, IntervisionGroup, Space
 
 
@@ -45,8 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("development")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    form = RuleSetForm(initial={"rule_set": space.rule_set_id})
-    return render(request, "development/record.html", {**record_context(space), "rule_form": form})
+    form = RuleSetForm(initial={"rule_set": space.rule_set_id}, rule_sets=register.available(space))
+    context = {**record_context(space), "rule_form": form, "goal_form": OwnGoalForm()}
+    return render(request, "development/record.html", context)
 
 
 @require_POST
@@ -54,12 +55,26 @@ def choose_rules(request: HttpRequest) -> HttpResponse:
     space = _space(request)
     if space is None:
         return redirect("development")
-    form = RuleSetForm(request.POST)
+    form = RuleSetForm(request.POST, rule_sets=register.available(space))
     if form.is_valid():
         space.rule_set = form.cleaned_data["rule_set"]
         space.save(update_fields=["rule_set"])
         messages.success(request, _("Your choice has been saved."))
     return redirect("development_record")
+
+
+@require_POST
+def own_goal(request: HttpRequest) -> HttpResponse:
+    space = _space(request)
+    if space is None:
+        return redirect("development")
+    form = OwnGoalForm(request.POST)
+    if saved(form, lambda data: register.save_own_goal(space, **data)) is not None:
+        messages.success(request, _("Your goal has been saved. Your hours now count toward it."))
+        return redirect("development_record")
+    rule_form = RuleSetForm(initial={"rule_set": space.rule_set_id}, rule_sets=register.available(space))
+    context = {**record_context(space), "rule_form": rule_form, "goal_form": form}
+    return render(request, "development/record.html", context, status=400)
 
 
 def _initial(activity: Activity) -> dict[str, Any]:

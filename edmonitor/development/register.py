@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Activity, ActivityKind, RuleSet
+from .models import Activity, ActivityKind, RuleSet, Space
+from .services import Refused
 
 FORMAT = "edmonitor-register-rules"
 EXAMPLE = Path(__file__).parent / "rules" / "voorbeeld-2026.1.json"
@@ -119,9 +121,46 @@ def load(document: dict[str, Any], *, allow_official: bool = False) -> tuple[Rul
         raise RulesError(problems)
     fields = {"name": document["name"]["nl"][:200], "official": document["official"], "rules": document}
     rule_set, created = RuleSet.objects.update_or_create(
-        key=document["key"], version=document["version"], defaults=fields
+        key=document["key"], version=document["version"], space=None, defaults=fields
     )
     return rule_set, created
+
+
+MAX_OWN_GOALS = 20  # per person
+
+
+def available(space: Space) -> QuerySet[RuleSet]:
+    """What a person may count their hours against: the installation's sets and their own goals."""
+    return RuleSet.objects.filter(Q(space__isnull=True) | Q(space=space))
+
+
+@transaction.atomic
+def save_own_goal(space: Space, *, name: str, kind: str, hours: Decimal, months: int) -> RuleSet:
+    """A person's own goal (say, 20 hours of intervision in a year), counted like register rules; chosen at once."""
+    problems = []
+    if space.own_goals.count() >= MAX_OWN_GOALS:
+        problems.append(_("You have %(count)s goals of your own already.") % {"count": MAX_OWN_GOALS})
+    number = space.own_goals.count() + 1
+    document: dict[str, Any] = {
+        "format": FORMAT, "format_version": 1, "key": f"eigen-doel-{space.pk}-{number}", "version": str(number),
+        "official": False, "name": {"nl": name.strip(), "en": name.strip()},
+        "notice": {"nl": "Een doel dat u zelf stelde.", "en": "A goal you set yourself."},
+        "period_months": months,
+        "requirements": [{
+            "key": "doel", "kinds": [kind], "hours": float(hours), "confirmed_only": False,
+            "name": {"nl": name.strip(), "en": name.strip()},
+            "why": {"nl": "Uw eigen doel.", "en": "Your own goal."},
+        }],
+    }  # fmt: skip
+    if check(document):
+        problems.append(_("Give a name, a kind of activity, 1 to 2000 hours and 1 to 120 months."))
+    if problems:
+        raise Refused(problems)
+    goal = RuleSet.objects.create(key=document["key"], version=document["version"], name=name.strip()[:200],
+                                  official=False, rules=document, space=space)  # fmt: skip
+    space.rule_set = goal
+    space.save(update_fields=["rule_set"])
+    return goal
 
 
 def _text(texts: dict[str, str]) -> str:

@@ -229,6 +229,7 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
         "assessments": [],
         "evidence": [],
         "activities": [],
+        "own_goals": [],
         "shares": [],
     }
     document |= {"consents": [], "story": None, "story_decisions": []}
@@ -293,6 +294,7 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
             }
             for a in space.activities.order_by("occurred_on", "pk")
         ],
+        "own_goals": [{"name": g.name, "rules": g.rules} for g in space.own_goals.order_by("pk")],
         "shares": [
             {
                 "with": s.person.get_username() if s.person else (s.group.name if s.group else ""),

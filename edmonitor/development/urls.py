@@ -27,6 +27,7 @@ urlpatterns = [
     # the development record (intervision, supervision, training) and the hours it counts
     path("ontwikkeling/verslag/", record_views.home, name="development_record"),
     path("ontwikkeling/verslag/regels/", record_views.choose_rules, name="development_rules"),
+    path("ontwikkeling/verslag/eigen-doel/", record_views.own_goal, name="development_own_goal"),
     path("ontwikkeling/verslag/nieuw/", record_views.activity, name="development_activity_create"),
     path("ontwikkeling/verslag/<int:activity_pk>/", record_views.activity, name="development_activity"),
     path(

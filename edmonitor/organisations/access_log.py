@@ -75,6 +75,7 @@ NOT_LOGGED: dict[str, str] = {
     "development_export_pdf": "a person's own development space, downloaded by its owner",
     "development_record": "a person's own development space",
     "development_rules": "a person's own development space",
+    "development_own_goal": "a person's own development space",
     "development_activity_create": "a person's own development space",
     "development_activity": "a person's own development space",
     "development_activity_delete": "a person's own development space",

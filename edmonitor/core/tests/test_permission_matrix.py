@@ -127,6 +127,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "development_export_pdf": (L, 200, 200, 200, 200, 200, 200, 200),  # one's own
     "development_record":   (L, 302, 200, 302, 302, 302, 302, 302),  # without a space: to the consent page
     "development_rules":    (L, 405, 405, 405, 405, 405, 405, 405),  # POST only, one's own (test_record.py)
+    "development_own_goal": (L, 405, 405, 405, 405, 405, 405, 405),  # POST only, one's own (test_record.py)
     "development_activity_create": (L, 302, 200, 302, 302, 302, 302, 302),
     "development_activity": (L, 404, 200, 404, 404, 404, 404, 404),  # mia's activity: hers alone
     "development_activity_delete": (L, 404, 405, 404, 404, 404, 404, 404),  # POST only, hers alone

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -27,6 +28,9 @@ PAGES = ("development", "development_record", "development_shares", "development
 
 
 class DevelopmentQueryCountTests(SpaceCase):
+    mia: Any  # set by BaseTestCase.setUpTestData
+    items: list[str]  # set by SpaceCase.setUpTestData
+
     def setUp(self):
         self.space = services.space_of(self.mia)
         services.give_consent(self.space)

@@ -210,3 +210,34 @@ class ExportPdfTests(BaseTestCase):
         words = " ".join(text.stdout.decode().split())
         self.assertIn("Cursus WRAP", words)
         self.assertIn("Voor mezelf", words)  # the person's own file holds everything
+
+
+class OwnGoalTests(BaseTestCase):
+    def test_a_person_sets_a_goal_of_her_own_that_only_she_sees_and_counts_toward_it(self):
+        noor = make_user("noor")
+        space = services.space_of(noor)
+        services.give_consent(space)
+        Activity.objects.create(space=space, kind="intervision", title="I", occurred_on=timezone.localdate(),
+                                hours=Decimal(3))  # fmt: skip
+        self.login(noor)
+        bad = {"name": "Intervisie", "kind": "intervision", "hours": "0", "months": "12"}
+        self.assertEqual(self.client.post(reverse("development_own_goal"), bad).status_code, 400)
+        self.assertFalse(RuleSet.objects.exists())
+        good = bad | {"hours": "20"}
+        self.assertEqual(self.client.post(reverse("development_own_goal"), good).status_code, 302)
+        goal = RuleSet.objects.get()
+        space.refresh_from_db()
+        self.assertEqual((space.rule_set, goal.space, goal.official), (goal, space, False))
+        page = self.client.get(reverse("development_record"))
+        self.assertContains(page, "3 van 20 uur")  # the one activity (3 hours, unconfirmed) counts: 17 to go
+        self.assertContains(page, "nog 17 uur te gaan")
+        # nobody else can choose it or sees it among the choices
+        other = services.space_of(self.mia)
+        services.give_consent(other)
+        self.login(self.mia)
+        self.assertNotContains(self.client.get(reverse("development_record")), "Intervisie</option>")
+        self.client.post(reverse("development_rules"), {"rule_set": goal.pk})
+        other.refresh_from_db()
+        self.assertIsNone(other.rule_set)
+        services.delete_space(noor)
+        self.assertFalse(RuleSet.objects.exists())  # deleted with her space
