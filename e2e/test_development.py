@@ -121,7 +121,7 @@ def test_a_reflection_shared_for_a_week_and_an_intervision_confirmed_by_the_supe
     noor.get_by_label("Privénotitie (mag leeg)").fill("Ik was moe, maar het hielp.")
     noor.get_by_label("Vraag om bevestiging (mag leeg)").fill("begeleider")
     noor.get_by_role("button", name="Opslaan").click()
-    expect(noor.get_by_text("Wacht op bevestiging door begeleider.")).to_be_visible()
+    expect(noor.get_by_text("Wacht op bevestiging door Sam.")).to_be_visible()
 
     sam = open_as("begeleider")
     sam.goto(server.path("/"))
