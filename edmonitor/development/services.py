@@ -231,6 +231,19 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
         "activities": [],
         "own_goals": [],
         "shares": [],
+        "feedback_requests": [],
+        # the person's own attendance in intervision groups (kept by the groups, so here with or without a space)
+        "intervision": [
+            {
+                "group": m.group.name,
+                "facilitator": m.facilitator,
+                "meetings_present": [
+                    {"date": meeting.held_on.isoformat(), "hours": str(meeting.hours)}
+                    for meeting in m.group.meetings.filter(present=user).order_by("held_on")
+                ],
+            }
+            for m in user.intervision_groups.select_related("group").order_by("group__name")
+        ],
     }
     document |= {"consents": [], "story": None, "story_decisions": []}
     if space is None:
@@ -295,6 +308,17 @@ def export(user: Account, space: Space | None) -> dict[str, Any]:
             for a in space.activities.order_by("occurred_on", "pk")
         ],
         "own_goals": [{"name": g.name, "rules": g.rules} for g in space.own_goals.order_by("pk")],
+        "feedback_requests": [
+            {
+                "asked_of": r.asked_name,
+                "question": r.question,
+                "asked_at": _moment(r.created_at),
+                "expires_at": _moment(r.expires_at),
+                "answered_at": _moment(r.answered_at),
+                "withdrawn_at": _moment(r.withdrawn_at),
+            }
+            for r in space.feedback_requests.order_by("created_at", "pk")
+        ],
         "shares": [
             {
                 "with": s.person.get_username() if s.person else (s.group.name if s.group else ""),

@@ -17,11 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from edmonitor.development import record, services, sharing
+from edmonitor.development import feedback, record, services, sharing
 from edmonitor.development.models import (
     Activity,
     ConsentUse,
     Evidence,
+    GroupMeeting,
     GroupMember,
     IntervisionGroup,
     Share,
@@ -210,6 +211,26 @@ class RecipientTests(SharingCase):
         self.assertEqual([v["by"] for v in exported["shares"][0]["views"]], ["sam"])
         services.delete_space(self.noor)
         self.assertFalse(Share.objects.exists() or ShareView.objects.exists() or Space.objects.exists())
+
+
+class ExportTests(SharingCase):
+    def test_the_export_holds_her_feedback_requests_and_her_own_intervision_attendance_only(self):
+        services.give_use_consent(self.space, ConsentUse.FEEDBACK)
+        feedback.ask(self.space, asked_name="Sam", question="Hoe kwam mijn verhaal over?")
+        group = IntervisionGroup.objects.create(name="Regio Noord")
+        GroupMember.objects.create(group=group, user=self.noor)
+        GroupMember.objects.create(group=group, user=self.sam, facilitator=True)
+        present = GroupMeeting.objects.create(group=group, held_on=dt.date(2026, 10, 1), hours=Decimal("1.5"))
+        present.present.add(self.noor, self.sam)
+        absent = GroupMeeting.objects.create(group=group, held_on=dt.date(2026, 11, 1), hours=Decimal(2))
+        absent.present.add(self.sam)
+        exported = services.export(self.noor, self.space)
+        self.assertEqual([r["question"] for r in exported["feedback_requests"]], ["Hoe kwam mijn verhaal over?"])
+        self.assertEqual(
+            exported["intervision"],
+            [{"group": "Regio Noord", "facilitator": False,
+              "meetings_present": [{"date": "2026-10-01", "hours": "1.50"}]}],
+        )  # fmt: skip
 
 
 class ConfirmationTests(SharingCase):
