@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from edmonitor.core.types import Account
 
+from . import register
 from .models import MAX_TEXT, Activity, ActivityKind, ConsentUse, IntervisionGroup, Space
 from .services import Refused, has_consent, require_consent
 
@@ -129,3 +130,14 @@ def hours_per_kind(activities: list[Activity]) -> list[dict[str, Any]]:
             "confirmed": sum((a.hours for a in mine if a.confirmed_at), Decimal(0)),
         })  # fmt: skip
     return rows
+
+
+def overview(space: Space) -> dict[str, Any]:
+    """The record with hours per kind and, when the person chose a rule set, the progress toward it."""
+    activities = list(space.activities.select_related("confirm_by", "group"))
+    context: dict[str, Any] = {"activities": activities, "totals": hours_per_kind(activities)}
+    if space.rule_set is not None:
+        since, rows = register.progress(space.rule_set, activities, timezone.localdate())
+        context |= {"rule_set": space.rule_set, "rule_name": register.name(space.rule_set),
+                    "rule_notice": register.notice(space.rule_set), "since": since, "progress": rows}  # fmt: skip
+    return context

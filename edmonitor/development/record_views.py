@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,17 +27,6 @@ def _my_groups(space: Space) -> QuerySet[IntervisionGroup]:
     return IntervisionGroup.objects.filter(members__user_id=space.user_id)
 
 
-def record_context(space: Space) -> dict[str, Any]:
-    """The record with hours per kind and, when the person chose a rule set, the progress toward it."""
-    activities = list(space.activities.select_related("confirm_by", "group"))
-    context: dict[str, Any] = {"activities": activities, "totals": record.hours_per_kind(activities)}
-    if space.rule_set is not None:
-        since, rows = register.progress(space.rule_set, activities, timezone.localdate())
-        context |= {"rule_set": space.rule_set, "rule_name": register.name(space.rule_set),
-                    "rule_notice": register.notice(space.rule_set), "since": since, "progress": rows}  # fmt: skip
-    return context
-
-
 def home(request: HttpRequest) -> HttpResponse:
     space = _space(request)
     if space is None:
@@ -46,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     form = RuleSetForm(initial={"rule_set": space.rule_set_id}, rule_sets=register.available(space))
-    context = {**record_context(space), "rule_form": form, "goal_form": OwnGoalForm()}
+    context = {**record.overview(space), "rule_form": form, "goal_form": OwnGoalForm()}
     return render(request, "development/record.html", context)
 
 
@@ -73,7 +61,7 @@ def own_goal(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your goal has been saved. Your hours now count toward it."))
         return redirect("development_record")
     rule_form = RuleSetForm(initial={"rule_set": space.rule_set_id}, rule_sets=register.available(space))
-    context = {**record_context(space), "rule_form": rule_form, "goal_form": form}
+    context = {**record.overview(space), "rule_form": rule_form, "goal_form": form}
     return render(request, "development/record.html", context, status=400)
 
 

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from edmonitor.core.downloads import safe_filename
+from edmonitor.core.pdf import render_pdf  # imports WeasyPrint only when a PDF is made
 from edmonitor.core.types import signed_in
 from edmonitor.knowledge.models import Entry
 
-from . import services
+from . import record, services
 from .crosswalk import crosswalk
 from .forms import AssessmentForm, ConsentForm, EvidenceForm
 from .models import Evidence, Story
@@ -128,10 +129,6 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def export_pdf(request: HttpRequest) -> HttpResponse:
     """The whole space as a readable PDF, for the person to keep, print or take along."""
-    from edmonitor.core.pdf import render_pdf  # WeasyPrint is slow to import: only here
-
-    from .record_views import record_context
-
     user = signed_in(request.user)
     space = services.existing_space(user)
     context: dict[str, Any] = {"person": user, "space": space, "made_on": timezone.localdate()}
@@ -144,7 +141,7 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
             ],
             "story": Story.objects.filter(space=space).first(),
             "decisions": space.story_decisions.all(),
-            **record_context(space),
+            **record.overview(space),
         }
     body = render_pdf("development/export_pdf.html", context, request)
     response = HttpResponse(body, content_type="application/pdf")
