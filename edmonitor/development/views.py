@@ -133,10 +133,15 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
     space = services.existing_space(user)
     context: dict[str, Any] = {"person": user, "space": space, "made_on": timezone.localdate()}
     if space is not None:
+        titles = {entry.slug: entry.text("title") for entry in services.map_items()}
         context |= {
             "rows": [row for row in services.overview(space) if row["assessment"] or row["evidence"]],
             "evidence": [
-                (e, [(q.text, e.answers[q.key]) for q in QUESTIONS if e.answers.get(q.key)])
+                (
+                    e,
+                    [titles.get(i.item, i.item) for i in e.items.all()],
+                    [(q.text, e.answers[q.key]) for q in QUESTIONS if e.answers.get(q.key)],
+                )
                 for e in space.evidence.prefetch_related("items")
             ],
             "story": Story.objects.filter(space=space).first(),

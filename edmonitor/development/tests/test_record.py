@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 
 from edmonitor.development import record, register, services
 from edmonitor.development.models import Activity, RuleSet, Space
+from edmonitor.knowledge.content import read_content
+from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.testing import BaseTestCase, make_user
 
 EXAMPLE = json.loads((Path(register.__file__).parent / "rules" / "voorbeeld-2026.1.json").read_text())
@@ -203,6 +205,10 @@ class ExportPdfTests(BaseTestCase):
         services.give_consent(space)
         Activity.objects.create(space=space, kind="training", title="Cursus WRAP", occurred_on=TODAY,
                                 hours=Decimal(6), private_note="Voor mezelf")  # fmt: skip
+        load_knowledge(read_content())
+        competence = next(e for e in services.map_items() if e.kind == "competence")
+        services.save_evidence(space, kind="practice", title="Groep geleid", text="", occurred_on=TODAY,
+                               items=[competence.slug])  # fmt: skip
         self.login(noor)
         response = self.client.get(reverse("development_export_pdf"))
         self.assertEqual(response["Content-Type"], "application/pdf")
@@ -210,6 +216,7 @@ class ExportPdfTests(BaseTestCase):
         words = " ".join(text.stdout.decode().split())
         self.assertIn("Cursus WRAP", words)
         self.assertIn("Voor mezelf", words)  # the person's own file holds everything
+        self.assertIn(f"Laat zien: {competence.title_nl}", words)  # the item by its title, not its slug
 
 
 class OwnGoalTests(BaseTestCase):
