@@ -1,5 +1,5 @@
 # The README names these targets. `make demo` and `make test` are the two commands.
-.PHONY: demo test setup lint messages bench bench-import
+.PHONY: demo test setup lint messages bench bench-import bench-series
 
 demo:
 	scripts/demo.sh
@@ -24,3 +24,8 @@ bench:
 # BENCH_IMPORT="--db postgresql --sizes 1048576,2097152,5242880"
 bench-import:
 	scripts/bench.sh --import $(BENCH_IMPORT)
+
+# How each page's time and query count grow with history: the benchmark at scales 0.1, 0.3 and 1.0 (bench/README.md,
+# "Growth with history"). Options: BENCH_SERIES="--db postgresql --scales 0.1,1.0"
+bench-series:
+	scripts/bench.sh --series --run $(BENCH_SERIES)

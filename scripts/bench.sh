@@ -20,4 +20,8 @@ if [ "${1:-}" = "--import" ]; then
   shift
   exec .venv/bin/python -m bench.imports "$@"
 fi
+if [ "${1:-}" = "--series" ]; then
+  shift
+  exec .venv/bin/python -m bench.series "$@"
+fi
 exec .venv/bin/python -m bench.run "$@"
