@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from edmonitor.core import charts  # plain matplotlib: no Django needed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -76,12 +77,6 @@ def markdown(db: str, scales: list[float], results: list[dict[str, Any]], rows: 
 
 def chart(scales: list[float], rows: list[dict[str, Any]]) -> str:
     """The time of each page relative to the smallest scale, as an SVG line chart (edmonitor's own charts)."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    django.setup()
-    from edmonitor.core import charts
-
     series = []
     for row in rows:
         if row["growth"] is None or row["page"].startswith("ping"):

@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from edmonitor.core.types import Account
 
-from .groups import find_account
 from .models import MAX_NOTE, MAX_TEXT, ConsentUse, Evidence, EvidenceKind, FeedbackRequest, Space
-from .services import Refused, has_consent
+from .services import Refused, find_account, has_consent
 
 MAX_OPEN = 20  # open requests per person
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 30, 14

@@ -23,7 +23,7 @@ from edmonitor.core.types import Account, signed_in
 from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, organisation_for
 
-from . import groups
+from . import groups, services
 from .forms import saved
 from .models import GroupMember, IntervisionGroup
 from .services import Refused
@@ -54,7 +54,7 @@ class GroupForm(AccessibleFormMixin, forms.Form):
 class MemberForm(AccessibleFormMixin, forms.Form):
     person = forms.CharField(
         label=gettext_lazy("User name or e-mail address"),
-        max_length=groups.MAX_LOOKUP,
+        max_length=services.MAX_LOOKUP,
         help_text=gettext_lazy("The person needs an account in edmonitor. They may work at another organisation."),
     )
 

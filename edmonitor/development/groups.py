@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import Access, can
 
 from .models import GroupMeeting, GroupMember, IntervisionGroup
-from .services import Refused
+from .services import Refused, find_account
 
 #: The least number of distinct people a figure shown to an organisation may count (k-anonymity).
 K = 5
@@ -36,18 +35,6 @@ MAX_MEETINGS = 1_000  # per group: twenty years of weekly meetings
 MIN_HOURS = Decimal("0.25")
 MAX_HOURS = Decimal("12")
 MAX_NAME = 200
-MAX_LOOKUP = 254  # a user name or an e-mail address
-
-
-def find_account(name_or_email: str) -> Account | None:
-    """The one active account with this user name or e-mail address (case does not matter), else None."""
-    value = name_or_email.strip()
-    if not value or len(value) > MAX_LOOKUP:
-        return None
-    found = list(
-        get_user_model().objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)[:2]
-    )
-    return found[0] if len(found) == 1 else None
 
 
 def groups_of(user: Account) -> QuerySet[IntervisionGroup]:

@@ -25,9 +25,8 @@ from django.utils.translation import gettext_lazy
 from edmonitor.core.types import Account
 from edmonitor.organisations.models import Organisation
 
-from .groups import find_account
 from .models import MAX_NOTE, OnboardingPlan, OnboardingStep
-from .services import Refused
+from .services import Refused, find_account
 
 MAX_PLANS = 500  # per organisation
 MAX_STEPS = 26  # per plan: a step every two weeks for a year

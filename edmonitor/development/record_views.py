@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from edmonitor.core.types import signed_in
 
-from . import record, register, services, sharing
+from . import record, register, services
 from .forms import ActivityForm, OwnGoalForm, RuleSetForm, saved
 from .models import Activity, IntervisionGroup, Space
 
@@ -84,7 +84,7 @@ def activity(request: HttpRequest, activity_pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         identifier = data.pop("confirm_by").strip()
-        confirm_by = sharing.find_person(identifier) if identifier else None
+        confirm_by = services.find_account(identifier) if identifier else None
         if identifier and confirm_by is None:
             form.add_error("confirm_by", _("There is no single account with this user name or e-mail address."))
         else:

@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,7 @@ from .reflection import ABOUT_KINDS, QUESTION_KEYS
 MAP_KINDS = ("core_task", "task_area", "competence")
 EXPORT_FORMAT = "edmonitor-development"
 EXPORT_VERSION = 1
+MAX_LOOKUP = 254  # a user name or an e-mail address
 MAX_VERSIONS = 50  # earlier states kept per piece of evidence; the oldest go first
 
 
@@ -70,6 +73,20 @@ def kind_groups(entries: Iterable[Entry]) -> list[tuple[str, list[str]]]:
         label = names.get(e.kind, e.kind_label) + (f" ({e.edition})" if e.edition else "")
         groups.setdefault(label, []).append(e.slug)
     return list(groups.items())
+
+
+def find_account(name_or_email: str) -> Account | None:
+    """The one active account with this user name or e-mail address (case does not matter), else None.
+
+    Two accounts with one e-mail address give None: then the person is asked for the user name.
+    """
+    value = name_or_email.strip()
+    if not value or len(value) > MAX_LOOKUP:
+        return None
+    found = list(
+        get_user_model().objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 def space_of(user: Account) -> Space:

@@ -36,7 +36,7 @@ def shares(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         identifier = data["person"].strip()
-        person = sharing.find_person(identifier) if identifier else None
+        person = services.find_account(identifier) if identifier else None
         if identifier and person is None:
             form.add_error("person", _("There is no single account with this user name or e-mail address."))
         else:

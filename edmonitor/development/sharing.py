@@ -18,7 +18,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -51,16 +50,6 @@ def collections() -> list[tuple[str, Any]]:
     kinds = [(kind, gettext_lazy("all my evidence of the kind: %(kind)s") % {"kind": label})
              for kind, label in EvidenceKind.choices]  # fmt: skip
     return [*kinds, (RECORD, gettext_lazy("my development record (without my private notes)"))]
-
-
-def find_person(identifier: str) -> Account | None:
-    """The active account with this user name or e-mail address (one of them, exactly), if there is one."""
-    identifier = identifier.strip()
-    if not identifier or len(identifier) > 254:
-        return None
-    accounts = get_user_model().objects.filter(is_active=True)
-    found = list(accounts.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))[:2])
-    return found[0] if len(found) == 1 else None
 
 
 def active(shares: QuerySet[Share], today: dt.date) -> QuerySet[Share]:

@@ -133,12 +133,12 @@ class ShareRulesTests(SharingCase):
         self.assertEqual(list(sharing.shared_with(self.noor)), [])  # her own shares are not "shared with her"
 
     def test_a_person_is_found_by_user_name_or_email_only_when_it_is_one_account(self):
-        self.assertEqual(sharing.find_person("SAM"), self.sam)
-        self.assertEqual(sharing.find_person("sam@zorg.example.nl"), self.sam)
-        self.assertIsNone(sharing.find_person("sa"))
-        self.assertIsNone(sharing.find_person(""))
+        self.assertEqual(services.find_account("SAM"), self.sam)
+        self.assertEqual(services.find_account("sam@zorg.example.nl"), self.sam)
+        self.assertIsNone(services.find_account("sa"))
+        self.assertIsNone(services.find_account(""))
         make_user("sam2", email="sam@zorg.example.nl")
-        self.assertIsNone(sharing.find_person("sam@zorg.example.nl"))  # two accounts: ask for the user name
+        self.assertIsNone(services.find_account("sam@zorg.example.nl"))  # two accounts: ask for the user name
 
 
 class RecipientTests(SharingCase):
