@@ -166,6 +166,39 @@ if SQLITE:
             "(README, 'Running in production')"
         )
 
+# --- cache -----------------------------------------------------------------------------------
+# Figures that take long to compute (benchmarks, programme reports, agreement; edmonitor.core.figures)
+# and the counts of rate limits (edmonitor.core.throttle) live in Django's cache. With REDIS_URL
+# (e.g. redis://127.0.0.1:6379/0) every application server shares one Redis: a figure computed on one
+# is reused by the others, a write on one invalidates it for all, and a rate limit counts across all.
+# Without it each process keeps its own cache in memory: right for one server (make demo, tests).
+# Sessions and login lockouts are in the database, so they are shared either way.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("EDMONITOR_CACHE_PREFIX", "edmonitor"),
+            "TIMEOUT": 24 * 60 * 60,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "edmonitor",
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+if PRODUCTION and not REDIS_URL and not envbool("EDMONITOR_SMALL_SINGLE_SERVER", False):
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set: with more than one application process, each would keep its own cache and rate "
+        "limits. Set REDIS_URL, or EDMONITOR_SMALL_SINGLE_SERVER=1 for a small installation on one server "
+        "(README, 'Running in production')"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet
 
+from edmonitor.core import figures
 from edmonitor.core.types import User
 from edmonitor.instruments.audit import Agreement, agreement_from_counts
 from edmonitor.instruments.definition import Theme, latest_audit_version
@@ -59,6 +60,13 @@ def pair_counts(audits: QuerySet[Audit]) -> dict[str, dict[tuple[int, int], int]
 
 
 def report(audits: AuditQuerySet) -> AgreementReport:
+    """The agreement over the finalised ones of ``audits``; from the cache while no data changed
+    (edmonitor.core.figures): over every audit of the country it reads every rating."""
+    sql, params = audits.values("pk").query.sql_with_params()
+    return figures.cached("agreement", (sql, tuple(map(str, params))), lambda: _report(audits))
+
+
+def _report(audits: AuditQuerySet) -> AgreementReport:
     audits = audits.finalised()
     per_theme = pair_counts(audits)
     instrument = latest_audit_version()

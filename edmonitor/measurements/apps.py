@@ -17,3 +17,8 @@ class MeasurementsConfig(AppConfig):
     def ready(self) -> None:
         # Every migrated database holds the shipped instrument versions.
         post_migrate.connect(_sync_instruments, sender=self)
+        from edmonitor.core import figures
+
+        from .models import InstrumentVersion, ItemResponse, Measurement
+
+        figures.track(InstrumentVersion, Measurement, ItemResponse)  # drafts and import batches count nowhere

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Field, QuerySet
 from django.utils import timezone
 
+from edmonitor.core import figures
 from edmonitor.core.concurrency import fingerprint, merge
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.instruments.scoring import InvalidMeasurement, MeasurementInput, ScoreResult, score
@@ -211,6 +212,7 @@ def record_measurements(
     import"); batch by batch, so the objects of one batch are all that is held at a time.
     Raises :class:`InvalidMeasurement` (and saves nothing) when an entry without a result has errors.
     """
+    figures.changed()  # bulk_create and the raw INSERT send no signals
     for start in range(0, len(entries), BATCH):
         batch = entries[start : start + BATCH]
         measurements: list[Measurement] = []

@@ -27,6 +27,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit, ThemeRecord
+from edmonitor.core import figures
 from edmonitor.instruments.definition import latest_audit_version, latest_version
 from edmonitor.instruments.peers import Band, PeerStatistics, count_band, peer_statistics, quartiles_from
 from edmonitor.measurements.models import ItemResponse, Measurement
@@ -132,6 +133,65 @@ def _newest_audit_ids(organisations: QuerySet[Organisation], within: Window) -> 
     return organisations.order_by().annotate(newest=Subquery(_newest_audit(within))).values("newest")
 
 
+@dataclass(frozen=True)
+class GroupValues:
+    """Each organisation's newest item scores and theme consensus in a window, for a whole group."""
+
+    scores: dict[int, list[tuple[str, int]]]  # organisation -> (item, score) of its newest measurement
+    consensus: dict[int, list[tuple[str, int]]]  # organisation -> (theme, consensus) of its newest audit
+
+    def without(self, organisation: int) -> tuple[dict[str, list[int]], int, dict[str, list[int]], int]:
+        """The peers' values per item and per theme, and how many peers have each, leaving one organisation out."""
+        scores: dict[str, list[int]] = {}
+        consensus: dict[str, list[int]] = {}
+        for org, pairs in self.scores.items():
+            if org != organisation:
+                for item_id, score in pairs:
+                    scores.setdefault(item_id, []).append(score)
+        for org, pairs in self.consensus.items():
+            if org != organisation:
+                for theme_id, value in pairs:
+                    consensus.setdefault(theme_id, []).append(value)
+        measured = sum(1 for org, pairs in self.scores.items() if org != organisation and pairs)
+        audited = sum(1 for org, pairs in self.consensus.items() if org != organisation and pairs)
+        return scores, measured, consensus, audited
+
+
+def _group_values(group: QuerySet[Organisation], within: Window) -> GroupValues:
+    """From the cache while no data changed (edmonitor.core.figures): the values of one group, shared by
+    every member that compares itself with it (each leaves itself out afterwards)."""
+    sql, params = group.values("pk").query.sql_with_params()
+    return figures.cached(
+        "group-values", (sql, tuple(map(str, params)), within), lambda: _read_group_values(group, within)
+    )
+
+
+def _read_group_values(group: QuerySet[Organisation], within: Window) -> GroupValues:
+    newest_measurement = dict(
+        group.order_by().annotate(newest=Subquery(_newest_measurement(within))).values_list("newest", "pk")
+    )
+    scores: dict[int, list[tuple[str, int]]] = {}
+    # no ORDER BY (the model's orders by measurement date, a join): peer_statistics sorts the values itself
+    rows = (
+        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(group, within), score__isnull=False)
+        .order_by()
+        .values_list("measurement_id", "item_id", "score")
+    )
+    for measurement_id, item_id, score in rows:
+        scores.setdefault(newest_measurement[measurement_id], []).append((item_id, cast(int, score)))
+
+    newest_audit = dict(group.order_by().annotate(newest=Subquery(_newest_audit(within))).values_list("newest", "pk"))
+    consensus: dict[int, list[tuple[str, int]]] = {}
+    themes = (
+        ThemeRecord.objects.filter(audit__in=_newest_audit_ids(group, within), consensus__isnull=False)
+        .order_by()
+        .values_list("audit_id", "theme_id", "consensus")
+    )
+    for audit_id, theme_id, value in themes:
+        consensus.setdefault(newest_audit[audit_id], []).append((theme_id, cast(int, value)))
+    return GroupValues(scores, consensus)
+
+
 def benchmark(
     organisation: Organisation, peers: QuerySet[Organisation], within: Window, min_peers: int | None = None
 ) -> Benchmark:
@@ -140,7 +200,6 @@ def benchmark(
     ``min_peers`` defaults to the setting ``EDMONITOR_BENCHMARK_MIN_PEERS``.
     """
     min_peers = settings.EDMONITOR_BENCHMARK_MIN_PEERS if min_peers is None else min_peers
-    peers = peers.exclude(pk=organisation.pk)
     vie = latest_version("vie")
     mie = latest_audit_version()
 
@@ -154,34 +213,14 @@ def benchmark(
         if own_measurement
         else {}
     )
-    peer_scores: dict[str, list[int]] = {}
-    measured: set[int] = set()
-    # no ORDER BY (the model's orders by measurement date, a join): peer_statistics sorts the values itself
-    rows = (
-        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(peers, within), score__isnull=False)
-        .order_by()
-        .values_list("measurement_id", "item_id", "score")
-    )
-    for measurement_id, item_id, score in rows:
-        measured.add(measurement_id)
-        peer_scores.setdefault(item_id, []).append(cast(int, score))  # not null: filtered above
-
     own_audit = (
         Audit.objects.filter(organisation=organisation, finalised_at__isnull=False).order_by("-held_on", "-id").first()
     )
     own_consensus = (
         dict(ThemeRecord.objects.filter(audit=own_audit).values_list("theme_id", "consensus")) if own_audit else {}
     )
-    peer_consensus: dict[str, list[int]] = {}
-    audited: set[int] = set()
-    themes = (
-        ThemeRecord.objects.filter(audit__in=_newest_audit_ids(peers, within), consensus__isnull=False)
-        .order_by()
-        .values_list("audit_id", "theme_id", "consensus")
-    )
-    for audit_id, theme_id, consensus in themes:
-        audited.add(audit_id)
-        peer_consensus.setdefault(theme_id, []).append(cast(int, consensus))  # not null: filtered above
+    # the whole group (the organisation itself may be in it), then without the organisation
+    peer_scores, measured, peer_consensus, audited = _group_values(peers, within).without(organisation.pk)
 
     def row(key: str, title: Any, own: int | None, values: list[int]) -> BenchmarkRow:
         shown = peer_statistics(values, min_peers=min_peers)
@@ -192,8 +231,8 @@ def benchmark(
         window=within,
         min_peers=min_peers,
         quartiles_from=quartiles_from(min_peers),
-        vie_peers_text=band_text(count_band(len(measured), min_peers), min_peers),
-        mie_peers_text=band_text(count_band(len(audited), min_peers), min_peers),
+        vie_peers_text=band_text(count_band(measured, min_peers), min_peers),
+        mie_peers_text=band_text(count_band(audited, min_peers), min_peers),
         vie=[row(item.id, item.title, own_scores.get(item.id), peer_scores.get(item.id, [])) for item in vie.items],
         mie=[
             row(theme.id, theme.title, own_consensus.get(theme.id), peer_consensus.get(theme.id, []))

@@ -22,6 +22,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "edmonitor.example.nl",
     "DATABASE_URL": "postgres://edmonitor@db.example.nl:5432/edmonitor",
+    "REDIS_URL": "redis://cache.example.nl:6379/0",
     "EMAIL_HOST": "smtp.example.nl",
     "DEFAULT_FROM_EMAIL": "edmonitor <edmonitor@example.nl>",
     "EDMONITOR_OPERATOR": "Kenniscentrum Voorbeeld",
@@ -59,6 +60,7 @@ READ_BY_SETTINGS = {
     "CSRF_TRUSTED_ORIGINS",
     "STATIC_ROOT",
     "DB_CONN_MAX_AGE",
+    "REDIS_URL",
     "DJANGO_SETTINGS_MODULE",
 }
 
@@ -150,6 +152,11 @@ class RefusesToStartTests(SimpleTestCase):
             "set EDMONITOR_SMALL_SINGLE_SERVER=1",
         )
 
+    def test_production_refuses_to_start_without_a_shared_cache(self):
+        # each process would keep its own cache and rate limits: a login throttle per process is no throttle
+        env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+        self.assert_refused(env, "REDIS_URL is not set")
+
     def test_a_bad_number_is_refused_loudly(self):
         self.assert_refused({**PRODUCTION, "SESSION_COOKIE_AGE": "acht uur"}, "SESSION_COOKIE_AGE must be an integer")
 
@@ -157,7 +164,9 @@ class RefusesToStartTests(SimpleTestCase):
 class SmallSingleServerTests(SimpleTestCase):
     def test_production_on_sqlite_starts_when_the_installation_is_declared_small_and_single_server(self):
         with tempfile.TemporaryDirectory() as tmp:
+            # one server, one process's cache: no Redis needed either
             env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3", "EDMONITOR_SMALL_SINGLE_SERVER": "1"}
+            env.pop("REDIS_URL")
             result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from edmonitor.audits.models import Amendment, Audit, Auditor, Rating, Recommendation, ThemeRecord
+from edmonitor.core import figures
 from edmonitor.core.killpoint import WriteCounter
 from edmonitor.measurements.models import Measurement
 from edmonitor.measurements.services import record_measurement
@@ -161,12 +162,14 @@ class _Writer:
                 self.wrote()
 
     def bulk(self, model: Any, rows: list[Any]) -> None:
+        figures.changed()  # bulk_create sends no signals
         bulk_create_with_history(rows, model, batch_size=_BATCH)
         for _row in rows:
             self.wrote()
 
     def bulk_plain(self, model: Any, rows: list[Any]) -> None:
         """Rows of a model without history (facilities, memberships), a batch per INSERT."""
+        figures.changed()
         model.objects.bulk_create(rows, batch_size=_BATCH)
         for _row in rows:
             self.wrote()
