@@ -31,6 +31,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from . import cluster
 from .http import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,12 @@ PDF_MS = 2000
 CLI_SECONDS = 5.0
 CLI_RATIO = 4.0
 MEMORY_BYTES = 2 * GiB
+# Under load (issue part 12): 50 clients for 60 s; every worker's memory; each page's first view.
+LOAD_MEDIAN_MS = 150
+LOAD_P95_MS = 500
+LOAD_THROUGHPUT = 80
+WORKER_MEMORY_BYTES = 500 * 2**20
+COLD_MS = 1000
 
 
 def log(message: str) -> None:
@@ -216,8 +223,8 @@ class Database:
 class Server:
     """gunicorn as edmonitor is deployed (as e2e/conftest.py starts it), on a free loopback port."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int, timeout: int = 120) -> None:
-        self.log = VAR / "gunicorn.log"
+    def __init__(self, env: dict[str, str], workers: int, threads: int, instance: int = 1, timeout: int = 120) -> None:
+        self.log = VAR / ("gunicorn.log" if instance == 1 else f"gunicorn-{instance}.log")
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
             [
@@ -350,11 +357,13 @@ def latencies(url: str, username: str, password: str, paths: dict[str, str], rep
     client = Client(url)
     client.login(username, password)
     times: dict[str, list[float]] = {name: [] for name in paths}
-    for path in paths.values():  # warm up: imports, template and definition caches
+    cold: dict[str, float] = {}
+    for name, path in paths.items():  # warm up: imports, template and definition caches
         for _ in range(2):
             response = client.get(path)
             if response.status != 200:
                 raise SystemExit(f"bench: {path} answered {response.status}")
+            cold.setdefault(name, response.seconds)  # the first view after the start, caches empty
     rounds = max(repeats.values())
     for i in range(rounds):
         for name, path in paths.items():
@@ -366,7 +375,7 @@ def latencies(url: str, username: str, password: str, paths: dict[str, str], rep
         if (i + 1) % 10 == 0:
             log(f"latency round {i + 1}/{rounds}")
     client.close()
-    return {name: summary_ms(values) for name, values in times.items()}
+    return {name: summary_ms(values) | {"first_view_ms": round(cold[name] * 1000, 1)} for name, values in times.items()}
 
 
 # --- the CLI ----------------------------------------------------------------------------------
@@ -534,10 +543,12 @@ def sustained_load(
     deadline[0] = time.perf_counter() + 3600  # set for real once everyone is logged in
     start.wait()
     began = time.perf_counter()
+    cpu_began = time.process_time()  # this process: the load generator's threads
     deadline[0] = began + seconds
     for thread in threads:
         thread.join(timeout=seconds + 300)
     elapsed = time.perf_counter() - began
+    generator_cpu = time.process_time() - cpu_began
     all_times = [t for values in times.values() for t in values]
     return {
         "clients": clients,
@@ -548,6 +559,9 @@ def sustained_load(
         "by_kind": {kind: summary_ms(values) for kind, values in sorted(times.items())},
         "errors": len(errors),
         "error_samples": errors[:10],
+        "generator_cpu_s": round(generator_cpu, 1),
+        # of the whole machine (all cores): what the server did not get
+        "generator_cpu_share": round(generator_cpu / (elapsed * (os.cpu_count() or 1)), 3),
         "saves_confirmed": len(saves),
         "saves_attempted": len(attempted),
         "_saves": saves,
@@ -617,9 +631,23 @@ def verdicts(result: dict[str, Any]) -> list[dict[str, Any]]:
     check("sustained load: saves lost / duplicated / wrong", f"{saved['lost']} / {saved['duplicated']} / "
           f"{saved['wrong_content']}", "0 / 0 / 0",
           saved["lost"] == saved["duplicated"] == saved["wrong_content"] == 0)  # fmt: skip
+    check("sustained load: median", f"{load['latency']['median_ms']} ms", f"< {LOAD_MEDIAN_MS} ms",
+          load["latency"]["median_ms"] < LOAD_MEDIAN_MS)  # fmt: skip
+    check("sustained load: 95th percentile", f"{load['latency']['p95_ms']} ms", f"< {LOAD_P95_MS} ms",
+          load["latency"]["p95_ms"] < LOAD_P95_MS)  # fmt: skip
+    check("sustained load: throughput", f"{load['throughput_per_s']} requests/s", f">= {LOAD_THROUGHPUT} requests/s",
+          load["throughput_per_s"] >= LOAD_THROUGHPUT)  # fmt: skip
+    for name, s in pages.items():
+        check(f"first view after a start: {name}", f"{s['first_view_ms']} ms", f"< {COLD_MS} ms",
+              s["first_view_ms"] < COLD_MS)  # fmt: skip
     memory = result["memory"]
     for name, peak in memory.items():
-        check(f"memory: {name}", f"{peak / 2**20:.0f} MiB", "< 2048 MiB", peak < MEMORY_BYTES)
+        if "worker" in name:
+            check(f"memory: {name}", f"{peak / 2**20:.0f} MiB", "< 500 MiB", peak < WORKER_MEMORY_BYTES)
+        else:
+            check(f"memory: {name}", f"{peak / 2**20:.0f} MiB", "< 2048 MiB", peak < MEMORY_BYTES)
+    for name, seen in result.get("cluster", {}).items():
+        check(f"more than one server: {name}", seen["seen"], "holds", seen["pass"])
     return checks
 
 
@@ -653,13 +681,13 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "## Pages (sequential, one keep-alive connection, logged in as staff)",
         "",
-        "| page | n | median ms | p95 ms | ratio to ping | queries |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | n | median ms | p95 ms | ratio to ping | queries | first view ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, s in result["pages"].items():
         lines.append(
             f"| {name} | {s['n']} | {s['median_ms']} | {s['p95_ms']} | {result['ratios'][name]} | "
-            f"{result['queries'].get(name, '')} |"
+            f"{result['queries'].get(name, '')} | {s.get('first_view_ms', '')} |"
         )
     cli = result["cli"]
     load, saved = result["load"], result["load_verification"]
@@ -678,7 +706,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"max {load['latency']['max_ms']} ms; **{load['errors']} errors**. Saves: {load['saves_attempted']} sent, "
         f"{load['saves_confirmed']} confirmed; verified afterwards: {saved['stored']} stored, {saved['lost']} lost, "
         f"{saved['duplicated']} duplicated, {saved['stored_but_not_confirmed']} stored but not confirmed, "
-        f"{saved['wrong_content']} with wrong content.",
+        f"{saved['wrong_content']} with wrong content. The load generator (this process, on the same machine) "
+        f"used {load.get('generator_cpu_s')} CPU seconds: {load.get('generator_cpu_share', 0) * 100:.0f} % of "
+        f"the machine's {os.cpu_count()} cores.",
         "",
         "| request | n | median ms | p95 ms |",
         "| --- | ---: | ---: | ---: |",
@@ -713,12 +743,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--regenerate", action="store_true", help="generate the data set again")
+    parser.add_argument(
+        "--instances", type=int, default=1, help="gunicorn instances; more than one: behind HAProxy, sharing Redis"
+    )
     args = parser.parse_args(argv)
+    if args.instances > 1 and not os.environ.get("BENCH_REDIS_URL"):
+        raise SystemExit("bench: more than one instance needs a shared Redis: run through scripts/bench.sh")
 
     started = dt.datetime.now(dt.UTC)
     loadavg_start = os.getloadavg()
     db = Database(args.db, args.scale, args.seed)
-    env = {k: v for k, v in os.environ.items() if k not in ("EDMONITOR_PRODUCTION", "BENCH_PG_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("EDMONITOR_PRODUCTION", "BENCH_PG_URL", "REDIS_URL")}
+    if args.instances > 1:
+        # One Redis for all instances, a key prefix of this run's own (its caches start empty).
+        env |= {"REDIS_URL": os.environ["BENCH_REDIS_URL"], "EDMONITOR_CACHE_PREFIX": f"bench-{started:%Y%m%d%H%M%S}"}
+        env |= {"EDMONITOR_PROXY_COUNT": "1"}  # the client's address as HAProxy saw it (login lockout)
     env |= {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
@@ -746,6 +785,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.generate import PASSWORD
 
     data = context_in_process()
+    run_id = started.strftime("%H%M%S")
+    cache_check = cluster.prepare_cache_check(run_id) if args.instances > 1 else None
     paths = targets_of_run(data)
     log("query counts (in process)")
     queries = query_counts({k: v for k, v in paths.items() if k != "ping (trivial endpoint)"}, data["user"])
@@ -755,24 +796,39 @@ def main(argv: list[str] | None = None) -> int:
     cli_rows = args.cli_rows if args.scale >= 1 else max(1000, round(args.cli_rows * args.scale))
     cli = cli_benchmark(cli_rows, args.seed, 5, env)
 
-    server = Server(env, args.workers, args.threads)
+    servers: list[Server] = []
+    balancer = None
+    cluster_found: dict[str, Any] = {}
     try:
-        log(f"server at {server.url}; page latencies")
+        servers = [Server(env, args.workers, args.threads, n) for n in range(1, args.instances + 1)]
+        url = servers[0].url
+        if args.instances > 1:
+            balancer = cluster.Balancer([s.url for s in servers], VAR)
+            url = balancer.url
+        log(f"{args.instances} instance(s) at {', '.join(s.url for s in servers)}; requests to {url}; page latencies")
         slow = max(3, args.repeats // 3)
         repeats = {name: args.repeats for name in paths}
         repeats |= {"ping (trivial endpoint)": args.repeats * 2, "PDF report": slow, "programme report": slow}
         repeats |= {"agreement statistics": slow}
-        pages = latencies(server.url, data["user"], PASSWORD, paths, repeats)
+        pages = latencies(url, data["user"], PASSWORD, paths, repeats)
         ping = pages["ping (trivial endpoint)"]["median_ms"]
         ratios = {name: round(s["median_ms"] / ping, 1) for name, s in pages.items()}
         log(f"sustained load: {args.clients} clients for {args.load_seconds} s")
-        run_id = started.strftime("%H%M%S")
         load = sustained_load(
-            server.url, data["user"], PASSWORD, data["organisations"], args.clients, args.load_seconds, run_id
+            url, data["user"], PASSWORD, data["organisations"], args.clients, args.load_seconds, run_id
         )
-        memory = {f"gunicorn {k}": v for k, v in server.worker_peak_rss().items()}
+        if cache_check is not None:
+            log("checks of more than one instance: sessions, cached figures, login lockout, rate limit")
+            cluster_found = cluster.checks([s.url for s in servers], data["user"], PASSWORD, cache_check, run_id)
+        memory: dict[str, int] = {}
+        for n, server in enumerate(servers, start=1):
+            prefix = f"gunicorn {n}" if args.instances > 1 else "gunicorn"
+            memory |= {f"{prefix} {k}": v for k, v in server.worker_peak_rss().items()}
     finally:
-        server.stop()
+        if balancer is not None:
+            balancer.stop()
+        for server in servers:
+            server.stop()
     verification = verify_saves(run_id, load.pop("_saves"), load.pop("_attempted"))
     memory |= {"generator": generation.get("max_rss_bytes", 0), "score vie CLI": cli["max_rss_bytes"]}
 
@@ -788,7 +844,8 @@ def main(argv: list[str] | None = None) -> int:
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
             "loadavg_start": [round(x, 2) for x in loadavg_start],
             "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-            "gunicorn": f"{gunicorn_version}, {args.workers} workers × {args.threads} threads",
+            "gunicorn": f"{gunicorn_version}, {args.instances} instance(s) of {args.workers} workers × "
+            f"{args.threads} threads" + (", behind HAProxy, sharing Redis" if args.instances > 1 else ""),
             "options": vars(args),
         },
         "data": {k: v for k, v in data.items() if k != "organisations"},
@@ -801,6 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         "load": load,
         "load_verification": verification,
         "memory": memory,
+        "cluster": cluster_found,
     }
     result["verdicts"] = verdicts(result)
     RESULTS.mkdir(parents=True, exist_ok=True)

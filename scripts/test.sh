@@ -17,6 +17,9 @@ WORKERS=${TEST_WORKERS:-$(nproc)}
 PARALLEL=(-n "$WORKERS" --dist loadscope)
 mkdir -p e2e-artifacts
 PG_URL=$(scripts/ensure-postgres.sh)
+# A real Redis for the tests of the shared cache (edmonitor/core/tests/test_figures.py), as production has it.
+EDMONITOR_TEST_REDIS_URL=$(scripts/ensure-redis.sh)
+export EDMONITOR_TEST_REDIS_URL
 
 # Every test runs once: the Django tests on PostgreSQL (the production database), the browser
 # tests on SQLite (the database of `make demo`), and the tests marked `both_databases` (the

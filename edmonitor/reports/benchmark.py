@@ -167,28 +167,26 @@ def _group_values(group: QuerySet[Organisation], within: Window) -> GroupValues:
 
 
 def _read_group_values(group: QuerySet[Organisation], within: Window) -> GroupValues:
-    newest_measurement = dict(
-        group.order_by().annotate(newest=Subquery(_newest_measurement(within))).values_list("newest", "pk")
-    )
+    # One statement each, organisation and value together: read in two, a save between them could leave a
+    # value whose organisation the first had not seen (the benchmark found it under load).
     scores: dict[int, list[tuple[str, int]]] = {}
     # no ORDER BY (the model's orders by measurement date, a join): peer_statistics sorts the values itself
     rows = (
         ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(group, within), score__isnull=False)
         .order_by()
-        .values_list("measurement_id", "item_id", "score")
+        .values_list("measurement__organisation_id", "item_id", "score")
     )
-    for measurement_id, item_id, score in rows:
-        scores.setdefault(newest_measurement[measurement_id], []).append((item_id, cast(int, score)))
+    for organisation_id, item_id, score in rows:
+        scores.setdefault(organisation_id, []).append((item_id, cast(int, score)))  # not null: filtered above
 
-    newest_audit = dict(group.order_by().annotate(newest=Subquery(_newest_audit(within))).values_list("newest", "pk"))
     consensus: dict[int, list[tuple[str, int]]] = {}
     themes = (
         ThemeRecord.objects.filter(audit__in=_newest_audit_ids(group, within), consensus__isnull=False)
         .order_by()
-        .values_list("audit_id", "theme_id", "consensus")
+        .values_list("audit__organisation_id", "theme_id", "consensus")
     )
-    for audit_id, theme_id, value in themes:
-        consensus.setdefault(newest_audit[audit_id], []).append((theme_id, cast(int, value)))
+    for organisation_id, theme_id, value in themes:
+        consensus.setdefault(organisation_id, []).append((theme_id, cast(int, value)))
     return GroupValues(scores, consensus)
 
 
