@@ -192,6 +192,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# Rendered HTML that depends on the code only (templates, definitions, language), e.g. the items of an
+# empty measurement form: kept per process, so a new release (a restart) never shows an old fragment.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 if PRODUCTION and not REDIS_URL and not envbool("EDMONITOR_SMALL_SINGLE_SERVER", False):
     raise ImproperlyConfigured(
         "REDIS_URL is not set: with more than one application process, each would keep its own cache and rate "

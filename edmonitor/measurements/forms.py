@@ -7,6 +7,8 @@ engine functions the CLI uses, so a bad value gets the same check everywhere.
 
 from __future__ import annotations
 
+import hashlib
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -179,6 +181,27 @@ class MeasurementForm(AccessibleFormMixin, forms.Form):
             items = [i for i in self.instrument.items if subgoal is None or i.subgoal == subgoal.code]
             out.append((subgoal, [self._item_fields(i) for i in items]))
         return out
+
+    def items_fragment_key(self) -> str | None:
+        """The key under which the items' rendered HTML may be kept, or None when it must be rendered.
+
+        Ten items with their anchors, modes, facts and goals are most of the form's rendering time,
+        and for an empty form they are the same for every organisation. Only an unbound form is
+        kept (no typed values, no errors); the key holds everything the HTML depends on besides the
+        templates: instrument version, language, field ids and each item field's initial value.
+        """
+        if self.is_bound:
+            return None
+        shown = [
+            (name, str(self.get_initial_for_field(self.fields[name], name)))
+            for section in self.sections()
+            for fields in section[1]
+            for bound in (fields.score, fields.goal, fields.note, fields.mode, *fields.facts, fields.criteria)
+            if bound is not None
+            for name in [bound.name]
+        ]
+        parts = (self.instrument.code, self.instrument.version, get_language(), self.auto_id, self.prefix, shown)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def _item_fields(self, item: Item) -> ItemFields:
         return ItemFields(
