@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from edmonitor.audits.models import Audit
@@ -32,6 +33,8 @@ from edmonitor.organisations.permissions import (
     visible_organisations,
 )
 
+#: Measurements and audits the organisation page lists (the newest); the rest on request (?alle=1).
+HISTORY_SHOWN = 10
 SEARCH_MAX_LENGTH = 100  # a name search longer than any organisation name is cut, not run
 
 
@@ -104,18 +107,32 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif len(measurements) >= 2:
         a_id, b_id = str(measurements[-2].pk), str(measurements[-1].pk)
 
+    # A decade of yearly measurements per facility is fifty rows: the page shows the newest, and all on request,
+    # so it stays as quick with a long history as with a short one (bench/README.md, "Growth with history").
+    show_all = request.GET.get("alle") == "1"
+    audits = audit_history(organisation)
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "rows": rows,
+            "rows": rows if show_all else rows[-HISTORY_SHOWN:],
+            "rows_hidden": 0 if show_all else max(0, len(rows) - HISTORY_SHOWN),
             "measurements": measurements,
+            "choices": [
+                (
+                    str(m.pk),
+                    f"{date_format(m.measured_on, 'j F Y')} – {m.label or 'VIE'}"
+                    + (f" ({m.facility.name})" if m.facility else ""),
+                )
+                for m in measurements
+            ],
             "comparison": comparison,
             "selected_a": a_id,
             "selected_b": b_id,
             "facilities": organisation.facilities.all(),
-            "audits": audit_history(organisation),
+            "audits": audits if show_all else audits[-HISTORY_SHOWN:],
+            "audits_hidden": 0 if show_all else max(0, len(audits) - HISTORY_SHOWN),
             "audit_themes": latest_audit_version().themes,
             "can_record": can(request.user, Access.RECORD, organisation),
             "can_manage": can(request.user, Access.MANAGE, organisation),

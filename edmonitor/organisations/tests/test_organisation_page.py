@@ -34,6 +34,21 @@ class OrganisationPageTests(BaseTestCase):
         self.assertContains(response, "1,9")
         self.assertContains(response, "+0,9")
 
+    def test_a_long_history_shows_the_ten_newest_and_all_on_request(self):
+        for year in range(2013, 2023):  # ten more, older than the two of setUpTestData (2025)
+            make_measurement(self.org_a, FIRST, on=dt.date(year, 5, 1), label=f"meting {year}")
+        url = reverse("organisation", args=[self.org_a.pk])
+        response = self.client.get(url)
+        labels = [r["measurement"].label for r in response.context["rows"]]
+        self.assertEqual(labels, [f"meting {year}" for year in range(2015, 2023)] + ["beginmeting", "eindmeting"])
+        self.assertContains(response, "De 10 nieuwste metingen van 12 staan hier.")
+        self.assertContains(response, 'href="?alle=1#measurements"')
+        # both comparison lists still offer all twelve
+        self.assertEqual(response.content.decode().count("meting 2013"), 2)
+        everything = self.client.get(url, {"alle": "1"})
+        self.assertEqual(len(everything.context["rows"]), 12)
+        self.assertNotContains(everything, 'href="?alle=1')
+
     def test_it_shows_the_change_per_item_between_two_chosen_measurements(self):
         response = self.client.get(
             reverse("organisation", args=[self.org_a.pk]), {"a": self.first.pk, "b": self.second.pk}
