@@ -13,6 +13,8 @@ Who may see what, including the blind-scoring rule, is decided in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -105,8 +107,13 @@ class Audit(models.Model):
         The one home of this rule: the phase, the blind-scoring rule of every page and export
         (``permissions.visible_ratings``), the consensus and the audit trail all ask here.
         """
-        auditors = list(self.auditors.all())
-        return len(auditors) == 2 and all(a.submitted_at for a in auditors)
+        return self.both_of([a.submitted_at is not None for a in self.auditors.all()])
+
+    @staticmethod
+    def both_of(submitted: Sequence[bool]) -> bool:
+        """Both auditors submitted, given per auditor whether they did (:attr:`both_submitted` for lists that read
+        the auditors without their rows)."""
+        return len(submitted) == 2 and all(submitted)
 
     @property
     def anyone_submitted(self) -> bool:
@@ -115,9 +122,14 @@ class Audit(models.Model):
 
     @property
     def phase(self) -> str:
-        if self.finalised_at is not None:
+        return self.phase_of(self.finalised_at is not None, [a.submitted_at is not None for a in self.auditors.all()])
+
+    @staticmethod
+    def phase_of(finalised: bool, submitted: Sequence[bool]) -> str:
+        """The phase from whether the audit is final and which of its auditors submitted."""
+        if finalised:
             return Phase.FINALISED
-        if self.both_submitted:
+        if Audit.both_of(submitted):
             return Phase.CONSENSUS
         return Phase.SCORING
 

@@ -7,38 +7,53 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
-
 from edmonitor.organisations.models import Organisation
 
-from .models import Audit, ThemeRecord
+from .models import Audit, Auditor, Phase, ThemeRecord
 
 
 def audit_history(organisation: Organisation, audits: Any = None) -> list[dict[str, Any]]:
     """One row per audit, oldest first. Only finalised audits show scores; the change is against the
-    previous finalised audit of the same scope (the whole organisation, or the same facility)."""
+    previous finalised audit of the same scope (the whole organisation, or the same facility).
+
+    Each row has the audit (with only what the rows show: its texts are a few kB each), its phase, and
+    per theme the consensus and change. The themes' consensus and the auditors' submissions are read as
+    plain values, not as rows: a decade of audits is 50 audits, 250 theme records and 100 auditors,
+    and building those objects was most of the organisation page's time (bench/README.md).
+    """
     if audits is None:
         audits = Audit.objects.filter(organisation=organisation)
-    # The instrument version is prefetched, not joined, so its definition is decoded once and not once
-    # per audit; of the theme records only the consensus is read (bench/README.md).
-    audits = audits.select_related("facility").prefetch_related(
-        "instrument_version",
-        Prefetch("themes", queryset=ThemeRecord.objects.only("audit_id", "theme_id", "consensus")),
-        "auditors",
+    # The instrument version is prefetched, not joined, so its definition is decoded once and not once per audit.
+    audits = list(
+        audits.select_related("facility")
+        .only("organisation_id", "facility__name", "instrument_version_id", "held_on", "finalised_at")
+        .prefetch_related("instrument_version")
+        .order_by("held_on", "id")
     )
-    previous: dict[int | None, dict[str, Any]] = {}
+    ids = [audit.pk for audit in audits]
+    consensus_of: dict[int, dict[str, int | None]] = {}
+    for audit_id, theme_id, value in ThemeRecord.objects.filter(audit_id__in=ids).values_list(
+        "audit_id", "theme_id", "consensus"
+    ):
+        consensus_of.setdefault(audit_id, {})[theme_id] = value
+    submitted_of: dict[int, list[bool]] = {}
+    for audit_id, submitted_at in (
+        Auditor.objects.filter(audit_id__in=ids).order_by("audit_id", "order").values_list("audit_id", "submitted_at")
+    ):
+        submitted_of.setdefault(audit_id, []).append(submitted_at is not None)
+    previous: dict[int | None, dict[str, int | None]] = {}
     rows = []
-    for audit in audits.order_by("held_on", "id"):
-        row: dict[str, Any] = {"audit": audit, "themes": []}
+    for audit in audits:
+        phase = Audit.phase_of(audit.is_finalised, submitted_of.get(audit.pk, []))
+        row: dict[str, Any] = {"audit": audit, "phase": Phase(phase).label, "themes": []}
         if audit.is_finalised:
-            consensus = {t.theme_id: t.consensus for t in audit.themes.all()}
-            theme_ids = audit.instrument.theme_ids
+            consensus = consensus_of.get(audit.pk, {})
             before = previous.get(audit.facility_id)
-            for theme_id in theme_ids:
+            for theme_id in audit.instrument.theme_ids:
                 value = consensus.get(theme_id)
-                old = before["consensus"].get(theme_id) if before else None
+                old = before.get(theme_id) if before else None
                 change = value - old if value is not None and old is not None else None
                 row["themes"].append({"id": theme_id, "consensus": value, "change": change})
-            previous[audit.facility_id] = {"consensus": consensus}
+            previous[audit.facility_id] = consensus
         rows.append(row)
     return rows
