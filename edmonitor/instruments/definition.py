@@ -553,11 +553,13 @@ def parse_any(raw: dict[str, Any]) -> Instrument | AuditInstrument:
     return parse_audit_instrument(raw) if raw.get("kind") == "audit" else parse_instrument(raw)
 
 
+@functools.cache  # the shipped files do not change while running; an Instrument is frozen
 def load_definition(key: str) -> Instrument:
     """Load a shipped questionnaire definition by its file stem, e.g. ``load_definition('vie-2012.1')``."""
     return parse_instrument(_read_definition(key))
 
 
+@functools.cache
 def load_audit_definition(key: str) -> AuditInstrument:
     """Load a shipped audit definition by its file stem, e.g. ``load_audit_definition('mie-2026.1')``."""
     return parse_audit_instrument(_read_definition(key))
