@@ -188,7 +188,7 @@ _TICK = 3.5  # length of a tick mark
 _PLOT_HEIGHT = 165.0  # of the vertical charts
 _ROW = 17.6  # the least height of a row of the horizontal charts
 _BENCHMARK_ROW = 22.0
-_LABEL_SHARE = 0.4  # of the width, at most, for the labels of the rows
+_LABEL_SHARE = 0.42  # of the width, at most, for the labels of the rows
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -250,6 +250,21 @@ def _wrap(text: str, width: float, size: float, bold: bool = False, *, break_wor
         else:
             lines.append(word)
     return lines
+
+
+def _wrap_evenly(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Wrapped as ``_wrap`` does, in as few lines, but each as short as that allows: no lone word."""
+    lines = _wrap(text, width, size, bold)
+    if len(lines) == 1:
+        return lines
+    low, high = 0.0, width
+    for _step in range(12):  # to within width / 4096
+        middle = (low + high) / 2
+        if len(_wrap(text, middle, size, bold)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return _wrap(text, high, size, bold)
 
 
 def _split_word(word: str, width: float, size: float, bold: bool) -> list[str]:
@@ -717,10 +732,16 @@ def _plain_rect(left: float, top: float, right: float, bottom: float, fill: str)
 
 
 def _rect_path(x0: float, y0: float, x1: float, y1: float, fill: str, stroke_width: float = 0.6) -> str:
-    """A bar as a path of its four corners, so its geometry reads the same as a line's."""
+    """A bar as a path of its four corners, so its geometry reads the same as a line's.
+
+    A hatched bar gets its colour underneath as well: where a PDF viewer joins the pattern's
+    tiles with a hairline gap, the same colour shows through instead of white.
+    """
     left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
     d = f"M {_n(left)} {_n(bottom)} L {_n(right)} {_n(bottom)} L {_n(right)} {_n(top)} L {_n(left)} {_n(top)} z"
-    return f'<path d="{d}" fill="{fill}" stroke="{_EDGE}" stroke-width="{_n(stroke_width)}"/>'
+    ground = _HATCH_GROUND.fullmatch(fill)
+    under = _plain_rect(left, top, right, bottom, f"#{ground.group(1)}") if ground else ""
+    return f'{under}<path d="{d}" fill="{fill}" stroke="{_EDGE}" stroke-width="{_n(stroke_width)}"/>'
 
 
 def _line_path(
@@ -769,6 +790,10 @@ def _fill(svg: _Svg, colour: str, hatch: str) -> str:
         ),
     )
     return f"url(#{id_})"
+
+
+# A hatch's fill names its ground colour: url(#hatch-<kind>-<colour>).
+_HATCH_GROUND = re.compile(r"url\(#hatch-[a-z-]+-([0-9a-f]{6})\)")
 
 
 def _hatch_lines(direction: str, spacing: int) -> str:
@@ -1095,7 +1120,7 @@ class _HorizontalFrame:
     """The layout of a chart with one row per label, top to bottom, and values to the right.
 
     From the top: title, legend, band labels, the rows with their labels on the left (as
-    wide as the longest line, at most 40 % of the chart, longer names wrapped), the value
+    wide as the longest line, at most 42 % of the chart, longer names wrapped), the value
     axis with its numbers and label below.
     """
 
@@ -1120,7 +1145,7 @@ class _HorizontalFrame:
         size = _FONT_SIZE
         cap = _LABEL_SHARE * (_WIDTH - 2 * _MARGIN)
         natural = max(_width(label, size, i in bold) for i, label in enumerate(labels))
-        self.lines = [_wrap(label, min(natural, cap), size, i in bold) for i, label in enumerate(labels)]
+        self.lines = [_wrap_evenly(label, min(natural, cap), size, i in bold) for i, label in enumerate(labels)]
         column = max(_width(line, size, i in bold) for i, lines in enumerate(self.lines) for line in lines)
         self.x0 = _MARGIN + column + 6
         self.x1 = _WIDTH - _MARGIN
