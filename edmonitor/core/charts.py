@@ -59,12 +59,12 @@ the value is not whole ("4", "3,5"); charts of totals, means and changes
 totals are published; ``decimals=`` overrides either. ``format_value`` is the one
 formatter, for a page's table as well.
 
-Drawing is cheap: about 0.2–0.5 ms per chart (median of 200 calls with distinct data),
+Drawing is cheap: about 0.2–0.7 ms per chart (median of 200 calls with distinct data),
 where matplotlib took 60–120 ms under a process-wide lock and was most of a report's time
 under load (``bench/README.md``). Charts are therefore drawn on every request and not
 kept. A memo of drawn charts was measured and dropped: a hit (a key built from all
-arguments, then the lookup) takes about 16 µs for 18 organisations, so it would save less
-than half a millisecond per chart, and only when the same data are shown again, at the
+arguments, then the lookup) takes under 20 µs for 18 organisations, so it would save at most
+about half a millisecond per chart, and only when the same data are shown again, at the
 cost of memory and a lock in every worker process.
 """
 
@@ -343,7 +343,7 @@ def item_bars(
         for row in rows
     ]
     svg = _Svg()
-    keys = [_Key(name, _patch_handle(svg, _bar_fill(svg, j))) for j, (name, _values_) in enumerate(series)]
+    keys = [_Key(name, _patch_handle(_bar_fill(svg, j))) for j, (name, _values_) in enumerate(series)]
     ticks = _integer_ticks(low, high, decimal_comma)
     frame = _VerticalFrame(svg, title, show_title, keys if k > 1 else [], y_label, categories, bands, ticks)
     step = frame.slot * 0.84 / k  # from one bar of a group to the next
@@ -360,7 +360,7 @@ def item_bars(
             text = texts[j][i]
             if value is None or text is None:
                 baseline = y(0) - 2 - _DESCENT * _TITLE_FONT_SIZE
-                svg.add(_text(x, baseline, "\u2013", _TITLE_FONT_SIZE, "middle", bold=True, id=f"missing-{j}-{i}"))
+                svg.add(_text(x, baseline, "\u2013", _TITLE_FONT_SIZE, "middle", bold=True, id_=f"missing-{j}-{i}"))
                 continue
             half = step * 0.9 / 2
             svg.add(_group(f"bar-{j}-{i}", _rect_path(x - half, y(float(value)), x + half, y(0), fill)))
@@ -420,7 +420,7 @@ def ranked_bars(
         value = numbers[i]
         if value is None:
             baseline = _baseline_for_centre(centre, _TITLE_FONT_SIZE)
-            svg.add(_text(x(0) + 3, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id=f"missing-{i}"))
+            svg.add(_text(x(0) + 3, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
             continue
         half = 0.35 * _ROW
         fill = highlighted if i in marked else plain
@@ -479,7 +479,7 @@ def change_bars(
         value = numbers[i]
         if value is None:
             baseline = _baseline_for_centre(centre, _TITLE_FONT_SIZE)
-            svg.add(_text(x(0) + 4, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id=f"missing-{i}"))
+            svg.add(_text(x(0) + 4, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
             continue
         gain = float(value) >= 0
         half = 0.35 * _ROW
@@ -605,7 +605,7 @@ def benchmark_ranges(
             svg.add(_group(f"range-{row}", _rect_path(x(float(a)), centre - 6, x(float(b)), centre + 6, box_fill)))
         if mine is None:
             baseline = _baseline_for_centre(centre, _FONT_SIZE)
-            svg.add(_text(x(low) + 2, baseline, missing_label, italic=True, id=f"missing-own-{row}"))
+            svg.add(_text(x(low) + 2, baseline, missing_label, italic=True, id_=f"missing-own-{row}"))
         else:
             svg.add(_group(f"own-{row}", _use(diamond, x(float(mine)), centre, _OWN_FILL, 0.8)))
             baseline = _baseline_for_centre(centre, _SMALL_FONT_SIZE)
@@ -690,10 +690,10 @@ def _text(
     italic: bool = False,
     fill: str = _EDGE,
     turn: float = 0,
-    id: str | None = None,
+    id_: str | None = None,
 ) -> str:
     """A line of text; ``turn`` rotates it anticlockwise (degrees) about its anchor."""
-    attributes = f' id="{id}"' if id else ""
+    attributes = f' id="{id_}"' if id_ else ""
     attributes += f' x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}"'
     if bold:
         attributes += ' font-weight="700"'
@@ -863,20 +863,20 @@ _OWN_FILL = OKABE_ITO["vermillion"]
 # --- Legends ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Key:
-    """A legend entry: its text and how to draw its handle at (left, centre)."""
-
-    label: str
-    handle: Callable[[float, float], str]
-    width: float = 20.0
-
-
 _HANDLE = 20.0  # width of a legend's handle for bars and ranges
 _LINE_HANDLE = 32.0
 
 
-def _patch_handle(svg: _Svg, fill: str) -> Callable[[float, float], str]:
+@dataclass(frozen=True)
+class _Key:
+    """A legend entry: its text, how to draw its handle at (left, centre), and the handle's width."""
+
+    label: str
+    handle: Callable[[float, float], str]
+    width: float = _HANDLE
+
+
+def _patch_handle(fill: str) -> Callable[[float, float], str]:
     return lambda x, y: _rect_path(x, y - 3.5, x + _HANDLE, y + 3.5, fill)
 
 
@@ -1141,7 +1141,6 @@ class _HorizontalFrame:
         self.bands = sorted(bands or (), key=lambda band: band.low)
         self.bold = bold
         self.order = list(order)
-        self.x_label = x_label
         size = _FONT_SIZE
         cap = _LABEL_SHARE * (_WIDTH - 2 * _MARGIN)
         natural = max(_width(label, size, i in bold) for i, label in enumerate(labels))
@@ -1272,10 +1271,10 @@ def _values(
         if value is None or (isinstance(value, float) and math.isnan(value)):
             result.append(None)
             continue
-        if not math.isfinite(float(value)):
-            raise ValueError(f"{what}: {value} is not a finite number")
         if scale is not None and not float(scale[0]) <= float(value) <= float(scale[1]):
             raise ValueError(f"{what}: {value} lies outside the scale {scale[0]}–{scale[1]}")
+        if not math.isfinite(float(value)):  # an infinity, or Decimal("NaN"), where no scale caught it
+            raise ValueError(f"{what}: {value} is not a finite number")
         result.append(value)
     return result
 

@@ -561,6 +561,7 @@ def test_numbers_may_be_fractions_and_decimals():
         (lambda: charts.item_bars(["1a"], [("s", [6])], title="t", y_label="y"), "outside the scale"),
         (lambda: charts.item_bars(["1a"], [], title="t", y_label="y"), "at least one series"),
         (lambda: charts.ranked_bars([], [], title="t", x_label="x"), "must not be empty"),
+        (lambda: charts.change_bars(["a"], [math.inf], title="t", x_label="x"), "not a finite number"),
         (
             lambda: charts.benchmark_ranges(["1a"], [2], [2], [3], [5], title="t", own_label="o", peer_label="p"),
             "q1 ≤ median ≤ q3",
