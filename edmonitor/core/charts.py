@@ -591,7 +591,7 @@ def benchmark_ranges(
     }
     svg = _Svg()
     box_fill = _fill(svg, OKABE_ITO["sky_blue"], "")
-    diamond = svg.marker("marker-own", _diamond(5))
+    diamond = svg.marker("marker-own", _diamond(5.5))
     keys = [_Key(peer_label, _range_handle(box_fill)), _Key(own_label, _marker_handle(diamond, _OWN_FILL))]
     frame = _HorizontalFrame(svg, title, show_title, keys, categories, range(n), set(), bands, "", _BENCHMARK_ROW)
     room = max((_width(t, _SMALL_FONT_SIZE, True) for t in texts.values()), default=0) + 8 + 4

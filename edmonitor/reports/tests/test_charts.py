@@ -2,7 +2,9 @@
 
 The SVG is parsed and its geometry checked against the data (bars, lines, bands and
 markers carry ids for that); at the end every kind is printed to PDF by WeasyPrint and
-rasterised with pdftoppm, the way the PDF reports will show them. No Django needed.
+rasterised with pdftoppm, the way the PDF reports will show them. Every text is measured
+with the checked-in DejaVu Sans widths (themselves checked against the font files) to show
+that nothing is cut off and nothing overlaps. No Django needed.
 
 Set EDMONITOR_CHART_PNGS=/some/dir to keep the rasterised pages for a look by eye.
 """
@@ -10,6 +12,7 @@ Set EDMONITOR_CHART_PNGS=/some/dir to keep the rasterised pages for a look by ey
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import os
@@ -583,6 +586,7 @@ fonts_installed = pytest.mark.skipif(
 )
 
 
+@functools.cache
 def width_table() -> dict:
     return json.loads(WIDTH_TABLE.read_text(encoding="utf-8"))
 
