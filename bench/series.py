@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from edmonitor.core import charts  # plain matplotlib: no Django needed
+from edmonitor.core import charts  # plain SVG: no Django needed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -2,17 +2,23 @@
 
 The report pages and their PDFs (WeasyPrint) show a chart and, beside it, a table with
 the same numbers; the page builds the table, this module only draws. Every function is
-pure: plain data in, an SVG string out, no Django, no files, no global state left behind.
+pure: plain data in, an SVG string out, no Django, no files, no global state.
 
 Rules the charts follow, and why:
 
 - **Readable by people with colour blindness and in greyscale print.** Colours come from
   the Okabe–Ito palette, and nothing is told by colour alone: bar series also differ by
-  hatching, line series by marker and line style, a highlighted bar by its hatch and a
-  bold label, gains and losses by side, colour and hatch.
-- **Text stays text** (``svg.fonttype = "none"``) in DejaVu Sans, the font of the
+  hatching (an SVG ``<pattern>`` in ``<defs>``), line series by marker and dash style, a
+  highlighted bar by its hatch and a bold label, gains and losses by side, colour and hatch.
+- **Text stays text** (``<text>`` elements, never outlines) in DejaVu Sans, the font of the
   machines and of WeasyPrint, with Verdana and the generic sans-serif as fallbacks in
   browsers without it. No text is smaller than 9 pt at the natural size (16 cm wide).
+- **Nothing is cut off and nothing overlaps.** The layout measures every text with the
+  advance widths of DejaVu Sans and DejaVu Sans Bold (``data/dejavu_widths.json``, written
+  by ``scripts/font_widths.py`` from the font files; a character outside the table counts
+  as wide as "M"). Long labels (organisation names) are wrapped and the plot area is sized
+  from the measured label widths, rows grow with their label's lines, and category labels
+  under the bars are wrapped or, if a word still does not fit, slanted.
 - **Missing values are not zero.** ``None`` (or NaN) is not drawn; bar charts put a dash
   "–" where the bar would start, so an empty place never reads as a score.
 - **Bars start at 0**, not at the scale's minimum 1: a score of 1 is still a visible bar
@@ -30,16 +36,20 @@ Rules the charts follow, and why:
   chart as ``<img src="{{ svg_data_uri(svg) }}" alt="...">``; that needs ``img-src data:``
   in the CSP. Element ids are unique within one chart, not across charts, which is
   another reason to embed charts as images rather than inline.
-- **Deterministic.** Same input, same bytes (fixed hash salt, no date, no creator, and
-  namespace prefixes written here rather than taken from ElementTree's process-wide table,
-  which other libraries change), in any process, so tests and caches can compare output.
+- **Deterministic.** Same input, same bytes, in any process: the SVG is written here as
+  text, with numbers rounded to 1/100 pt, no date, no creator and no counter.
 
-Elements a test or a style sheet may want to find carry fixed ids (``gid``):
+Elements a test or a style sheet may want to find carry fixed ids:
 ``bar-<series>-<category>`` (``item_bars``), ``bar-<index>`` (``ranked_bars`` and
 ``change_bars``, index into the caller's sequence), ``value-…`` for value labels,
 ``missing-…`` for the dash of a missing value, ``line-<series>`` (``trend_lines``),
 ``range-<i>``, ``median-<i>``, ``own-<i>`` (``benchmark_ranges``), ``band-<i>`` and
-``band-boundary-<i>`` for level bands and ``zero-line`` for the axis of ``change_bars``.
+``band-boundary-<i>`` for level bands, ``zero-line`` for the axis of ``change_bars``,
+``tick-<i>`` for the value axis's ticks (a mark and its number), ``label-<i>`` for the
+label of a category or row (index into the caller's sequence), ``axis-left`` and
+``axis-bottom`` for the plot's axis lines (``change_bars`` has no left one), ``legend``,
+``hatch-<kind>-<colour>`` for hatch patterns and ``marker-<series>`` (``marker-own``)
+for marker shapes.
 
 Value labels are rounded half up (2.25 → "2,3") and written with a decimal comma by
 default (``decimal_comma=False`` for English) and the minus sign U+2212 ("−0,3").
@@ -49,42 +59,26 @@ the value is not whole ("4", "3,5"); charts of totals, means and changes
 totals are published; ``decimals=`` overrides either. ``format_value`` is the one
 formatter, for a page's table as well.
 
-matplotlib changes process-wide settings while it draws (``rc_context``), so drawing is
-serialised with a lock; a chart takes a few tenths of a second. Because every chart is a
-pure function of its arguments, the last :data:`MEMO_SIZE` charts drawn are kept in memory
-and the same arguments give the stored SVG at once: a report opened again, or a programme
-page opened by many people, does not draw again, and changed data (other values, other
-arguments) can never get a stale chart. The national-scale benchmark found drawing to be
-most of a report's time (``bench/README.md``).
+Drawing is cheap: about 0.2–0.7 ms per chart (median of 200 calls with distinct data),
+where matplotlib took 60–120 ms under a process-wide lock and was most of a report's time
+under load (``bench/README.md``). Charts are therefore drawn on every request and not
+kept. A memo of drawn charts was measured and dropped: a hit (a key built from all
+arguments, then the lookup) takes under 20 µs for 18 organisations, so it would save at most
+about half a millisecond per chart, and only when the same data are shown again, at the
+cost of memory and a lock in every worker process.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
-import io
+import json
 import math
 import re
-import textwrap
-import threading
-import xml.etree.ElementTree as ET
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, Literal
-
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.legend_handler import HandlerTuple
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
-from matplotlib.transforms import ScaledTranslation
-from matplotlib.typing import RcKeyType
+from importlib import resources
 
 from edmonitor.instruments.definition import Level, load_definition
 
@@ -105,42 +99,6 @@ __all__ = [
 
 #: A number as the rest of edmonitor produces it: float, exact Fraction or Decimal.
 Value = float | Decimal | Fraction
-
-# --- Memo of drawn charts -----------------------------------------------------------------
-
-#: How many drawn charts each process keeps (an SVG is 10–60 kB: a few MB at most).
-MEMO_SIZE = 512
-_MEMO: OrderedDict[Any, str] = OrderedDict()
-_MEMO_LOCK = threading.Lock()
-
-
-def _frozen(value: Any) -> Any:
-    """A hashable key for chart arguments: sequences become tuples, anything else unknown its text."""
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
-    if value is None or isinstance(value, (str, int, float, Decimal, Fraction, Band)):
-        return (type(value).__name__, value)
-    return (type(value).__name__, str(value))  # e.g. a lazily translated text
-
-
-def _memoised(chart: Callable[..., str]) -> Callable[..., str]:
-    @functools.wraps(chart)
-    def memoised(*args: Any, **kwargs: Any) -> str:
-        key = (chart.__name__, _frozen(args), _frozen(sorted(kwargs.items())))
-        with _MEMO_LOCK:
-            svg = _MEMO.get(key)
-            if svg is not None:
-                _MEMO.move_to_end(key)
-                return svg
-        svg = chart(*args, **kwargs)
-        with _MEMO_LOCK:
-            _MEMO[key] = svg
-            while len(_MEMO) > MEMO_SIZE:
-                _MEMO.popitem(last=False)
-        return svg
-
-    return memoised
-
 
 # --- Bands -----------------------------------------------------------------------------
 
@@ -195,85 +153,132 @@ _SERIES_COLOURS = tuple(
     OKABE_ITO[name]
     for name in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "yellow", "black")
 )
-# Line hatches only: dot and circle hatches cost over 100 KB of SVG per pattern.
-_SERIES_HATCHES = ("", "///", "xxx", "\\\\\\", "|||", "---", "+++", "//")
-_LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 3)), (0, (3, 1, 3, 3)))
-_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+# Hatches by name: (spacing of the lines in pt, their directions). A tile is 72 pt square,
+# as matplotlib drew them: small tiles leave visible seams in some PDF viewers.
+_HATCHES = {
+    "diagonal": (6, "/"),
+    "cross": (6, "/\\"),
+    "backslash": (6, "\\"),
+    "vertical": (4, "|"),
+    "horizontal": (4, "-"),
+    "grid": (5, "|-"),
+    "wide-diagonal": (10, "/"),
+}
+_TILE = 72
+_SERIES_HATCHES = ("", "diagonal", "cross", "backslash", "vertical", "horizontal", "grid", "wide-diagonal")
+# Dash patterns of 2 pt lines: solid, dashed, dotted, dash-dot and four more.
+_DASHES = ("", "7.4 3.2", "2 3.3", "12.8 3.2 2 3.2", "10 2 2 2 2 2", "16 4", "2 6", "6 2 6 6")
 _BAND_GREYS = ("#e4e4e4", "#eeeeee", "#f7f7f7")
 _EDGE = "#1a1a1a"
 _MUTED_TEXT = "#404040"
 _GRID = "#c8c8c8"
+_WHITE = "#ffffff"
 
 _WIDTH_CM = 16.0
-_CM = 1 / 2.54
+#: The chart's natural width in pt; one user unit of the SVG is one pt.
+_WIDTH = _WIDTH_CM / 2.54 * 72
 _FONT_SIZE = 10
 _SMALL_FONT_SIZE = 9  # the smallest text: value labels and band labels
 _TITLE_FONT_SIZE = 12
-
-_RC: dict[RcKeyType, Any] = {
-    "svg.fonttype": "none",
-    "svg.image_inline": True,
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Verdana"],
-    "font.size": _FONT_SIZE,
-    "axes.titlesize": _TITLE_FONT_SIZE,
-    "axes.labelsize": _FONT_SIZE,
-    "xtick.labelsize": _FONT_SIZE,
-    "ytick.labelsize": _FONT_SIZE,
-    "legend.fontsize": _FONT_SIZE,
-    "figure.titlesize": _TITLE_FONT_SIZE,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.axisbelow": True,
-    "axes.edgecolor": _EDGE,
-    "axes.labelcolor": _EDGE,
-    "xtick.color": _EDGE,
-    "ytick.color": _EDGE,
-    "text.color": _EDGE,
-    "hatch.linewidth": 0.8,
-    "axes.unicode_minus": True,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-}
-# No date, no creator, no RDF block: nothing that changes between runs or points outside.
-_NO_METADATA: dict[str, Any] = {"Date": None, "Creator": None, "Type": None, "Format": None}
+_FONT_FAMILY = "'DejaVu Sans', 'Verdana', sans-serif"
+_LINE_SPACING = 1.2  # the distance between baselines, in font sizes
+_MARGIN = 4.0  # around the whole chart
+_GAP = 6.0  # between blocks: title, legend, plot
+_TICK = 3.5  # length of a tick mark
+_PLOT_HEIGHT = 165.0  # of the vertical charts
+_ROW = 17.6  # the least height of a row of the horizontal charts
+_BENCHMARK_ROW = 22.0
+_LABEL_SHARE = 0.42  # of the width, at most, for the labels of the rows
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
-# CSS properties matplotlib writes in style="" that SVG also accepts as attributes.
-_PRESENTATION_ATTRIBUTES = frozenset(
-    {
-        "clip-path",
-        "clip-rule",
-        "color",
-        "display",
-        "dominant-baseline",
-        "fill",
-        "fill-opacity",
-        "fill-rule",
-        "font-family",
-        "font-size",
-        "font-stretch",
-        "font-style",
-        "font-variant",
-        "font-weight",
-        "letter-spacing",
-        "opacity",
-        "stroke",
-        "stroke-dasharray",
-        "stroke-dashoffset",
-        "stroke-linecap",
-        "stroke-linejoin",
-        "stroke-miterlimit",
-        "stroke-opacity",
-        "stroke-width",
-        "text-anchor",
-        "visibility",
-        "word-spacing",
-    }
-)
 
-_LOCK = threading.Lock()
+# --- Text metrics ----------------------------------------------------------------------
+
+
+def _load_widths() -> tuple[dict[str, float], dict[str, float], float, float]:
+    """Advance widths (in em) of DejaVu Sans and its bold face, and the ascent and descent (em)."""
+    text = resources.files("edmonitor.core").joinpath("data").joinpath("dejavu_widths.json").read_text("utf-8")
+    table = json.loads(text)
+    em = float(table["units_per_em"])
+    fonts = table["fonts"]
+    regular = {c: w / em for c, w in fonts["regular"]["widths"].items()}
+    bold = {c: w / em for c, w in fonts["bold"]["widths"].items()}
+    return regular, bold, table["ascent"] / em, table["descent"] / em
+
+
+_REGULAR, _BOLD, _ASCENT, _DESCENT = _load_widths()
+
+
+def _width(text: str, size: float, bold: bool = False) -> float:
+    """The advance width of a text in pt; a character outside the table counts as an "M"."""
+    table = _BOLD if bold else _REGULAR
+    wide = table["M"]
+    return size * sum(table.get(c, wide) for c in text)
+
+
+def _box(size: float) -> float:
+    """The height of a line of text, from the top of its tallest glyph to its lowest."""
+    return (_ASCENT + _DESCENT) * size
+
+
+def _lines_height(lines: int, size: float) -> float:
+    return (lines - 1) * _LINE_SPACING * size + _box(size)
+
+
+def _baseline_for_centre(centre: float, size: float) -> float:
+    """The baseline that centres one line's box on ``centre``."""
+    return centre + (_ASCENT - _DESCENT) / 2 * size
+
+
+def _wrap(text: str, width: float, size: float, bold: bool = False, *, break_words: bool = True) -> list[str]:
+    """The words of a text in lines no wider than ``width`` pt.
+
+    A word wider than a line is split after a hyphen or slash where one fits, else between
+    characters, unless ``break_words`` is false (then it stands on a line of its own).
+    """
+    words = text.split()
+    if not words:
+        return [""]
+    if break_words:
+        words = [piece for word in words for piece in _split_word(word, width, size, bold)]
+    lines = [words[0]]
+    for word in words[1:]:
+        trial = f"{lines[-1]} {word}"
+        if _width(trial, size, bold) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines
+
+
+def _wrap_evenly(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Wrapped as ``_wrap`` does, in as few lines, but each as short as that allows: no lone word."""
+    lines = _wrap(text, width, size, bold)
+    if len(lines) == 1:
+        return lines
+    low, high = 0.0, width
+    for _step in range(12):  # to within width / 4096
+        middle = (low + high) / 2
+        if len(_wrap(text, middle, size, bold)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return _wrap(text, high, size, bold)
+
+
+def _split_word(word: str, width: float, size: float, bold: bool) -> list[str]:
+    pieces = []
+    while _width(word, size, bold) > width and len(word) > 1:
+        fits = 1
+        while fits < len(word) and _width(word[: fits + 1], size, bold) <= width:
+            fits += 1
+        breaks = [i + 1 for i in range(fits) if word[i] in "-/"]
+        cut = breaks[-1] if breaks and breaks[-1] < len(word) else fits
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
+
 
 # --- Public helpers --------------------------------------------------------------------
 
@@ -308,7 +313,6 @@ def svg_data_uri(svg: str) -> str:
 # --- Charts ----------------------------------------------------------------------------
 
 
-@_memoised
 def item_bars(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[Value | None]]],
@@ -333,62 +337,44 @@ def item_bars(
     _require_series(series, "item_bars")
     rows = [_values(values, len(categories), f"series {name!r}", scale) for name, values in series]
     low, high = _scale(scale)
-    n, k = len(categories), len(series)
+    k = len(series)
     texts = [
         [None if v is None else format_value(v, decimals=decimals, decimal_comma=decimal_comma) for v in row]
         for row in rows
     ]
-
-    plot_width_pt = _WIDTH_CM * _CM * 72 - 70 - (45 if bands else 0)
-    chars = max(3, int(plot_width_pt / n / (0.62 * _FONT_SIZE)))
-    labels = [_wrap(c, chars) for c in categories]
-    slant = any(len(line) > chars for label in labels for line in label.split("\n"))
-    if slant:  # a word does not fit under its group: slant the labels, on fewer lines
-        labels = [_wrap(c, 40) for c in categories]
-        longest = max(len(line) for label in labels for line in label.split("\n"))
-        label_cm = (longest * 0.62 * _FONT_SIZE * 0.5 + 12) / 72 * 2.54  # sin 30° = 0.5
-    else:
-        label_cm = 0.42 * max(label.count("\n") for label in labels)
-    width = 0.84 / k
-    slot_pt = plot_width_pt / n * width  # the distance between neighbouring value labels
-    widest = max((_text_width(t, _SMALL_FONT_SIZE) for row in texts for t in row if t), default=0)
-    upright = widest + 1.5 > slot_pt  # when labels would touch, turn them a quarter
-
-    height = 8.0 + label_cm + (0.8 if k > 1 else 0)
-    height += _title_height(title, show_title)
-
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot()
-        _title(fig, title, show_title)
-        ax.set_ylim(0, high * (1.2 if upright else 1.12))
-        ax.set_xlim(-0.5, n - 0.5)
-        _value_axis(ax, "y", low, high)
-        ax.set_ylabel(_plain(y_label))
-        if bands:
-            _draw_bands(ax, bands, "y")
-        for j, values in enumerate(rows):
-            for i, value in enumerate(values):
-                x = i + (j - (k - 1) / 2) * width
-                text = texts[j][i]
-                if value is None or text is None:
-                    _missing(ax, (x, 0), f"missing-{j}-{i}", "center", "bottom", (0, 2))
-                    continue
-                (bar,) = ax.bar(x, float(value), width * 0.9, **_bar_style(j))
-                bar.set_gid(f"bar-{j}-{i}")
-                _value_label(ax, text, (x, float(value)), (0, 3), "center", "bottom", f"value-{j}-{i}", upright=upright)
-        ax.set_xticks(range(n), [_plain(label) for label in labels])
-        ax.tick_params(axis="x", length=0)
-        if slant:
-            for tick in ax.get_xticklabels():
-                tick.set(rotation=30, horizontalalignment="right", rotation_mode="anchor")
-        if k > 1:
-            handles = [Patch(**_bar_style(j)) for j in range(k)]
-            _legend(ax, handles, [name for name, _ in series])
-
-    return _render("item_bars", title, height, draw)
+    svg = _Svg()
+    keys = [_Key(name, _patch_handle(_bar_fill(svg, j))) for j, (name, _values_) in enumerate(series)]
+    ticks = _integer_ticks(low, high, decimal_comma)
+    frame = _VerticalFrame(svg, title, show_title, keys if k > 1 else [], y_label, categories, bands, ticks)
+    step = frame.slot * 0.84 / k  # from one bar of a group to the next
+    widest = max((_width(t, _SMALL_FONT_SIZE) for row in texts for t in row if t), default=0)
+    upright = widest + 1.5 > step  # when labels would touch, turn them a quarter
+    room = (widest if upright else _box(_SMALL_FONT_SIZE)) + 3 + 2
+    y = frame.value_scale(0, high, bottom_room=0, top_room=room)
+    frame.background()
+    labels: list[str] = []
+    for j, values in enumerate(rows):
+        fill = _bar_fill(svg, j)
+        for i, value in enumerate(values):
+            x = frame.centres[i] + (j - (k - 1) / 2) * step
+            text = texts[j][i]
+            if value is None or text is None:
+                baseline = y(0) - 2 - _DESCENT * _TITLE_FONT_SIZE
+                svg.add(_text(x, baseline, "\u2013", _TITLE_FONT_SIZE, "middle", bold=True, id_=f"missing-{j}-{i}"))
+                continue
+            half = step * 0.9 / 2
+            svg.add(_group(f"bar-{j}-{i}", _rect_path(x - half, y(float(value)), x + half, y(0), fill)))
+            if upright:  # running upwards from above the bar, centred on it
+                baseline_x = x + (_ASCENT - _DESCENT) / 2 * _SMALL_FONT_SIZE
+                labels.append(_value_label(text, baseline_x, y(float(value)) - 3, "start", f"value-{j}-{i}", turn=90))
+            else:
+                baseline = y(float(value)) - 3 - _DESCENT * _SMALL_FONT_SIZE
+                labels.append(_value_label(text, x, baseline, "middle", f"value-{j}-{i}"))
+    svg.extend(labels)
+    frame.foreground()
+    return svg.finish(title, frame.height)
 
 
-@_memoised
 def ranked_bars(
     labels: Sequence[str],
     values: Sequence[Value | None],
@@ -416,32 +402,36 @@ def ranked_bars(
         raise ValueError(f"highlight {highlight!r} is not one of the labels")
     low, high = _scale(scale)
     order = sorted(range(len(labels)), key=lambda i: (numbers[i] is None, -_float(numbers[i])))
-    wrapped = [_wrap(labels[i], 30) for i in order]
+    marked = {i for i, label in enumerate(labels) if label == highlight}
+    texts = {
+        i: format_value(v, decimals=decimals, decimal_comma=decimal_comma)
+        for i, v in enumerate(numbers)
+        if v is not None
+    }
+    room = max((_width(t, _SMALL_FONT_SIZE, i in marked) for i, t in texts.items()), default=0) + 3 + 4
+    svg = _Svg()
+    frame = _HorizontalFrame(svg, title, show_title, [], labels, order, marked, bands, x_label, _ROW)
+    x = frame.value_scale(0, high, left_room=0, right_room=room)
+    frame.background(_integer_ticks(low, high, decimal_comma))
+    plain, highlighted = _bar_fill(svg, 0), _fill(svg, OKABE_ITO["orange"], "diagonal")
+    value_labels = []
+    for i in order:
+        centre = frame.centres[i]
+        value = numbers[i]
+        if value is None:
+            baseline = _baseline_for_centre(centre, _TITLE_FONT_SIZE)
+            svg.add(_text(x(0) + 3, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
+            continue
+        half = 0.35 * _ROW
+        fill = highlighted if i in marked else plain
+        svg.add(_group(f"bar-{i}", _rect_path(x(0), centre - half, x(float(value)), centre + half, fill)))
+        baseline = _baseline_for_centre(centre, _SMALL_FONT_SIZE)
+        value_labels.append(_value_label(texts[i], x(float(value)) + 3, baseline, "start", f"value-{i}", i in marked))
+    svg.extend(value_labels)
+    frame.foreground(left_axis=True)
+    return svg.finish(title, frame.height)
 
-    def draw(fig: Figure, ax: Axes) -> None:
-        ax.set_xlim(0, high * 1.12)
-        _value_axis(ax, "x", low, high)
-        ax.set_xlabel(_plain(x_label))
-        if bands:
-            _draw_bands(ax, bands, "x")
-        for row, i in enumerate(order):
-            mark = labels[i] == highlight
-            value = numbers[i]
-            if value is None:
-                _missing(ax, (0, row), f"missing-{i}", "left", "center", (3, 0))
-                continue
-            (bar,) = ax.barh(row, float(value), 0.7, **(_highlight_style() if mark else _bar_style(0)))
-            bar.set_gid(f"bar-{i}")
-            text = format_value(value, decimals=decimals, decimal_comma=decimal_comma)
-            _value_label(ax, text, (float(value), row), (3, 0), "left", "center", f"value-{i}", bold=mark)
-        for tick, i in zip(ax.get_yticklabels(), order, strict=True):
-            if labels[i] == highlight:
-                tick.set_fontweight("bold")
 
-    return _horizontal("ranked_bars", title, wrapped, draw, show_title)
-
-
-@_memoised
 def change_bars(
     labels: Sequence[str],
     changes: Sequence[Value | None],
@@ -465,37 +455,45 @@ def change_bars(
     order = list(range(len(labels)))
     if sort:
         order.sort(key=lambda i: (numbers[i] is None, -_float(numbers[i])))
-    wrapped = [_wrap(labels[i], 30) for i in order]
+    texts = {
+        i: format_value(v, decimals=decimals, decimal_comma=decimal_comma, signed=True)
+        for i, v in enumerate(numbers)
+        if v is not None
+    }
     present = [float(v) for v in numbers if v is not None]
     least, most = min([*present, 0.0]), max([*present, 0.0])
-    pad = max(most - least, 0.2) * 0.22  # room for the value labels on both sides
+    if most - least < 0.2:  # all (nearly) equal: a readable stretch around them
+        middle = (most + least) / 2
+        least, most = middle - 0.1, middle + 0.1
+    gains = [_width(t, _SMALL_FONT_SIZE) for i, t in texts.items() if float(numbers[i] or 0) >= 0]
+    losses = [_width(t, _SMALL_FONT_SIZE) for i, t in texts.items() if float(numbers[i] or 0) < 0]
+    svg = _Svg()
+    frame = _HorizontalFrame(svg, title, show_title, [], labels, order, set(), None, x_label, _ROW)
+    # Room for the value labels beyond the longest bars, and for the dash of a missing value.
+    x = frame.value_scale(least, most, left_room=max(losses, default=0) + 8, right_room=max([*gains, 12]) + 8)
+    frame.background(_nice_ticks(x.value(frame.x0), x.value(frame.x1), decimal_comma))
+    gain_fill, loss_fill = _fill(svg, OKABE_ITO["blue"], ""), _fill(svg, OKABE_ITO["vermillion"], "diagonal")
+    value_labels = []
+    for i in order:
+        centre = frame.centres[i]
+        value = numbers[i]
+        if value is None:
+            baseline = _baseline_for_centre(centre, _TITLE_FONT_SIZE)
+            svg.add(_text(x(0) + 4, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
+            continue
+        gain = float(value) >= 0
+        half = 0.35 * _ROW
+        shape = _rect_path(x(0), centre - half, x(float(value)), centre + half, gain_fill if gain else loss_fill)
+        svg.add(_group(f"bar-{i}", shape))
+        baseline = _baseline_for_centre(centre, _SMALL_FONT_SIZE)
+        end = x(float(value)) + (3 if gain else -3)
+        value_labels.append(_value_label(texts[i], end, baseline, "start" if gain else "end", f"value-{i}"))
+    svg.add(_group("zero-line", _line_path([(x(0), frame.top), (x(0), frame.bottom)], _EDGE, 1.2)))
+    svg.extend(value_labels)
+    frame.foreground(left_axis=False)
+    return svg.finish(title, frame.height)
 
-    def draw(fig: Figure, ax: Axes) -> None:
-        ax.set_xlim(least - pad, most + pad)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda x, _: format_value(round(x, 6), decimal_comma=decimal_comma, signed=True))
-        )
-        ax.grid(axis="x", color=_GRID, linewidth=0.6)
-        ax.set_xlabel(_plain(x_label))
-        ax.axvline(0, color=_EDGE, linewidth=1.2, gid="zero-line", zorder=3)
-        ax.spines["left"].set_visible(False)
-        for row, i in enumerate(order):
-            value = numbers[i]
-            if value is None:
-                _missing(ax, (0, row), f"missing-{i}", "left", "center", (4, 0))
-                continue
-            gain = float(value) >= 0
-            (bar,) = ax.barh(row, float(value), 0.7, **(_gain_style() if gain else _loss_style()))
-            bar.set_gid(f"bar-{i}")
-            text = format_value(value, decimals=decimals, decimal_comma=decimal_comma, signed=True)
-            offset, ha = ((3, 0), "left") if gain else ((-3, 0), "right")
-            _value_label(ax, text, (float(value), row), offset, ha, "center", f"value-{i}")
 
-    return _horizontal("change_bars", title, wrapped, draw, show_title)
-
-
-@_memoised
 def trend_lines(
     x_labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[Value | None]]],
@@ -520,41 +518,35 @@ def trend_lines(
     _require_series(series, "trend_lines")
     rows = [_values(values, len(x_labels), f"series {name!r}", scale) for name, values in series]
     low, high = _scale(scale)
-    m, k = len(x_labels), len(series)
+    k = len(series)
     labelled = (k == 1) if show_values is None else show_values
-    plot_width_pt = _WIDTH_CM * _CM * 72 - 70 - (45 if bands else 0)
-    labels = [_wrap(x, max(6, int(plot_width_pt / m / (0.62 * _FONT_SIZE)))) for x in x_labels]
-    label_lines = max(label.count("\n") + 1 for label in labels)
-    height = 8.0 + 0.42 * (label_lines - 1) + 0.5 * math.ceil(k / 4) * (k > 1) + _title_height(title, show_title)
-
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot()
-        _title(fig, title, show_title)
-        ax.set_ylim(low - 0.25, high + 0.35)
-        ax.set_xlim(-0.4, m - 0.6)
-        _value_axis(ax, "y", low, high)
-        ax.set_ylabel(_plain(y_label))
-        if bands:
-            _draw_bands(ax, bands, "y")
-        handles = []
-        for j, values in enumerate(rows):
-            ys = [math.nan if v is None else float(v) for v in values]
-            (line,) = ax.plot(range(m), ys, gid=f"line-{j}", zorder=4, **_line_style(j))
-            handles.append(line)
-            if not labelled:
-                continue
-            for i, value in enumerate(values):
-                if value is not None:
-                    text = format_value(value, decimals=decimals, decimal_comma=decimal_comma)
-                    _value_label(ax, text, (i, float(value)), (0, 7), "center", "bottom", f"value-{j}-{i}")
-        ax.set_xticks(range(m), [_plain(label) for label in labels])
-        if k > 1:
-            _legend(ax, handles, [name for name, _ in series], handlelength=3.2)
-
-    return _render("trend_lines", title, height, draw)
+    svg = _Svg()
+    keys = [_Key(name, _line_handle(svg, j), _LINE_HANDLE) for j, (name, _values_) in enumerate(series)]
+    ticks = _integer_ticks(low, high, decimal_comma)
+    frame = _VerticalFrame(svg, title, show_title, keys if k > 1 else [], y_label, x_labels, bands, ticks)
+    top_room = 7 + _box(_SMALL_FONT_SIZE) + 2 if labelled else 8
+    y = frame.value_scale(low, high, bottom_room=10, top_room=top_room)
+    frame.background()
+    frame.foreground()
+    value_labels = []
+    for j, values in enumerate(rows):
+        points = [None if v is None else (frame.centres[i], y(float(v))) for i, v in enumerate(values)]
+        marker = svg.marker(f"marker-{j}", _MARKERS[j])
+        colour = _SERIES_COLOURS[j]
+        parts = [_line_path(points, colour, 2, _DASHES[j])]
+        parts += [_use(marker, p[0], p[1], colour, 0.7) for p in points if p is not None]
+        svg.add(_group(f"line-{j}", *parts))
+        if not labelled:
+            continue
+        for i, value in enumerate(values):
+            if value is not None:
+                text = format_value(value, decimals=decimals, decimal_comma=decimal_comma)
+                baseline = y(float(value)) - 7 - _DESCENT * _SMALL_FONT_SIZE
+                value_labels.append(_value_label(text, frame.centres[i], baseline, "middle", f"value-{j}-{i}"))
+    svg.extend(value_labels)
+    return svg.finish(title, frame.height)
 
 
-@_memoised
 def benchmark_ranges(
     categories: Sequence[str],
     own: Sequence[Value | None],
@@ -594,254 +586,659 @@ def benchmark_ranges(
         if present != sorted(present):
             raise ValueError(f"category {categories[i]!r}: expected q1 ≤ median ≤ q3")
     low, high = _scale(scale)
-    wrapped = [_wrap(c, 30) for c in categories]
-
-    def draw(fig: Figure, ax: Axes) -> None:
-        ax.set_xlim(low - 0.3, high + 0.45)
-        _value_axis(ax, "x", low, high)
-        if bands:
-            _draw_bands(ax, bands, "x")
-        for row in range(n):
-            a, b, mid, mine = lows[row], highs[row], medians[row], owns[row]
-            if a is not None and b is not None:
-                (box,) = ax.barh(row, float(b) - float(a), 0.56, left=float(a), **_range_style())
-                box.set_gid(f"range-{row}")
-            if mid is not None:
-                style = {**_median_style(), "zorder": 6}  # over the own diamond (zorder 5)
-                ax.plot([float(mid)] * 2, [row - 0.36, row + 0.36], gid=f"median-{row}", **style)
-            if mine is None:
-                ax.annotate(
-                    missing_label,
-                    (low, row),
-                    xytext=(2, 0),
-                    textcoords="offset points",
-                    ha="left",
-                    va="center",
-                    fontstyle="italic",
-                    color=_EDGE,
-                    gid=f"missing-own-{row}",
-                    zorder=7,
-                    annotation_clip=False,
-                )
-                continue
-            ax.plot([float(mine)], [row], gid=f"own-{row}", zorder=5, **_own_style())
-            text = format_value(mine, decimals=decimals, decimal_comma=decimal_comma)
-            _value_label(
-                ax, text, (float(mine), row), (8, 0), "left", "center", f"value-own-{row}", bold=True, ground=False
-            )
-        tick = Line2D([], [], color=_EDGE, marker="|", markersize=13, markeredgewidth=2.5, linestyle="none")
-        peer = (Patch(**_range_style()), tick)
-        _legend(ax, [peer, Line2D([], [], **_own_style())], [peer_label, own_label], above_bands=bool(bands))
-
-    return _horizontal("benchmark_ranges", title, wrapped, draw, show_title, legend=True)
+    texts = {
+        i: format_value(v, decimals=decimals, decimal_comma=decimal_comma) for i, v in enumerate(owns) if v is not None
+    }
+    svg = _Svg()
+    box_fill = _fill(svg, OKABE_ITO["sky_blue"], "")
+    diamond = svg.marker("marker-own", _diamond(5.5))
+    keys = [_Key(peer_label, _range_handle(box_fill)), _Key(own_label, _marker_handle(diamond, _OWN_FILL))]
+    frame = _HorizontalFrame(svg, title, show_title, keys, categories, range(n), set(), bands, "", _BENCHMARK_ROW)
+    room = max((_width(t, _SMALL_FONT_SIZE, True) for t in texts.values()), default=0) + 8 + 4
+    x = frame.value_scale(low, high, left_room=8, right_room=room)
+    frame.background(_integer_ticks(low, high, decimal_comma))
+    value_labels = []
+    for row in range(n):
+        centre = frame.centres[row]
+        a, b, mid, mine = lows[row], highs[row], medians[row], owns[row]
+        if a is not None and b is not None:
+            svg.add(_group(f"range-{row}", _rect_path(x(float(a)), centre - 6, x(float(b)), centre + 6, box_fill)))
+        if mine is None:
+            baseline = _baseline_for_centre(centre, _FONT_SIZE)
+            svg.add(_text(x(low) + 2, baseline, missing_label, italic=True, id_=f"missing-own-{row}"))
+        else:
+            svg.add(_group(f"own-{row}", _use(diamond, x(float(mine)), centre, _OWN_FILL, 0.8)))
+            baseline = _baseline_for_centre(centre, _SMALL_FONT_SIZE)
+            label_x = x(float(mine)) + 8
+            value_labels.append(_value_label(texts[row], label_x, baseline, "start", f"value-own-{row}", True, False))
+        if mid is not None:  # after the diamond: SVG paints in document order
+            svg.add(_group(f"median-{row}", _line_path([(x(float(mid)), centre - 8), (x(float(mid)), centre + 8)])))
+    svg.extend(value_labels)
+    frame.foreground(left_axis=True)
+    return svg.finish(title, frame.height)
 
 
-# --- Drawing helpers -------------------------------------------------------------------
+# --- Writing SVG -----------------------------------------------------------------------
 
 
-def _horizontal(
-    kind: str,
-    title: str,
-    wrapped: Sequence[str],
-    draw: Callable[[Figure, Axes], None],
-    show_title: bool,
-    legend: bool = False,
+class _Svg:
+    """A chart being written: its definitions (patterns, markers) and its body, in order."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, str] = {}
+        self.body: list[str] = []
+
+    def add(self, markup: str) -> None:
+        self.body.append(markup)
+
+    def extend(self, markup: Iterable[str]) -> None:
+        self.body.extend(markup)
+
+    def define(self, id_: str, markup: Callable[[], str]) -> str:
+        if id_ not in self.defs:
+            self.defs[id_] = markup()
+        return id_
+
+    def marker(self, id_: str, path: str) -> str:
+        return self.define(id_, lambda: f'<path id="{id_}" d="{path}"/>')
+
+    def finish(self, title: str, height: float) -> str:
+        head = (
+            f'<svg xmlns="{_SVG_NS}" xmlns:xlink="{_XLINK_NS}" width="{_n(_WIDTH)}pt" height="{_n(height)}pt"'
+            f' viewBox="0 0 {_n(_WIDTH)} {_n(height)}" version="1.1" stroke-linejoin="round" stroke-linecap="butt"'
+            f' font-family="{_FONT_FAMILY}" role="img" aria-label="{_attr(title)}">'
+        )
+        parts = [head, f"<title>{_escape(title)}</title>"]
+        if self.defs:
+            parts += ["<defs>", *self.defs.values(), "</defs>"]
+        parts.append(f'<rect width="{_n(_WIDTH)}" height="{_n(height)}" fill="{_WHITE}"/>')
+        parts += self.body
+        parts.append("</svg>")
+        return "\n".join(parts) + "\n"
+
+
+def _n(value: float) -> str:
+    """A coordinate: to 1/100 pt (about 4 µm), exact enough and short."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# Characters XML 1.0 does not allow, which a label from outside could hold.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(text: str) -> str:
+    return _NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _escape(text).replace('"', "&quot;")
+
+
+def _group(id_: str, *parts: str) -> str:
+    return f'<g id="{id_}">' + "".join(parts) + "</g>"
+
+
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    size: float = _FONT_SIZE,
+    anchor: str = "start",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    fill: str = _EDGE,
+    turn: float = 0,
+    id_: str | None = None,
 ) -> str:
-    """A chart with one row per label, top to bottom; height grows with the rows."""
-    rows_cm = sum(max(0.62, 0.2 + 0.42 * (label.count("\n") + 1)) for label in wrapped)
-    height = 2.6 + rows_cm + (0.7 if legend else 0) + _title_height(title, show_title)
-
-    def build(fig: Figure) -> None:
-        ax = fig.add_subplot()
-        _title(fig, title, show_title)
-        ax.set_ylim(len(wrapped) - 0.5, -0.5)  # first row on top
-        ax.set_yticks(range(len(wrapped)), [_plain(label) for label in wrapped])
-        ax.tick_params(axis="y", length=0)
-        draw(fig, ax)
-
-    return _render(kind, title, height, build)
-
-
-def _render(kind: str, title: str, height_cm: float, draw: Callable[[Figure], None]) -> str:
-    rc = dict(_RC)
-    # Ids of hatch patterns and clip paths derive from this salt: fixed, so the output is
-    # deterministic, and different per chart, so two charts on one page rarely share ids.
-    rc["svg.hashsalt"] = f"edmonitor:{kind}:{title}"
-    buffer = io.StringIO()
-    with _LOCK, matplotlib.rc_context(rc):
-        # A bare Figure, never pyplot: nothing is registered globally, nothing to close.
-        layout = ConstrainedLayoutEngine(w_pad=4 / 72, h_pad=4 / 72)
-        fig = Figure(figsize=(_WIDTH_CM * _CM, height_cm * _CM), layout=layout)
-        draw(fig)
-        fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
-    return _finish_svg(buffer.getvalue(), title)
-
-
-def _title(fig: Figure, title: str, show: bool) -> None:
-    if show:
-        fig.suptitle(_plain(_wrap(title, 68)), x=0.01, ha="left", fontweight="bold")
-
-
-def _title_height(title: str, show: bool) -> float:
-    return 0.55 * (_wrap(title, 68).count("\n") + 1) if show else 0.0
-
-
-def _legend(
-    ax: Axes, handles: Sequence[Any], labels: Sequence[str], *, above_bands: bool = False, handlelength: float = 2.0
-) -> None:
-    """The legend in rows of at most four, read left to right, between title and plot."""
-    count = len(handles)
-    columns = count if count <= 4 else math.ceil(count / math.ceil(count / 4))
-    # matplotlib fills a legend column by column; this order makes it read row by row.
-    order = [i for column in range(columns) for i in range(column, count, columns)]
-    # Anchored to the axes, so constrained layout makes room for it below the title;
-    # lifted over the band labels when those are on top.
-    lift = ScaledTranslation(0, (16 if above_bands else 4) / 72, ax.figure.dpi_scale_trans)
-    ax.legend(
-        [handles[i] for i in order],
-        [_plain(labels[i]) for i in order],
-        loc="lower left",
-        bbox_to_anchor=(0, 1),
-        bbox_transform=ax.transAxes + lift,
-        borderaxespad=0,
-        ncols=columns,
-        frameon=False,
-        handlelength=handlelength,
-        # A tuple of handles is drawn on top of each other (the peers' box and median).
-        handler_map={tuple: HandlerTuple(ndivide=1)},
-    )
-
-
-def _value_axis(ax: Axes, axis: Literal["x", "y"], low: float, high: float) -> None:
-    """Integer ticks over the scale only, light grid lines at them."""
-    ticks = list(range(math.ceil(low), math.floor(high) + 1))
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_locator(FixedLocator(ticks))
-    target.set_major_formatter(FuncFormatter(lambda v, _: str(round(v))))
-    ax.grid(axis=axis, color=_GRID, linewidth=0.6)
-
-
-def _draw_bands(ax: Axes, bands: Sequence[Band], axis: Literal["x", "y"]) -> None:
-    """Grey background bands, dashed lines where two bands meet, labels beside the plot."""
-    ordered = sorted(bands, key=lambda band: band.low)
-    span = ax.axhspan if axis == "y" else ax.axvspan
-    line = ax.axhline if axis == "y" else ax.axvline
-    for i, band in enumerate(ordered):
-        span(band.low, band.high, color=_BAND_GREYS[i % len(_BAND_GREYS)], zorder=0, linewidth=0, gid=f"band-{i}")
-    edges = {band.low for band in ordered} | {band.high for band in ordered}
-    inner = sorted(edges - {ordered[0].low, ordered[-1].high})
-    for i, edge in enumerate(inner):
-        line(edge, color=_MUTED_TEXT, linewidth=0.9, linestyle=(0, (4, 3)), zorder=1, gid=f"band-boundary-{i}")
-    # The labels are the ticks of a second axis, so constrained layout makes room for them.
-    side = ax.secondary_yaxis("right") if axis == "y" else ax.secondary_xaxis("top")
-    side.set_ticks([(band.low + band.high) / 2 for band in ordered], labels=[_plain(b.label) for b in ordered])
-    side.tick_params(length=0, labelsize=_SMALL_FONT_SIZE, labelcolor=_MUTED_TEXT)
-    for spine in side.spines.values():
-        spine.set_visible(False)
+    """A line of text; ``turn`` rotates it anticlockwise (degrees) about its anchor."""
+    attributes = f' id="{id_}"' if id_ else ""
+    attributes += f' x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}"'
+    if bold:
+        attributes += ' font-weight="700"'
+    if italic:
+        attributes += ' font-style="italic"'
+    if anchor != "start":
+        attributes += f' text-anchor="{anchor}"'
+    attributes += f' fill="{fill}"'
+    if turn:
+        attributes += f' transform="rotate({_n(-turn)} {_n(x)} {_n(y)})"'
+    return f"<text{attributes}>{_escape(text)}</text>"
 
 
 def _value_label(
-    ax: Axes,
     text: str,
-    xy: tuple[float, float],
-    offset: tuple[float, float],
-    ha: str,
-    va: str,
-    gid: str,
-    *,
+    x: float,
+    baseline: float,
+    anchor: str,
+    id_: str,
     bold: bool = False,
-    upright: bool = False,
     ground: bool = True,
-) -> None:
-    ax.annotate(
-        text,
-        xy,
-        xytext=offset,
-        textcoords="offset points",
-        ha=ha,
-        va=va,
-        rotation=90 if upright else 0,
-        fontsize=_SMALL_FONT_SIZE,
-        fontweight="bold" if bold else "normal",
-        gid=gid,
-        zorder=6,
-        # A white ground keeps the number legible where a band boundary or grid line runs.
-        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"} if ground else None,
+    turn: float = 0,
+) -> str:
+    """A value beside its bar or point, on a white ground where a grid or band line may run."""
+    size = _SMALL_FONT_SIZE
+    label = _text(x, baseline, text, size, anchor, bold=bold, turn=turn)
+    if not ground:
+        return _group(id_, label)
+    left, top, right, bottom = _turned_box(x, baseline, _width(text, size, bold), size, anchor, turn)
+    pad = 0.1 * size
+    return _group(id_, _plain_rect(left - pad, top - pad, right + pad, bottom + pad, _WHITE), label)
+
+
+def _plain_rect(left: float, top: float, right: float, bottom: float, fill: str) -> str:
+    return f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" height="{_n(bottom - top)}" fill="{fill}"/>'
+
+
+def _rect_path(x0: float, y0: float, x1: float, y1: float, fill: str, stroke_width: float = 0.6) -> str:
+    """A bar as a path of its four corners, so its geometry reads the same as a line's.
+
+    A hatched bar gets its colour underneath as well: where a PDF viewer joins the pattern's
+    tiles with a hairline gap, the same colour shows through instead of white.
+    """
+    left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+    d = f"M {_n(left)} {_n(bottom)} L {_n(right)} {_n(bottom)} L {_n(right)} {_n(top)} L {_n(left)} {_n(top)} z"
+    ground = _HATCH_GROUND.fullmatch(fill)
+    under = _plain_rect(left, top, right, bottom, f"#{ground.group(1)}") if ground else ""
+    return f'{under}<path d="{d}" fill="{fill}" stroke="{_EDGE}" stroke-width="{_n(stroke_width)}"/>'
+
+
+def _line_path(
+    points: Sequence[tuple[float, float] | None], colour: str = _EDGE, width: float = 2.5, dashes: str = ""
+) -> str:
+    """A line through the points; ``None`` breaks it (a new "M")."""
+    commands = []
+    pen_down = False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        commands.append(f"{'L' if pen_down else 'M'} {_n(point[0])} {_n(point[1])}")
+        pen_down = True
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    return f'<path d="{" ".join(commands)}" fill="none" stroke="{colour}" stroke-width="{_n(width)}"{dash}/>'
+
+
+def _thin_line(x0: float, y0: float, x1: float, y1: float, colour: str, width: float, dashes: str = "") -> str:
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    d = f"M {_n(x0)} {_n(y0)} L {_n(x1)} {_n(y1)}"
+    return f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{_n(width)}"{dash}/>'
+
+
+def _use(id_: str, x: float, y: float, fill: str, stroke_width: float) -> str:
+    return (
+        f'<use xlink:href="#{id_}" x="{_n(x)}" y="{_n(y)}" fill="{fill}" stroke="{_EDGE}"'
+        f' stroke-width="{_n(stroke_width)}"/>'
     )
 
 
-def _missing(ax: Axes, xy: tuple[float, float], gid: str, ha: str, va: str, offset: tuple[float, float]) -> None:
-    """The dash that stands where a missing value would be drawn."""
-    ax.annotate(
-        "\u2013",
-        xy,
-        xytext=offset,
-        textcoords="offset points",
-        ha=ha,
-        va=va,
-        fontsize=_TITLE_FONT_SIZE,
-        fontweight="bold",
-        color=_EDGE,
-        gid=gid,
-        zorder=6,
-        annotation_clip=False,
+def _fill(svg: _Svg, colour: str, hatch: str) -> str:
+    """A fill: the colour itself, or a hatch pattern over it."""
+    if not hatch:
+        return colour
+    spacing, directions = _HATCHES[hatch]
+    lines = " ".join(_hatch_lines(direction, spacing) for direction in directions)
+    id_ = f"hatch-{hatch}-{colour.removeprefix('#').lower()}"
+    ink = _WHITE if colour == OKABE_ITO["black"] else _EDGE  # black lines would vanish on black
+    svg.define(
+        id_,
+        lambda: (
+            f'<pattern id="{id_}" patternUnits="userSpaceOnUse" width="{_TILE}" height="{_TILE}">'
+            f'<rect width="{_TILE}" height="{_TILE}" fill="{colour}"/>'
+            f'<path d="{lines}" fill="none" stroke="{ink}" stroke-width="0.8"/></pattern>'
+        ),
     )
+    return f"url(#{id_})"
 
 
-def _bar_style(series: int) -> dict[str, Any]:
-    return {
-        "facecolor": _SERIES_COLOURS[series],
-        "hatch": _SERIES_HATCHES[series] or None,
-        "edgecolor": _EDGE,
-        "linewidth": 0.6,
-        "zorder": 2,
-    }
+# A hatch's fill names its ground colour: url(#hatch-<kind>-<colour>).
+_HATCH_GROUND = re.compile(r"url\(#hatch-[a-z-]+-([0-9a-f]{6})\)")
 
 
-def _highlight_style() -> dict[str, Any]:
-    return {"facecolor": OKABE_ITO["orange"], "hatch": "///", "edgecolor": _EDGE, "linewidth": 0.6, "zorder": 2}
+def _hatch_lines(direction: str, spacing: int) -> str:
+    """The lines of one tile; diagonals run on past its edges, so they meet the next tile's."""
+    t = _TILE
+    if direction == "|":
+        return " ".join(f"M {_n(x + spacing / 2)} 0 L {_n(x + spacing / 2)} {t}" for x in range(0, t, spacing))
+    if direction == "-":
+        return " ".join(f"M 0 {_n(y + spacing / 2)} L {t} {_n(y + spacing / 2)}" for y in range(0, t, spacing))
+    if direction == "/":
+        return " ".join(f"M {x - 1} {t + 1} L {x + t + 1} -1" for x in range(-t, t + 1, spacing))
+    return " ".join(f"M {x - 1} -1 L {x + t + 1} {t + 1}" for x in range(-t, t + 1, spacing))
 
 
-def _gain_style() -> dict[str, Any]:
-    return {"facecolor": OKABE_ITO["blue"], "edgecolor": _EDGE, "linewidth": 0.6, "zorder": 2}
+def _bar_fill(svg: _Svg, series: int) -> str:
+    return _fill(svg, _SERIES_COLOURS[series], _SERIES_HATCHES[series])
 
 
-def _loss_style() -> dict[str, Any]:
-    return {"facecolor": OKABE_ITO["vermillion"], "hatch": "///", "edgecolor": _EDGE, "linewidth": 0.6, "zorder": 2}
+# --- Markers ---------------------------------------------------------------------------
 
 
-def _range_style() -> dict[str, Any]:
-    return {"facecolor": OKABE_ITO["sky_blue"], "edgecolor": _EDGE, "linewidth": 0.6, "zorder": 2}
+def _shape(points: Sequence[tuple[float, float]]) -> str:
+    return "M " + " L ".join(f"{_n(x)} {_n(y)}" for x, y in points) + " z"
 
 
-def _median_style() -> dict[str, Any]:
-    return {"color": _EDGE, "linewidth": 2.5, "solid_capstyle": "butt", "zorder": 3}
+def _circle(r: float) -> str:
+    k = 0.5523 * r  # cubic Bézier arcs: a quarter circle each
+    quarters = [(r, k, k, r, 0, r), (-k, r, -r, k, -r, 0), (-r, -k, -k, -r, 0, -r), (k, -r, r, -k, r, 0)]
+    return f"M {_n(r)} 0 " + " ".join("C " + " ".join(_n(v) for v in q) for q in quarters) + " z"
 
 
-def _own_style() -> dict[str, Any]:
-    return {
-        "marker": "D",
-        "markersize": 9,
-        "markerfacecolor": OKABE_ITO["vermillion"],
-        "markeredgecolor": _EDGE,
-        "markeredgewidth": 0.8,
-        "linestyle": "none",
-    }
+def _diamond(r: float) -> str:
+    return _shape([(0, -r), (r * 0.8, 0), (0, r), (-r * 0.8, 0)])
 
 
-def _line_style(series: int) -> dict[str, Any]:
-    return {
-        "color": _SERIES_COLOURS[series],
-        "linestyle": _LINE_STYLES[series],
-        "linewidth": 2,
-        "marker": _MARKERS[series],
-        "markersize": 8,
-        "markeredgecolor": _EDGE,
-        "markeredgewidth": 0.7,
-    }
+def _star(outer: float, inner: float) -> str:
+    corners = []
+    for i in range(10):
+        radius = outer if i % 2 == 0 else inner
+        angle = math.pi * i / 5
+        corners.append((radius * math.sin(angle), -radius * math.cos(angle)))
+    return _shape(corners)
 
 
-# --- Input checks and text -------------------------------------------------------------
+def _plus(r: float, arm: float, turned: bool = False) -> str:
+    corners = [(arm, -r), (arm, -arm), (r, -arm), (r, arm), (arm, arm), (arm, r)]
+    corners += [(-x, -y) for x, y in corners]
+    if turned:
+        c = math.sqrt(0.5)
+        corners = [((x - y) * c, (x + y) * c) for x, y in corners]
+    return _shape(corners)
+
+
+# Circle, square, triangle up, diamond, triangle down, plus, cross, star: about 8 pt across.
+_MARKERS = (
+    _circle(4),
+    _shape([(-3.5, -3.5), (3.5, -3.5), (3.5, 3.5), (-3.5, 3.5)]),
+    _shape([(0, -4.6), (4.3, 3), (-4.3, 3)]),
+    _diamond(4.6),
+    _shape([(0, 4.6), (4.3, -3), (-4.3, -3)]),
+    _plus(4.3, 1.5),
+    _plus(4.6, 1.5, turned=True),
+    _star(5, 2.1),
+)
+_OWN_FILL = OKABE_ITO["vermillion"]
+
+# --- Legends ---------------------------------------------------------------------------
+
+
+_HANDLE = 20.0  # width of a legend's handle for bars and ranges
+_LINE_HANDLE = 32.0
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A legend entry: its text, how to draw its handle at (left, centre), and the handle's width."""
+
+    label: str
+    handle: Callable[[float, float], str]
+    width: float = _HANDLE
+
+
+def _patch_handle(fill: str) -> Callable[[float, float], str]:
+    return lambda x, y: _rect_path(x, y - 3.5, x + _HANDLE, y + 3.5, fill)
+
+
+def _line_handle(svg: _Svg, series: int) -> Callable[[float, float], str]:
+    marker = svg.marker(f"marker-{series}", _MARKERS[series])
+    colour = _SERIES_COLOURS[series]
+
+    def handle(x: float, y: float) -> str:
+        line = _line_path([(x, y), (x + _LINE_HANDLE, y)], colour, 2, _DASHES[series])
+        return line + _use(marker, x + _LINE_HANDLE / 2, y, colour, 0.7)
+
+    return handle
+
+
+def _range_handle(fill: str) -> Callable[[float, float], str]:
+    def handle(x: float, y: float) -> str:
+        middle = x + _HANDLE / 2
+        return _rect_path(x, y - 3.5, x + _HANDLE, y + 3.5, fill) + _line_path([(middle, y - 6), (middle, y + 6)])
+
+    return handle
+
+
+def _marker_handle(marker: str, fill: str) -> Callable[[float, float], str]:
+    return lambda x, y: _use(marker, x + _HANDLE / 2, y, fill, 0.8)
+
+
+def _legend(svg: _Svg, keys: Sequence[_Key], top: float) -> float:
+    """The legend between title and plot, in rows read left to right; returns its bottom."""
+    if not keys:
+        return top
+    handle = max(key.width for key in keys)
+    available = _WIDTH - 2 * _MARGIN
+    lines = [_wrap(key.label, available - handle - 5, _FONT_SIZE) for key in keys]
+    widths = [handle + 5 + max(_width(line, _FONT_SIZE) for line in label) for label in lines]
+    count, gap = len(keys), 16.0
+    columns = min(4, count)
+    while columns > 1:
+        column_widths = [max(widths[c::columns]) for c in range(columns)]
+        if sum(column_widths) + gap * (columns - 1) <= available:
+            break
+        columns -= 1
+    column_widths = [max(widths[c::columns]) for c in range(columns)]
+    parts = []
+    y = top
+    for first in range(0, count, columns):
+        row = range(first, min(count, first + columns))
+        x = _MARGIN
+        for column, i in enumerate(row):
+            parts.append(keys[i].handle(x, y + _box(_FONT_SIZE) / 2))
+            for number, line in enumerate(lines[i]):
+                baseline = y + _ASCENT * _FONT_SIZE + number * _LINE_SPACING * _FONT_SIZE
+                parts.append(_text(x + handle + 5, baseline, line))
+            x += column_widths[column] + gap
+        y += _lines_height(max(len(lines[i]) for i in row), _FONT_SIZE) + 4
+    svg.add(_group("legend", *parts))
+    return y - 4 + _GAP
+
+
+def _title(svg: _Svg, title: str, show: bool) -> float:
+    """The chart's title at the top left; returns the bottom of what is drawn so far."""
+    if not show:
+        return _MARGIN
+    lines = _wrap(title, _WIDTH - 2 * _MARGIN, _TITLE_FONT_SIZE, True)
+    for i, line in enumerate(lines):
+        baseline = _MARGIN + _ASCENT * _TITLE_FONT_SIZE + i * _LINE_SPACING * _TITLE_FONT_SIZE
+        svg.add(_text(_MARGIN, baseline, line, _TITLE_FONT_SIZE, bold=True))
+    return _MARGIN + _lines_height(len(lines), _TITLE_FONT_SIZE) + _GAP
+
+
+# --- Scales and ticks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """A linear map from values to pt: value ``v0`` lies at ``p0``, ``v1`` at ``p1``."""
+
+    v0: float
+    v1: float
+    p0: float
+    p1: float
+
+    def __call__(self, value: float) -> float:
+        return self.p0 + (value - self.v0) * (self.p1 - self.p0) / (self.v1 - self.v0)
+
+    def value(self, position: float) -> float:
+        return self.v0 + (position - self.p0) * (self.v1 - self.v0) / (self.p1 - self.p0)
+
+
+def _integer_ticks(low: float, high: float, decimal_comma: bool) -> list[tuple[float, str]]:
+    """Ticks over the scale only: every whole number, or fewer when there are over eleven."""
+    first, last = math.ceil(low), math.floor(high)
+    if last - first > 10:
+        return _nice_ticks(low, high, decimal_comma, signed=False)
+    return [(float(v), str(v)) for v in range(first, last + 1)]
+
+
+def _nice_ticks(low: float, high: float, decimal_comma: bool, signed: bool = True) -> list[tuple[float, str]]:
+    """At most nine ticks at a step of 1, 2 or 5 times a power of ten, within low–high."""
+    span = max(high - low, 1e-9)
+    power = 10 ** math.floor(math.log10(span / 8))
+    step = next(s * power for s in (1, 2, 5, 10, 20) if span / (s * power) <= 8)
+    exact = Decimal(repr(step))
+    ticks = []
+    for k in range(math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9) + 1):
+        value = k * exact
+        ticks.append((float(value), format_value(value.normalize(), decimal_comma=decimal_comma, signed=signed)))
+    return ticks
+
+
+# --- Frames ----------------------------------------------------------------------------
+
+
+class _VerticalFrame:
+    """The layout of a chart with categories along the bottom and values upwards.
+
+    From the top: title, legend, the plot with its value axis on the left (axis label,
+    numbers) and band labels on the right, the category labels below.
+    """
+
+    def __init__(
+        self,
+        svg: _Svg,
+        title: str,
+        show_title: bool,
+        keys: Sequence[_Key],
+        y_label: str,
+        categories: Sequence[str],
+        bands: Sequence[Band] | None,
+        ticks: list[tuple[float, str]],
+    ) -> None:
+        self.svg = svg
+        self.bands = sorted(bands or (), key=lambda band: band.low)
+        self.ticks = ticks
+        y = _legend(svg, keys, _title(svg, title, show_title))
+        self.top = y + 2
+        self.bottom = self.top + _PLOT_HEIGHT
+        self.axis_lines = _wrap(y_label, _PLOT_HEIGHT, _FONT_SIZE)
+        self.axis_width = len(self.axis_lines) * _LINE_SPACING * _FONT_SIZE if y_label.strip() else 0.0
+        self.band_width = max((_width(b.label, _SMALL_FONT_SIZE) for b in self.bands), default=-6) + 6
+        self.x1 = _WIDTH - _MARGIN - (self.band_width + 2 if self.bands else 2)
+        self.tick_width = max(_width(label, _FONT_SIZE) for _v, label in ticks)
+        self.x0 = _MARGIN + self.axis_width + 4 + self.tick_width + 2 + _TICK
+        self.categories = categories
+        self._categories()
+
+    def value_scale(self, low: float, high: float, *, bottom_room: float, top_room: float) -> _Scale:
+        """Values from ``low`` (``bottom_room`` pt above the plot's bottom) to ``high``."""
+        self.y = _Scale(low, high, self.bottom - bottom_room, self.top + top_room)
+        return self.y
+
+    def background(self) -> None:
+        """Bands, grid lines and band boundaries: what the data are drawn over."""
+        y, svg = self.y, self.svg
+        for i, band in enumerate(self.bands):
+            top, bottom = max(self.top, y(band.high)), min(self.bottom, y(band.low))
+            grey = _BAND_GREYS[i % len(_BAND_GREYS)]
+            if top < bottom:
+                svg.add(_group(f"band-{i}", _plain_rect(self.x0, top, self.x1, bottom, grey)))
+        svg.add(_group("grid", *(_thin_line(self.x0, y(v), self.x1, y(v), _GRID, 0.6) for v, _l in self.ticks)))
+        for i, edge in enumerate(_inner_edges(self.bands)):
+            line = _thin_line(self.x0, y(edge), self.x1, y(edge), _MUTED_TEXT, 0.9, "3.6 2.7")
+            svg.add(_group(f"band-boundary-{i}", line))
+
+    def _categories(self) -> None:
+        """Where the categories go, and their labels: wrapped, or slanted when a word does not fit."""
+        n = len(self.categories)
+        size = _FONT_SIZE
+        self.turn = 0.0
+        for _attempt in range(8):
+            self.slot = (self.x1 - self.x0) / n
+            self.centres = [self.x0 + (i + 0.5) * self.slot for i in range(n)]
+            room = self.slot - 4
+            self.labels = [_wrap(c, room, size, break_words=False) for c in self.categories]
+            if all(_width(line, size) <= room for lines in self.labels for line in lines):
+                self.turn = 0.0
+                self.label_height = max(_lines_height(len(lines), size) for lines in self.labels)
+                return
+            # Slanted, one line each: steep enough that neighbouring labels keep apart.
+            self.labels = [[" ".join(c.split())] for c in self.categories]
+            self.turn = next((a for a in (30, 45, 60) if self.slot * math.sin(math.radians(a)) >= 13), 90)
+            boxes = [self._slanted_box(i) for i in range(n)]
+            overshoot = _MARGIN - min(box[0] for box in boxes)
+            if overshoot <= 0.01:
+                self.label_height = max(box[3] for box in boxes) - (self.bottom + 4)
+                return
+            self.x0 += overshoot
+        self.label_height = max(box[3] for box in boxes) - (self.bottom + 4)
+
+    def _slanted_anchor(self, i: int) -> tuple[float, float]:
+        sine, cosine = math.sin(math.radians(self.turn)), math.cos(math.radians(self.turn))
+        # The text ends at the tick, centred across its line, and its top touches the gap below the plot.
+        x = self.centres[i] + (_ASCENT - _DESCENT) / 2 * _FONT_SIZE * sine
+        return x, self.bottom + 4 + _ASCENT * _FONT_SIZE * cosine
+
+    def _slanted_box(self, i: int) -> tuple[float, float, float, float]:
+        x, y = self._slanted_anchor(i)
+        return _turned_box(x, y, _width(self.labels[i][0], _FONT_SIZE), _FONT_SIZE, "end", self.turn)
+
+    @property
+    def height(self) -> float:
+        return self.bottom + 4 + self.label_height + _MARGIN
+
+    def foreground(self) -> None:
+        """The axes, the ticks with their numbers, the labels of axis, categories and bands."""
+        svg, y = self.svg, self.y
+        svg.add(_group("axis-left", _thin_line(self.x0, self.top, self.x0, self.bottom, _EDGE, 0.8)))
+        svg.add(_group("axis-bottom", _thin_line(self.x0, self.bottom, self.x1, self.bottom, _EDGE, 0.8)))
+        for i, (value, label) in enumerate(self.ticks):
+            mark = _thin_line(self.x0, y(value), self.x0 - _TICK, y(value), _EDGE, 0.8)
+            baseline = _baseline_for_centre(y(value), _FONT_SIZE)
+            svg.add(_group(f"tick-{i}", mark, _text(self.x0 - _TICK - 2, baseline, label, anchor="end")))
+        for i, lines in enumerate(self.labels):
+            if self.turn:
+                x, baseline = self._slanted_anchor(i)
+                texts = [_text(x, baseline, lines[0], anchor="end", turn=self.turn)]
+            else:
+                texts = [
+                    _text(
+                        self.centres[i],
+                        self.bottom + 4 + (_ASCENT + n * _LINE_SPACING) * _FONT_SIZE,
+                        line,
+                        anchor="middle",
+                    )
+                    for n, line in enumerate(lines)
+                ]
+            svg.add(_group(f"label-{i}", *texts))
+        if self.axis_width:
+            middle = (self.top + self.bottom) / 2
+            left = self.x0 - _TICK - 2 - self.tick_width - 4 - self.axis_width
+            for n, line in enumerate(self.axis_lines):
+                x = left + _ASCENT * _FONT_SIZE + n * _LINE_SPACING * _FONT_SIZE
+                svg.add(_text(x, middle, line, anchor="middle", turn=90))
+        for band in self.bands:
+            top, bottom = max(self.top, y(band.high)), min(self.bottom, y(band.low))
+            if top < bottom:
+                baseline = _baseline_for_centre((top + bottom) / 2, _SMALL_FONT_SIZE)
+                svg.add(_text(self.x1 + 6, baseline, band.label, _SMALL_FONT_SIZE, fill=_MUTED_TEXT))
+
+
+class _HorizontalFrame:
+    """The layout of a chart with one row per label, top to bottom, and values to the right.
+
+    From the top: title, legend, band labels, the rows with their labels on the left (as
+    wide as the longest line, at most 42 % of the chart, longer names wrapped), the value
+    axis with its numbers and label below.
+    """
+
+    def __init__(
+        self,
+        svg: _Svg,
+        title: str,
+        show_title: bool,
+        keys: Sequence[_Key],
+        labels: Sequence[str],
+        order: Iterable[int],
+        bold: set[int],
+        bands: Sequence[Band] | None,
+        x_label: str,
+        row: float,
+    ) -> None:
+        self.svg = svg
+        self.bands = sorted(bands or (), key=lambda band: band.low)
+        self.bold = bold
+        self.order = list(order)
+        size = _FONT_SIZE
+        cap = _LABEL_SHARE * (_WIDTH - 2 * _MARGIN)
+        natural = max(_width(label, size, i in bold) for i, label in enumerate(labels))
+        self.lines = [_wrap_evenly(label, min(natural, cap), size, i in bold) for i, label in enumerate(labels)]
+        column = max(_width(line, size, i in bold) for i, lines in enumerate(self.lines) for line in lines)
+        self.x0 = _MARGIN + column + 6
+        self.x1 = _WIDTH - _MARGIN
+        y = _legend(svg, keys, _title(svg, title, show_title))
+        self.band_label_y = y + _ASCENT * _SMALL_FONT_SIZE
+        if self.bands:
+            y += _box(_SMALL_FONT_SIZE) + 3
+        self.top = y + 2
+        self.centres: dict[int, float] = {}
+        y = self.top
+        for i in self.order:
+            height = max(row, _lines_height(len(self.lines[i]), size) + 6)
+            self.centres[i] = y + height / 2
+            y += height
+        self.bottom = y
+        self.axis_lines = _wrap(x_label, self.x1 - self.x0, size) if x_label.strip() else []
+        self.height = self.bottom + _TICK + 2 + _box(size) + _MARGIN
+        if self.axis_lines:
+            self.height += 3 + _lines_height(len(self.axis_lines), size)
+
+    def value_scale(self, low: float, high: float, *, left_room: float, right_room: float) -> _Scale:
+        """Values from ``low`` (``left_room`` pt right of the axis) to ``high`` (``right_room`` pt from the right)."""
+        self.x = _Scale(low, high, self.x0 + left_room, self.x1 - right_room)
+        return self.x
+
+    def background(self, ticks: list[tuple[float, str]]) -> None:
+        x, svg = self.x, self.svg
+        # A tick inside the plot whose number fits on the chart.
+        self.ticks = ticks = [
+            (v, label)
+            for v, label in ticks
+            if self.x0 - 0.01 <= x(v) <= self.x1 + 0.01 and x(v) + _width(label, _FONT_SIZE) / 2 <= _WIDTH - _MARGIN
+        ]
+        for i, band in enumerate(self.bands):
+            left, right = max(self.x0, x(band.low)), min(self.x1, x(band.high))
+            grey = _BAND_GREYS[i % len(_BAND_GREYS)]
+            if left < right:
+                svg.add(_group(f"band-{i}", _plain_rect(left, self.top, right, self.bottom, grey)))
+        svg.add(_group("grid", *(_thin_line(x(v), self.top, x(v), self.bottom, _GRID, 0.6) for v, _l in ticks)))
+        for i, edge in enumerate(_inner_edges(self.bands)):
+            line = _thin_line(x(edge), self.top, x(edge), self.bottom, _MUTED_TEXT, 0.9, "3.6 2.7")
+            svg.add(_group(f"band-boundary-{i}", line))
+
+    def foreground(self, *, left_axis: bool) -> None:
+        svg, x, size = self.svg, self.x, _FONT_SIZE
+        if left_axis:
+            svg.add(_group("axis-left", _thin_line(self.x0, self.top, self.x0, self.bottom, _EDGE, 0.8)))
+        svg.add(_group("axis-bottom", _thin_line(self.x0, self.bottom, self.x1, self.bottom, _EDGE, 0.8)))
+        baseline = self.bottom + _TICK + 2 + _ASCENT * size
+        for i, (value, label) in enumerate(self.ticks):
+            mark = _thin_line(x(value), self.bottom, x(value), self.bottom + _TICK, _EDGE, 0.8)
+            svg.add(_group(f"tick-{i}", mark, _text(x(value), baseline, label, anchor="middle")))
+        for n, line in enumerate(self.axis_lines):
+            line_baseline = baseline + _DESCENT * size + 3 + _ASCENT * size + n * _LINE_SPACING * size
+            svg.add(_text((self.x0 + self.x1) / 2, line_baseline, line, anchor="middle"))
+        for i in self.order:
+            lines = self.lines[i]
+            first = self.centres[i] - _lines_height(len(lines), size) / 2 + _ASCENT * size
+            texts = [
+                _text(self.x0 - 5, first + n * _LINE_SPACING * size, line, anchor="end", bold=i in self.bold)
+                for n, line in enumerate(lines)
+            ]
+            svg.add(_group(f"label-{i}", *texts))
+        for band in self.bands:
+            left, right = max(self.x0, x(band.low)), min(self.x1, x(band.high))
+            if left < right:
+                svg.add(
+                    _text(
+                        (left + right) / 2, self.band_label_y, band.label, _SMALL_FONT_SIZE, "middle", fill=_MUTED_TEXT
+                    )
+                )
+
+
+def _inner_edges(bands: Sequence[Band]) -> list[float]:
+    """Where two bands meet (or one ends inside the others' stretch): the dashed lines."""
+    if not bands:
+        return []
+    edges = {band.low for band in bands} | {band.high for band in bands}
+    return sorted(edges - {bands[0].low, bands[-1].high})
+
+
+def _turned_box(
+    x: float, y: float, width: float, size: float, anchor: str, turn: float
+) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a line of text at (x, y) turned anticlockwise by ``turn`` degrees."""
+    start = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
+    sine, cosine = math.sin(math.radians(turn)), math.cos(math.radians(turn))
+    corners = [(dx, dy) for dx in (start, start + width) for dy in (-_ASCENT * size, _DESCENT * size)]
+    xs = [x + dx * cosine + dy * sine for dx, dy in corners]
+    ys = [y - dx * sine + dy * cosine for dx, dy in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+# --- Input checks and numbers ----------------------------------------------------------
 
 
 def _require_labels(labels: Sequence[str], what: str) -> None:
@@ -866,7 +1263,7 @@ def _scale(scale: tuple[float, float]) -> tuple[float, float]:
 def _values(
     values: Sequence[Value | None], count: int, what: str, scale: tuple[float, float] | None
 ) -> list[Value | None]:
-    """The values with NaN as None, checked for length and, given a scale, range."""
+    """The values with NaN as None, checked for length, finiteness and, given a scale, range."""
     if len(values) != count:
         raise ValueError(f"{what}: {len(values)} values for {count} labels")
     result: list[Value | None] = []
@@ -876,6 +1273,8 @@ def _values(
             continue
         if scale is not None and not float(scale[0]) <= float(value) <= float(scale[1]):
             raise ValueError(f"{what}: {value} lies outside the scale {scale[0]}–{scale[1]}")
+        if not math.isfinite(float(value)):  # an infinity, or Decimal("NaN"), where no scale caught it
+            raise ValueError(f"{what}: {value} is not a finite number")
         result.append(value)
     return result
 
@@ -893,117 +1292,3 @@ def _to_decimal(value: Value) -> Decimal:
         return Decimal(value)
     # The shortest repr, so 2.35 is 2.35 (and rounds half up to 2.4), not 2.3499….
     return Decimal(repr(float(value)))
-
-
-# Advance widths in DejaVu Sans (em) of the characters of value labels.
-_DIGIT_EM, _NARROW_EM, _SIGN_EM = 0.636, 0.318, 0.838
-
-
-def _text_width(text: str, size: float) -> float:
-    """The width in pt of a value label such as "−0,4"."""
-    ems = sum(_DIGIT_EM if c.isdigit() else _NARROW_EM if c in ",." else _SIGN_EM for c in text)
-    return ems * size
-
-
-def _wrap(text: str, width: int) -> str:
-    return textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=True)
-
-
-def _plain(text: str) -> str:
-    """Caller text shown literally: a pair of "$" would otherwise start mathtext."""
-    return text.replace("$", r"\$")
-
-
-# --- SVG post-processing ---------------------------------------------------------------
-
-
-def _finish_svg(raw: str, title: str) -> str:
-    """Accessible, CSP-friendly SVG: role, title, no <style>, no style attributes."""
-    root = ET.fromstring(raw)
-    # matplotlib's only style sheet is "*{stroke-linejoin: round; stroke-linecap: butt}";
-    # both properties inherit, so attributes on the root do the same.
-    for defs in root.findall(f"{{{_SVG_NS}}}defs"):
-        for style in defs.findall(f"{{{_SVG_NS}}}style"):
-            defs.remove(style)
-        if len(defs) == 0:
-            root.remove(defs)
-    for metadata in root.findall(f"{{{_SVG_NS}}}metadata"):
-        root.remove(metadata)
-    root.set("stroke-linejoin", "round")
-    root.set("stroke-linecap", "butt")
-    for element in root.iter():
-        declarations = element.attrib.pop("style", None)
-        if declarations is None:
-            continue
-        kept = []
-        for declaration in declarations.split(";"):
-            name, _, value = declaration.partition(":")
-            name, value = name.strip(), value.strip()
-            if not name:
-                continue
-            if name in _PRESENTATION_ATTRIBUTES:
-                element.set(name, value)
-            else:
-                kept.append(f"{name}: {value}")
-        if kept:
-            element.set("style", "; ".join(kept))
-    for element in root.iter():
-        if element is root:
-            continue
-        for name in _GEOMETRY_ATTRIBUTES & element.attrib.keys():
-            element.set(name, _compact_numbers(element.attrib[name]))
-        if _NO_ROTATION.fullmatch(element.get("transform", "x")):
-            del element.attrib["transform"]
-    # One font for all text: say it once on the root (it inherits) instead of per text.
-    text_elements = list(root.iter(f"{{{_SVG_NS}}}text"))
-    families = {element.get("font-family") for element in text_elements}
-    if len(families) == 1 and None not in families:
-        root.set("font-family", families.pop() or "")
-        for element in text_elements:
-            del element.attrib["font-family"]
-    root.set("role", "img")
-    root.set("aria-label", title)
-    title_element = ET.Element(f"{{{_SVG_NS}}}title")
-    title_element.text = title
-    root.insert(0, title_element)
-    return _serialise(root)
-
-
-def _serialise(root: ET.Element) -> str:
-    """The SVG as text with its usual prefixes (``<svg xmlns=...>``, ``xlink:href``), whatever ran before.
-
-    ElementTree picks prefixes from one process-wide table that any library may change
-    (``ET.register_namespace``; WeasyPrint, for one, maps "" to no namespace when it writes PDF
-    metadata, after which every chart came out as ``<ns0:svg ...>``). So names are written
-    without namespaces and the two declarations are set as plain attributes: the table is never
-    consulted and the same chart gives the same bytes in any process.
-    """
-    uses_xlink = False
-    for element in root.iter():
-        element.tag = element.tag.removeprefix(f"{{{_SVG_NS}}}")
-        if any(name.startswith(f"{{{_XLINK_NS}}}") for name in element.attrib):
-            uses_xlink = True
-            renamed = {name.replace(f"{{{_XLINK_NS}}}", "xlink:"): value for name, value in element.attrib.items()}
-            element.attrib.clear()
-            element.attrib.update(renamed)  # in the same order
-    unexpected = {el.tag for el in root.iter() if "{" in el.tag} | {
-        name for el in root.iter() for name in el.attrib if "{" in name
-    }
-    if unexpected:
-        raise ValueError(f"SVG names in an unexpected namespace: {sorted(unexpected)}")
-    declarations = {"xmlns": _SVG_NS} | ({"xmlns:xlink": _XLINK_NS} if uses_xlink else {})
-    attributes = declarations | dict(root.attrib)
-    root.attrib.clear()
-    root.attrib.update(attributes)
-    return ET.tostring(root, encoding="unicode")
-
-
-# Coordinates to 1/100 pt (about 4 µm) are exact enough and keep the file small.
-_GEOMETRY_ATTRIBUTES = frozenset({"d", "x", "y", "transform", "width", "height"})
-_LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
-_NO_ROTATION = re.compile(r"rotate\(-?0 [-\d. ]+\)")
-
-
-def _compact_numbers(value: str) -> str:
-    value = _LONG_NUMBER.sub(lambda m: f"{float(m.group()):.2f}".rstrip("0").rstrip("."), value)
-    return " ".join(value.split())

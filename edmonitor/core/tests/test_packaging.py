@@ -67,7 +67,6 @@ IMPORT_NAMES = {
     "django-axes": "axes",
     "django-simple-history": "simple_history",
     "snowballstemmer": "snowballstemmer",
-    "matplotlib": "matplotlib",
     "weasyprint": "weasyprint",
     "openpyxl": "openpyxl",
     "scipy": "scipy",

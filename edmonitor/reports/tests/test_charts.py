@@ -2,7 +2,9 @@
 
 The SVG is parsed and its geometry checked against the data (bars, lines, bands and
 markers carry ids for that); at the end every kind is printed to PDF by WeasyPrint and
-rasterised with pdftoppm, the way the PDF reports will show them. No Django needed.
+rasterised with pdftoppm, the way the PDF reports will show them. Every text is measured
+with the checked-in DejaVu Sans widths (themselves checked against the font files) to show
+that nothing is cut off and nothing overlaps. No Django needed.
 
 Set EDMONITOR_CHART_PNGS=/some/dir to keep the rasterised pages for a look by eye.
 """
@@ -10,7 +12,9 @@ Set EDMONITOR_CHART_PNGS=/some/dir to keep the rasterised pages for a look by ey
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import math
 import os
 import re
 import shutil
@@ -155,16 +159,31 @@ def text_of(group: ET.Element) -> str:
 
 
 def tick_positions(root: ET.Element, axis: str) -> dict[float, float]:
-    """Scale value -> SVG coordinate, from the numeric tick labels of the x or y axis."""
+    """Scale value -> SVG coordinate, from the numeric labels of the value axis's ticks and their marks.
+
+    A chart has one value axis, its ticks ``tick-<i>``: a mark (a short path across the x or
+    y axis) and its number.
+    """
     result = {}
     for group in root.iter(f"{SVG}g"):
-        if not group.get("id", "").startswith(f"{axis}tick_"):
+        if not re.fullmatch(r"tick-\d+", group.get("id", "")):
             continue
         label = text_of(group).replace("\u2212", "-").replace(",", ".")
         if re.fullmatch(r"[+-]?\d+(\.\d+)?", label):
-            mark = next(group.iter(f"{SVG}use"))
-            result[float(label)] = float(mark.get(axis, "nan"))
+            (x0, y0), (x1, y1) = points(group)
+            assert (x0 == x1) if axis == "x" else (y0 == y1), "a mark across the axis"
+            result[float(label)] = x0 if axis == "x" else y0
     return result
+
+
+def row_labels(root: ET.Element) -> list[str]:
+    """The labels of the rows (``label-<i>``) from top to bottom, the lines of a wrapped one joined."""
+    rows = []
+    for group in root.iter(f"{SVG}g"):
+        if re.fullmatch(r"label-\d+", group.get("id", "")):
+            lines = list(group.iter(f"{SVG}text"))
+            rows.append((text_y(lines[0]), " ".join("".join(t.itertext()) for t in lines)))
+    return [label for _, label in sorted(rows)]
 
 
 def to_value(ticks: dict[float, float], coordinate: float) -> float:
@@ -232,8 +251,6 @@ def test_every_chart_has_the_same_bytes_in_a_fresh_process_and_after_other_xml_w
         ET.register_namespace("xl", "http://www.w3.org/1999/xlink")
         ET.tostring(ET.fromstring('<a xmlns="urn:x"><b/></a>'))
         charts.item_bars(["x"], [("y", [1])], title="eerst een andere grafiek", y_label="score")
-        with charts._MEMO_LOCK:
-            charts._MEMO.clear()  # draw again, not from memory
         for kind, chart in CHARTS.items():
             svg = chart()
             assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg[:80]
@@ -372,12 +389,7 @@ def test_the_level_bands_meet_halfway_between_the_published_levels():
 
 def test_ranked_bars_are_sorted_from_the_highest_value_down():
     root = parse(ranked_chart())
-    rows = []
-    for group in root.iter(f"{SVG}g"):
-        if group.get("id", "").startswith("ytick_"):
-            lines = [t for t in group.iter(f"{SVG}text")]
-            rows.append((text_y(lines[0]), " ".join("".join(t.itertext()) for t in lines)))
-    shown = [label for _, label in sorted(rows)]  # top to bottom
+    shown = row_labels(root)  # top to bottom
     expected = [ORGANISATIONS[i] for i in sorted(range(18), key=lambda i: -TOTALS[i])]
     assert shown == expected
     # and the bars in the same order
@@ -552,6 +564,7 @@ def test_numbers_may_be_fractions_and_decimals():
         (lambda: charts.item_bars(["1a"], [("s", [6])], title="t", y_label="y"), "outside the scale"),
         (lambda: charts.item_bars(["1a"], [], title="t", y_label="y"), "at least one series"),
         (lambda: charts.ranked_bars([], [], title="t", x_label="x"), "must not be empty"),
+        (lambda: charts.change_bars(["a"], [math.inf], title="t", x_label="x"), "not a finite number"),
         (
             lambda: charts.benchmark_ranges(["1a"], [2], [2], [3], [5], title="t", own_label="o", peer_label="p"),
             "q1 ≤ median ≤ q3",
@@ -561,6 +574,290 @@ def test_numbers_may_be_fractions_and_decimals():
 def test_bad_input_is_refused_with_a_reason(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- Layout: measured text ------------------------------------------------------------
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+WIDTH_TABLE = Path(charts.__file__).parent / "data" / "dejavu_widths.json"
+fonts_installed = pytest.mark.skipif(
+    not (DEJAVU / "DejaVuSans.ttf").exists(),
+    reason="fonts-dejavu-core is installed by scripts/ensure-system-packages.sh",
+)
+
+
+@functools.cache
+def width_table() -> dict:
+    return json.loads(WIDTH_TABLE.read_text(encoding="utf-8"))
+
+
+@fonts_installed
+def test_the_width_table_holds_the_advance_widths_and_heights_of_the_installed_dejavu_fonts():
+    from fontTools.ttLib import TTFont
+
+    table = width_table()
+    for face, file in (("regular", "DejaVuSans.ttf"), ("bold", "DejaVuSans-Bold.ttf")):
+        font = TTFont(DEJAVU / file)
+        assert table["fonts"][face]["file"] == file
+        assert table["units_per_em"] == font["head"].unitsPerEm
+        assert (table["ascent"], -table["descent"]) == (font["hhea"].ascent, font["hhea"].descent)
+        cmap, metrics = font.getBestCmap(), font["hmtx"]
+        for character, width in table["fonts"][face]["widths"].items():
+            assert metrics[cmap[ord(character)]][0] == width, (face, character)
+
+
+def test_the_width_table_covers_the_characters_of_dutch_and_english_labels():
+    wanted = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x180) if c != 0xAD]
+    wanted += list("–—−‘’“”„…•€×≤≥\u2009\u202f")
+    for face in ("regular", "bold"):
+        widths = width_table()["fonts"][face]["widths"]
+        assert [c for c in wanted if c not in widths] == [], face
+
+
+def measure(text: str, size: float, bold: bool) -> float:
+    """The advance width in pt from the table; a character outside it counts as wide as "M"."""
+    table = width_table()
+    widths = table["fonts"]["bold" if bold else "regular"]["widths"]
+    return sum(widths.get(c, widths["M"]) for c in text) / table["units_per_em"] * size
+
+
+def text_corners(text: ET.Element) -> list[tuple[float, float]]:
+    """The four corners of a text's box (advance width × ascent to descent), turned as it is drawn."""
+    table = width_table()
+    x, y, size = float(text.get("x", "")), float(text.get("y", "")), float(text.get("font-size", ""))
+    width = measure("".join(text.itertext()), size, text.get("font-weight") == "700")
+    start = {"start": 0.0, "middle": -width / 2, "end": -width}[text.get("text-anchor", "start")]
+    ascent, descent = (table[key] / table["units_per_em"] * size for key in ("ascent", "descent"))
+    corners = [(x + start, y - ascent), (x + start + width, y - ascent), (x + start + width, y + descent)]
+    corners.append((x + start, y + descent))
+    if "transform" not in text.attrib:
+        return corners
+    turned = re.fullmatch(r"rotate\((-?[\d.]+) (-?[\d.]+) (-?[\d.]+)\)", text.get("transform", ""))
+    assert turned, text.attrib  # the only transform the charts use
+    angle, cx, cy = (float(v) for v in turned.groups())
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    return [(cx + (px - cx) * cos - (py - cy) * sin, cy + (px - cx) * sin + (py - cy) * cos) for px, py in corners]
+
+
+def overlap(a: list[tuple[float, float]], b: list[tuple[float, float]], slack: float = 0.3) -> bool:
+    """Whether two convex quadrilaterals overlap by more than ``slack`` pt (separating axes)."""
+    for shape in (a, b):
+        for (x0, y0), (x1, y1) in zip(shape, shape[1:] + shape[:1], strict=True):
+            length = math.hypot(x1 - x0, y1 - y0)
+            if length == 0:
+                continue
+            normal = (-(y1 - y0) / length, (x1 - x0) / length)
+            pa = [px * normal[0] + py * normal[1] for px, py in a]
+            pb = [px * normal[0] + py * normal[1] for px, py in b]
+            if max(pa) <= min(pb) + slack or max(pb) <= min(pa) + slack:
+                return False
+    return True
+
+
+def view_box(root: ET.Element) -> tuple[float, float]:
+    _x, _y, width, height = (float(v) for v in root.get("viewBox", "").split())
+    return width, height
+
+
+LONG_NAME = "Stichting Regionale Instelling voor Beschermd Wonen en Maatschappelijke Opvang Zuid-Holland Noord"
+ONE_WORD = "Zorgverleningsorganisatiesamenwerkingsverbandcoördinatiecentrum"
+LAYOUTS: dict[str, Callable[[], str]] = {
+    **CHARTS,
+    "ranked, long names, no bands, a missing one": lambda: charts.ranked_bars(
+        [*ORGANISATIONS[:15], LONG_NAME, ONE_WORD, "Ŀüçé Ĳsselmonde – “Zorg” … ‘Welzijn’"],
+        [*TOTALS[:15], 4.9, 1.0, None],
+        title="Totaal per organisatie bij de eindmeting, met een titel die zo lang is dat hij over twee regels moet",
+        x_label="totaal (1–5)",
+        bands=None,
+        highlight=LONG_NAME,
+    ),
+    "change, only losses": lambda: charts.change_bars(
+        ORGANISATIONS[:6], [-0.3, -1.6, None, -0.1, -2.4, -0.05], title="Verlies", x_label="x"
+    ),
+    "change, large": lambda: charts.change_bars(
+        ITEMS, [3.5, -4, 0, 1, None, 2, -1, 0.5, 0.1, -0.1], title="t", x_label="x"
+    ),
+    "item bars with bands and three series": lambda: charts.item_bars(
+        ITEMS,
+        [("begin", BASELINE), ("midden", FOLLOW_UP), ("eind", [5, 4, 3, 2, 1, 5, 4, 3, 2, 1])],  # turned labels
+        title="Drie metingen",
+        y_label="score (1–5)",
+        bands=LEVEL_BANDS,
+        decimals=1,
+    ),
+    "item bars, long categories slanted": lambda: charts.item_bars(
+        ["Eigen regie en zelfbeschikking", "Sociale contacten", "Wonen", "Werk en dagbesteding", ONE_WORD, "Geld"],
+        [("eind", [3, 4, 2, None, 5, 3.5])],
+        title="Lange categorieën",
+        y_label="een as-label dat zo lang is dat het over meer dan één regel naast de grafiek moet worden gezet",
+    ),
+    "item bars, many categories": lambda: charts.item_bars(
+        [f"onderdeel {i}" for i in range(1, 25)], [("s", [1 + i % 5 for i in range(24)])], title="t", y_label="y"
+    ),
+    "trend lines with bands and dates": lambda: charts.trend_lines(
+        ["12 maart 2021", "3 april 2022", "9 september 2023", "1 januari 2025"],
+        [("totaal", [Decimal("2.3"), None, Decimal("3.65"), Decimal("4.1")])],
+        title="Totaal door de tijd",
+        y_label="totaal (1–5)",
+        bands=LEVEL_BANDS,
+    ),
+    "trend lines, eight series and a wide scale": lambda: charts.trend_lines(
+        ["0.1", "0.3", "1.0"],
+        [(f"pagina met een lange naam {j}", [1, 1 + j, 1 + 2 * j]) for j in range(8)],
+        title="Time relative to the smallest scale",
+        y_label="× the time at the smallest scale",
+        scale=(0, 15),
+        show_values=False,
+        decimal_comma=False,
+    ),
+    "trend lines at both ends of the scale": lambda: charts.trend_lines(
+        ["2021", "2022", "2023"], [("totaal", [5, 1, 5])], title="Hoog en laag", y_label="totaal"
+    ),
+    "item bars at both ends of the scale, several series": lambda: charts.item_bars(
+        ["1a", "2a", "3a"],
+        [("a", [5, 1, 5]), ("b", [1, 5, 1]), ("c", [5, 5, 1])],
+        title="Hoog en laag",
+        y_label="score",
+        decimals=1,
+    ),
+    "benchmark with bands and words for a missing score": lambda: benchmark_chart(
+        bands=LEVEL_BANDS, missing_label="geen eigen score"
+    ),
+}
+every_layout = pytest.mark.parametrize("layout", list(LAYOUTS))
+
+
+@every_layout
+def test_no_text_lies_outside_the_chart(layout):
+    root = parse(LAYOUTS[layout]())
+    width, height = view_box(root)
+    for text in root.iter(f"{SVG}text"):
+        for x, y in text_corners(text):
+            assert 0 <= x <= width and 0 <= y <= height, ("".join(text.itertext()), x, y)
+
+
+@every_layout
+def test_no_two_texts_overlap(layout):
+    root = parse(LAYOUTS[layout]())
+    boxes = [("".join(t.itertext()), text_corners(t)) for t in root.iter(f"{SVG}text")]
+    for i, (first, a) in enumerate(boxes):
+        for second, b in boxes[i + 1 :]:
+            assert not overlap(a, b), (first, second)
+
+
+@every_layout
+def test_no_text_lies_on_a_bar(layout):
+    root = parse(LAYOUTS[layout]())
+    bars = []
+    for group in with_id(root, "bar-").values():
+        xs, ys = zip(*points(group), strict=True)
+        bars.append([(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))])
+    for text in root.iter(f"{SVG}text"):
+        assert not any(overlap(text_corners(text), bar) for bar in bars), "".join(text.itertext())
+
+
+@every_layout
+def test_nothing_is_drawn_outside_the_chart(layout):
+    root = parse(LAYOUTS[layout]())
+    width, height = view_box(root)
+    defs = {id(el) for d in root.iter(f"{SVG}defs") for el in d.iter()}  # patterns and marker shapes: own units
+    for el in root.iter():
+        if id(el) in defs:
+            continue
+        if el.tag == f"{SVG}path":
+            coordinates = points_of(el.get("d", ""))
+        elif el.tag in (f"{SVG}use", f"{SVG}rect"):
+            x, y = float(el.get("x", "0")), float(el.get("y", "0"))
+            coordinates = [(x, y), (x + float(el.get("width", "0")), y + float(el.get("height", "0")))]
+        else:
+            continue
+        for x, y in coordinates:
+            assert -0.01 <= x <= width + 0.01 and -0.01 <= y <= height + 0.01, (el.attrib, x, y)
+
+
+def points_of(d: str) -> list[tuple[float, float]]:
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+@every_layout
+def test_value_labels_and_dashes_stay_inside_the_plot(layout):
+    root = parse(LAYOUTS[layout]())
+    (left, bottom), (right, _) = points(with_id(root, "axis-bottom")["axis-bottom"])
+    # The top of the plot: where its left axis or its (vertical) grid lines end.
+    edges = [*with_id(root, "axis-left").values(), *with_id(root, "grid").values()]
+    top = min(y for edge in edges for path in edge.iter(f"{SVG}path") for _, y in points_of(path.get("d", "")))
+    labels = [*with_id(root, "value-").values(), *with_id(root, "missing-").values()]
+    assert labels or layout == "trend lines, eight series and a wide scale"  # that one writes no values
+    for label in labels:
+        for text in label.iter(f"{SVG}text"):
+            for x, y in text_corners(text):
+                assert left <= x <= right and top <= y <= bottom, ("".join(text.itertext()), x, y)
+
+
+def test_long_names_are_wrapped_into_their_column_and_read_whole():
+    svg = LAYOUTS["ranked, long names, no bands, a missing one"]()
+    root = parse(svg)
+    width, _height = view_box(root)
+    plot_left = min(min(x for x, _ in points(bar)) for bar in with_id(root, "bar-").values())
+    labels = {int(key.removeprefix("label-")): group for key, group in with_id(root, "label-").items()}
+    long_label = labels[15]
+    lines = ["".join(t.itertext()) for t in long_label.iter(f"{SVG}text")]
+    assert len(lines) >= 2 and " ".join(lines) == LONG_NAME  # wrapped between words, nothing lost
+    assert "".join("".join(t.itertext()) for t in labels[16].iter(f"{SVG}text")) == ONE_WORD  # split, not cut
+    for group in labels.values():
+        for text in group.iter(f"{SVG}text"):
+            left = min(x for x, _ in text_corners(text))
+            right = max(x for x, _ in text_corners(text))
+            assert 0 <= left and right <= plot_left - 2, "".join(text.itertext())
+            assert right - left <= 0.42 * width  # the labels leave the plot most of the chart
+    bold = [t for t in long_label.iter(f"{SVG}text")]
+    assert all(t.get("font-weight") == "700" for t in bold)  # the highlighted name, every line
+
+
+def test_a_wrapped_label_makes_its_row_taller_and_stays_beside_its_own_bar():
+    root = parse(ranked_chart())
+    wrapped = ORGANISATIONS.index("RIBW Kennemerland/Amstelland en de Meerlanden")
+    lines = list(with_id(root, f"label-{wrapped}")[f"label-{wrapped}"].iter(f"{SVG}text"))
+    assert len(lines) == 2
+    ys = [y for _, y in points(with_id(root, f"bar-{wrapped}")[f"bar-{wrapped}"])]
+    middle = (min(ys) + max(ys)) / 2
+    label_top = min(y for t in lines for _, y in text_corners(t))
+    label_bottom = max(y for t in lines for _, y in text_corners(t))
+    assert label_top < middle < label_bottom  # the two lines straddle their bar
+    tops = {i: min(y for _, y in points(with_id(root, f"bar-{i}")[f"bar-{i}"])) for i in range(18)}
+    ordered = sorted(tops, key=tops.__getitem__)
+    gaps = [tops[b] - tops[a] for a, b in zip(ordered, ordered[1:], strict=False)]
+    at = ordered.index(wrapped)
+    usual = min(gaps)
+    assert gaps[at - 1] > usual + 2.5 and gaps[at] > usual + 2.5  # its row is taller: its neighbours further off
+
+
+def test_category_labels_that_do_not_fit_are_slanted_and_keep_apart():
+    root = parse(LAYOUTS["item bars, long categories slanted"]())
+    labels = [next(g.iter(f"{SVG}text")) for g in with_id(root, "label-").values()]
+    assert labels and all(t.get("transform", "").startswith("rotate(-") for t in labels)
+    words = parse(item_chart())
+    assert not any("transform" in t.attrib for g in with_id(words, "label-").values() for t in g.iter(f"{SVG}text"))
+
+
+@every_layout
+def test_every_reference_points_to_a_definition_in_the_chart(layout):
+    root = parse(LAYOUTS[layout]())
+    ids = [el.get("id") for el in root.iter() if "id" in el.attrib]
+    assert len(ids) == len(set(ids)), "ids are unique within a chart"
+    defined = {el.get("id"): el for d in root.iter(f"{SVG}defs") for el in d}
+    used = set()
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            for target in re.findall(r"url\(#([^)]+)\)", value):
+                assert target in defined and defined[target].tag == f"{SVG}pattern", (name, value)
+                used.add(target)
+        if XLINK_HREF in el.attrib:
+            target = el.get(XLINK_HREF, "").removeprefix("#")
+            assert target in defined and defined[target].tag == f"{SVG}path", el.attrib
+            used.add(target)
+    assert used == set(defined)  # and nothing is defined that is not used
 
 
 # --- In a PDF --------------------------------------------------------------------------
