@@ -38,20 +38,25 @@ def test_the_percentile_is_numpys_linear_percentile(values, p):
 
 def passing_result() -> dict:
     """A result just inside every limit the issue sets."""
-    page = {"median_ms": 99.9, "p95_ms": 249.9}
+    page = {"median_ms": 99.9, "p95_ms": 249.9, "first_view_ms": 999.9}
     return {
         "pages": {
             "organisation page": dict(page),
             "organisation report": dict(page),
-            "programme report": {"median_ms": 999.9},
-            "benchmark view": {"median_ms": 299.9},
-            "PDF report": {"median_ms": 1999.9},
+            "programme report": {"median_ms": 999.9, "first_view_ms": 999.9},
+            "benchmark view": {"median_ms": 299.9, "first_view_ms": 999.9},
+            "PDF report": {"median_ms": 1999.9, "first_view_ms": 999.9},
         },
         "queries": {"organisation page": 15, "organisation report": 15},
         "cli": {"rows": 100_000, "cli_median_s": 4.99, "ratio": 4.0},
-        "load": {"errors": 0},
+        "load": {"errors": 0, "latency": {"median_ms": 149.9, "p95_ms": 499.9}, "throughput_per_s": 80.0},
         "load_verification": {"lost": 0, "duplicated": 0, "wrong_content": 0},
-        "memory": {"gunicorn worker": 2 * 1024 * MiB - 1, "score vie CLI": 100 * MiB},
+        "memory": {
+            "gunicorn master": 2 * 1024 * MiB - 1,
+            "gunicorn worker-1": 500 * MiB - 1,
+            "score vie CLI": 100 * MiB,
+        },
+        "cluster": {"session valid on the other instance": {"pass": True, "seen": "GET / on instance 2: 200"}},
     }
 
 
@@ -62,8 +67,8 @@ def failed(result: dict) -> list[str]:
 def test_a_result_inside_every_limit_passes_every_target():
     assert failed(passing_result()) == []
     assert (
-        len(run.verdicts(passing_result())) == 15
-    )  # 3 per organisation page and report, 3 pages, 2 CLI, 2 load, 2 memory
+        len(run.verdicts(passing_result())) == 25
+    )  # 3 per organisation page and report, 3 pages, 2 CLI, 5 load, 5 first views, 3 memory, 1 cluster
 
 
 def test_each_limit_is_applied_as_the_issue_words_it():
@@ -79,7 +84,17 @@ def test_each_limit_is_applied_as_the_issue_words_it():
         (("cli", "ratio"), 4.01, "score vie against parse-only"),  # no more than 4x
         (("load", "errors"), 1, "sustained load: errors"),
         (("load_verification", "duplicated"), 1, "sustained load: saves lost / duplicated / wrong"),
-        (("memory", "gunicorn worker"), 2 * 1024 * MiB, "memory: gunicorn worker"),  # under 2 GiB
+        (("memory", "gunicorn master"), 2 * 1024 * MiB, "memory: gunicorn master"),  # under 2 GiB
+        (("memory", "gunicorn worker-1"), 500 * MiB, "memory: gunicorn worker-1"),  # every worker under 500 MiB
+        (("load", "latency", "median_ms"), 150.0, "sustained load: median"),  # under 150 ms
+        (("load", "latency", "p95_ms"), 500.0, "sustained load: 95th percentile"),  # under 500 ms
+        (("load", "throughput_per_s"), 79.9, "sustained load: throughput"),  # at least 80 requests/s
+        (("pages", "programme report", "first_view_ms"), 1000.0, "first view after a start: programme report"),
+        (
+            ("cluster", "session valid on the other instance", "pass"),
+            False,
+            "more than one server: session valid on the other instance",
+        ),
     ]
     for path, value, target in cases:
         result = copy.deepcopy(passing_result())
