@@ -210,7 +210,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "edmonitor.core.hashers.Argon2idHasher",  # OWASP's Argon2id parameters: 19 MiB, 2 iterations, 1 lane
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # hashes made before, replaced at the next login
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
