@@ -294,6 +294,7 @@ def targets_of_run(ctx: dict[str, Any]) -> dict[str, str]:
     org, programme = ctx["organisation"], ctx["programme"]
     return {
         "ping (trivial endpoint)": "/bench/ping/",
+        "start page (a coordinator: every organisation)": "/",
         "organisation page": f"/organisaties/{org}/",
         "organisation report": f"/organisaties/{org}/rapport/",
         "PDF report": f"/organisaties/{org}/rapport.pdf",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,13 +43,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("zoek", "").strip()[:SEARCH_MAX_LENGTH] if is_coordinator(request.user) else ""
     visible = visible_organisations(request.user)
     listed = visible.filter(name__icontains=search) if search else visible
-    organisations = listed.order_by(Lower("name"), "pk").prefetch_related(
-        Prefetch(
-            "measurements",
-            queryset=Measurement.objects.select_related("instrument_version").order_by("-measured_on", "-id"),
-            to_attr="measurements_newest_first",
-        )
+    # Each organisation's newest measurement only: one subquery per organisation through the (organisation, date)
+    # index, then those measurements in one query. Reading every measurement of every organisation (a coordinator
+    # sees all: 50,000 at national scale) took seconds and hundreds of MiB (bench/README.md, "Memory").
+    newest = Measurement.objects.filter(organisation=OuterRef("pk")).order_by("-measured_on", "-id").values("pk")[:1]
+    organisations = list(listed.order_by(Lower("name"), "pk").annotate(newest_id=Subquery(newest)))
+    latest = Measurement.objects.only("measured_on", "label", "total", "level").in_bulk(
+        [o.newest_id for o in organisations if o.newest_id is not None]
     )
+    for organisation in organisations:
+        organisation.latest_measurement = latest.get(organisation.newest_id)  # type: ignore[attr-defined]
     my_audits = list(
         Audit.objects.filter(auditors__user=signed_in(request.user))
         .select_related("organisation", "facility")
