@@ -54,7 +54,9 @@ class Balancer:
 
 defaults
   mode http
-  option http-keep-alive
+  # keep-alive towards the clients; a new connection to gunicorn per request, so a connection gunicorn closed
+  # while idle (its keep-alive is 2 s) is never reused for a save that then could not be retried
+  option http-server-close
   option forwardfor
   timeout connect 5s
   timeout client 180s
