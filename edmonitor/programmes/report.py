@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from edmonitor.core import charts
 from edmonitor.core.types import User
-from edmonitor.instruments.cohort import CohortError, CohortResult, CohortRow, compare_cohort
+from edmonitor.instruments.cohort import CohortError, CohortResult, CohortRow, OrganisationChange, compare_cohort
 from edmonitor.instruments.definition import Instrument
 from edmonitor.measurements.live import check_live
 from edmonitor.measurements.models import ItemResponse, Measurement
@@ -160,9 +160,23 @@ def _printed_notes(programme: Programme, participants: list[Participant]) -> lis
     return notes
 
 
+#: Most organisations a chart with a bar per organisation shows. LIVE had 18; with hundreds the bars are
+#: thinner than a line and the names unreadable, and the page grew to megabytes of chart (bench/README.md).
+#: Above this the table (sorted, with levels) is the view per organisation; the item charts stay.
+CHART_MAX_ORGANISATIONS = 40
+
+
 def _draw(report: ProgrammeReport, result: CohortResult) -> None:
     own = next((p.label for p in report.participants if p.own), None)
     organisations = result.organisations
+    if len(organisations) <= CHART_MAX_ORGANISATIONS:
+        _draw_per_organisation(report, organisations, own)
+    _draw_items(report, result)
+
+
+def _draw_per_organisation(
+    report: ProgrammeReport, organisations: tuple[OrganisationChange, ...], own: str | None
+) -> None:
     report.charts["baseline"] = charts.ranked_bars(
         [o.organisation for o in organisations],
         [o.baseline for o in organisations],
@@ -184,6 +198,9 @@ def _draw(report: ProgrammeReport, result: CohortResult) -> None:
         x_label=_("change (points)"),
         sort=True,
     )
+
+
+def _draw_items(report: ProgrammeReport, result: CohortResult) -> None:
     report.charts["items"] = charts.change_bars(
         list(result.items),
         [i.change for i in result.items.values()],

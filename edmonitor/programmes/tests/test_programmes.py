@@ -224,3 +224,30 @@ class ProgrammeQueryCountTests(BaseTestCase):
         with self.assertNumQueries(len(small.captured_queries)):
             response = self.client.get(url)
         self.assertEqual(response.context["report"].result.overall.n, 15)
+
+
+class LargeProgrammeTests(BaseTestCase):
+    """Above 40 organisations a bar per organisation is unreadable: the table stays, the item charts too."""
+
+    def programme_of(self, size: int) -> Programme:
+        programme = Programme.objects.create(name=f"Programma van {size}")
+        items = {f"{i}a": 2 for i in range(1, 11)}
+        for n in range(size):
+            organisation = Organisation.objects.create(name=f"Deelnemer {size}-{n}")
+            baseline = make_measurement(organisation, items, on=dt.date(2024, 1, 1))
+            followup = make_measurement(organisation, items | {"1a": 1 + n % 5}, on=dt.date(2025, 1, 1))
+            Participation.objects.create(
+                programme=programme, organisation=organisation, baseline=baseline, followup=followup
+            )
+        return programme
+
+    def test_forty_organisations_get_a_bar_each_and_forty_one_a_note(self):
+        self.client.force_login(self.carol)
+        small = self.client.get(reverse("programme", args=[self.programme_of(40).pk]))
+        self.assertEqual(set(small.context["report"].charts), {"baseline", "followup", "change", "items", "item_means"})
+        large = self.client.get(reverse("programme", args=[self.programme_of(41).pk]))
+        self.assertEqual(set(large.context["report"].charts), {"items", "item_means"})
+        self.assertContains(large, "Met 41 organisaties is een grafiek met een staaf per organisatie onleesbaar.")
+        self.assertEqual(large.content.decode().count('<figure class="chart">'), 2)
+        self.assertEqual(len(large.context["report"].result.organisations), 41)  # every one in the table
+        self.assertContains(large, "Deelnemer 41-40")
