@@ -8,7 +8,6 @@ engine functions the CLI uses, so a bad value gets the same check everywhere.
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal

@@ -26,8 +26,9 @@ class WarmUpTests(TestCase):
         self.assertIn("programmes/programme_detail.html", names)
         self.assertEqual(done["templates"], len(names))  # none failed to compile
         self.assertGreaterEqual(done["definitions"], 2)  # at least one VIE and one MIE version
-        loader = engines["django"].engine.template_loaders[0]  # the cached loader
-        self.assertIn("organisations/organisation_detail.html", {key.split(":")[0] for key in loader.get_template_cache})
+        loader = engines["django"].engine.template_loaders[0]  # type: ignore[attr-defined]  # the cached loader
+        cached = {key.split(":")[0] for key in loader.get_template_cache}
+        self.assertIn("organisations/organisation_detail.html", cached)
 
     def test_the_wsgi_entry_point_has_the_slow_modules_loaded_the_command_line_does_not(self) -> None:
         probe = "import sys; import {module}; print(' '.join(m for m in ('scipy', 'weasyprint') if m in sys.modules))"
