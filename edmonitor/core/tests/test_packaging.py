@@ -75,6 +75,8 @@ IMPORT_NAMES = {
     "django-otp": "django_otp",
     "segno": "segno",
     "mozilla-django-oidc": "mozilla_django_oidc",
+    "django-tasks": "django_tasks",
+    "django-tasks-db": "django_tasks_db",
 }
 
 
