@@ -34,7 +34,7 @@ class BackgroundJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to start")
         RUNNING = "running", _("running")
-        DONE = "done", _("done")
+        DONE = "done", _("ready")
         FAILED = "failed", _("failed")
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
