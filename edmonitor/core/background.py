@@ -37,11 +37,10 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 from django_tasks.base import Task
 
 from .models import BackgroundJob
@@ -215,13 +214,12 @@ class Progress:
 
 def job_of(user: User, pk: uuid.UUID | str) -> BackgroundJob:
     """The job ``pk`` of ``user``; for anyone else it does not exist (404)."""
-    if not user.is_authenticated:
-        raise Http404
-    jobs = BackgroundJob.objects.filter(owner_id=user.pk)
-    _fail_stalled(jobs.filter(pk=pk))
-    job = jobs.filter(pk=pk).first()
+    job = BackgroundJob.objects.filter(owner_id=user.pk, pk=pk).first() if user.is_authenticated else None
     if job is None:
         raise Http404
+    if job.status == BackgroundJob.Status.RUNNING and job.updated_at < timezone.now() - STALLED_AFTER:
+        _fail_stalled(BackgroundJob.objects.filter(pk=job.pk))  # a write only then: the page asks every second
+        job.refresh_from_db()
     return job
 
 
@@ -269,9 +267,11 @@ def page_context(job: BackgroundJob) -> dict[str, Any]:
     return {"job": job, "progress": describe(job), "status_url": reverse("background_job_status", args=[job.pk])}
 
 
-@require_GET
-def job_status(request: HttpRequest, job_pk: uuid.UUID) -> JsonResponse:
+def job_status(request: HttpRequest, job_pk: uuid.UUID) -> HttpResponse:
     """The state of one of the user's own jobs, as JSON, for its page to show while it waits."""
-    response = JsonResponse(describe(job_of(request.user, job_pk)))
+    job = job_of(request.user, job_pk)  # first: for anyone else the job does not exist, whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    response = JsonResponse(describe(job))
     response["Cache-Control"] = "no-store"
     return response

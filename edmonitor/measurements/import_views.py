@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from edmonitor.core import background
 from edmonitor.core.models import BackgroundJob
@@ -169,7 +169,6 @@ def measurement_import_preview(request: HttpRequest, pk: int, batch_pk: int) -> 
     return render(request, "measurements/measurement_import_preview.html", _preview_context(organisation, batch, shown))
 
 
-@require_GET
 def measurement_import_progress(request: HttpRequest, pk: int, batch_pk: int, job_pk: Any) -> HttpResponse:
     """The confirm of an upload in the background: how far it is while it runs, then its result.
 

@@ -142,7 +142,7 @@ class BackgroundJobTests(TestCase):
         self.assertEqual(self.client.get(url).status_code, 302)  # to the login page
         self.client.force_login(self.mia)
         self.assertEqual(self.client.get(url).status_code, 200)
-        self.assertEqual(self.client.post(url).status_code, 405)
+        self.assertEqual(self.client.post(url).status_code, 405)  # it only tells
 
     @override_settings(TASKS=QUEUE_ONLY)
     def test_a_running_job_without_a_sign_of_life_counts_as_failed_and_its_work_may_start_again(self):
