@@ -97,8 +97,8 @@ def test_the_confirm_waits_for_the_worker_and_then_shows_its_result(
         expect(page.get_by_role("heading", level=1)).to_have_text("Bezig met importeren")
         expect(page.get_by_role("status")).to_contain_text("Wacht tot het kan beginnen")
         expect(page.get_by_role("link", name="Vernieuwen")).to_be_visible()
-        assert_accessible(page)
-        if javascript:
+        if javascript:  # axe runs in the page: only with JavaScript (the same page either way)
+            assert_accessible(page)
             page.evaluate("window.notReloaded = true")  # gone if the page were loaded again
     finally:
         server.worker.start()
@@ -115,4 +115,5 @@ def test_the_confirm_waits_for_the_worker_and_then_shows_its_result(
             page.get_by_role("link", name="Vernieuwen").click()
     expect(page.get_by_role("status")).to_contain_text("1 meting is geïmporteerd.")
     expect(page.get_by_role("link", name="Import ongedaan maken")).to_be_visible()
-    assert_accessible(page)
+    if javascript:
+        assert_accessible(page)
