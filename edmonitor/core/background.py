@@ -37,6 +37,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -72,9 +73,10 @@ class Failed(Exception):
         self.problems = [str(p) for p in problems]
 
 
-def _fail_stalled(jobs: Any) -> None:
-    cutoff = timezone.now() - STALLED_AFTER
+def _fail_stalled(jobs: QuerySet[BackgroundJob]) -> None:
+    """Those of ``jobs`` running without a sign of life for :data:`STALLED_AFTER` fail."""
     now = timezone.now()
+    cutoff = now - STALLED_AFTER
     jobs.filter(status=BackgroundJob.Status.RUNNING, updated_at__lt=cutoff).update(
         status=BackgroundJob.Status.FAILED, finished_at=now, updated_at=now
     )

@@ -7,6 +7,7 @@ may undo an import in :func:`edmonitor.measurements.permissions.can_undo_import`
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -169,7 +170,7 @@ def measurement_import_preview(request: HttpRequest, pk: int, batch_pk: int) -> 
     return render(request, "measurements/measurement_import_preview.html", _preview_context(organisation, batch, shown))
 
 
-def measurement_import_progress(request: HttpRequest, pk: int, batch_pk: int, job_pk: Any) -> HttpResponse:
+def measurement_import_progress(request: HttpRequest, pk: int, batch_pk: int, job_pk: uuid.UUID) -> HttpResponse:
     """The confirm of an upload in the background: how far it is while it runs, then its result.
 
     The job is its owner's alone (404 for anyone else). The page asks for its progress once a

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -223,12 +223,19 @@ def confirm_upload(
     signature: str,
     user: User | None,
     progress: Progress | None = None,
+    on_checked: Callable[[], None] | None = None,
 ) -> Confirmed:
     """The confirm step of a web import: the pending upload read again (:func:`read_pending`), then
-    :func:`confirm_import`. Raises ``ValidationError`` (the upload deleted) when the file is no longer valid."""
+    :func:`confirm_import`. Raises ``ValidationError`` (the upload deleted) when the file is no longer valid.
+
+    ``on_checked()`` is called when the file has been read and checked again, before the rows
+    are stored (``progress``).
+    """
     if batch.status != ImportBatch.Status.PENDING:
         return Confirmed(Outcome.ALREADY_DONE)
     rows = read_pending(batch)
+    if on_checked is not None:
+        on_checked()
     return confirm_import(batch, rows=rows, include=include, signature=signature, user=user, progress=progress)
 
 

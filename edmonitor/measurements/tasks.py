@@ -78,15 +78,18 @@ def _confirm(
     if not user.is_active or not can(user, Access.RECORD, batch.organisation):
         raise background.Failed(_("You may no longer import measurements for this organisation."))
 
-    def saving(done: int, total: int) -> None:
-        if done == 0:
-            progress.step(SAVING, total)
-        else:
-            progress(done, total)
-
     progress.step(CHECKING)
     try:
-        confirmed = imports.confirm_upload(batch, include=include, signature=signature, user=user, progress=saving)
+        confirmed = imports.confirm_upload(
+            batch,
+            include=include,
+            signature=signature,
+            user=user,
+            # Not counted until the rows are stored: inside the import's transaction the count is
+            # seen at once on PostgreSQL only (core/background.py, "Progress").
+            on_checked=lambda: progress.step(SAVING),
+            progress=progress,
+        )
     except ValidationError as invalid:
         raise background.Failed(*invalid.messages) from None
     return {"outcome": confirmed.outcome, "imported": confirmed.imported, "skipped": confirmed.skipped}
