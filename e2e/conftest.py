@@ -3,7 +3,8 @@
 The server is gunicorn on a free port of 127.0.0.1, DEBUG off, on a fresh database: a
 SQLite file in a temporary folder, or, when E2E_DATABASE_URL is set, that PostgreSQL
 database, dropped and created again; e2e/data.py migrates it and fills it (`seed_demo`
-and the tests' own objects). See e2e/README.md.
+and the tests' own objects). Beside it runs the background worker (`manage.py db_worker`).
+See e2e/README.md.
 """
 
 from __future__ import annotations
@@ -36,11 +37,39 @@ TIMEOUT_MS = 10_000
 
 
 @dataclass
+class Worker:
+    """The background worker beside the server (``manage.py db_worker``), as in production (README,
+    "Background tasks"): it runs what pages queue, such as the confirm step of an import."""
+
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval=0.5"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM: a task it is running is finished first); what is queued waits for the next start."""
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+
+
+@dataclass
 class Server:
     url: str
     ids: dict[str, Any]  # primary keys, and the token of an invitation
     log: Path
     env: dict[str, str]  # the server's environment: its database among others
+    worker: Worker
 
     def path(self, path: str) -> str:
         return self.url + path
@@ -210,9 +239,12 @@ def server(mailbox: Inbox, identity_provider: IdentityProvider) -> Iterator[Serv
             ids = json.loads(_run(env, "-m", "e2e.data"))
             log = ARTIFACTS / ("server-postgresql.log" if pg_url else "server-sqlite.log")
             process, url = _start_gunicorn(env, log)
+            worker = Worker(env=env, log=log.with_name(log.stem + "-worker.log"))
+            worker.start()
             try:
-                yield Server(url=url, ids=ids, log=log, env=env)
+                yield Server(url=url, ids=ids, log=log, env=env, worker=worker)
             finally:
+                worker.stop()
                 _stop(process)
         finally:
             if pg_url:

@@ -412,6 +412,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# --- background tasks (django-tasks; edmonitor/core/background.py) ---------------------------
+# Work that can take longer than a page should (today: the confirm step of an import) is queued
+# in the database and run by a separate worker process, `python manage.py db_worker`, with the
+# same settings and database as the site (README, "Running in production", "Background tasks";
+# `make demo` starts one beside runserver). django-tasks is the backport of Django 6's tasks
+# framework; django-tasks-db its database backend (a queue table, no other service to run).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 # --- benchmark: anonymous peers ---------------------------------------------------------------
 # The benchmark shows nothing of fewer peers than this; the rule and its reasons are in
 # edmonitor/instruments/peers.py. A lower value would let a reader work out peers' scores, so

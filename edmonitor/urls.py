@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("edmonitor.knowledge.urls")),
     path("", include("edmonitor.transfer.urls")),
     path("", include("edmonitor.development.urls")),
+    path("", include("edmonitor.core.urls")),
 ]

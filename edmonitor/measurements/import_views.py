@@ -1,30 +1,35 @@
-"""Importing VIE measurements from a file: upload → preview → confirm; the imports of an organisation; undo.
+"""Importing VIE measurements from a file: upload → preview → confirm (in the background, with a progress
+page); the imports of an organisation; undo.
 
-The steps and their rules are in :mod:`.imports`; who may undo an import in
-:func:`edmonitor.measurements.permissions.can_undo_import`.
+The steps and their rules are in :mod:`.imports`, the background confirm in :mod:`.tasks`; who
+may undo an import in :func:`edmonitor.measurements.permissions.can_undo_import`.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from edmonitor.core import background
+from edmonitor.core.models import BackgroundJob
+from edmonitor.core.types import signed_in
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.downloads import download_response
 from edmonitor.organisations.models import DownloadKind, Organisation
 from edmonitor.organisations.permissions import Access, can, organisation_for
 
-from . import import_template, imports
-from .forms import MeasurementImportForm, read_import
+from . import import_template, imports, tasks
+from .forms import MeasurementImportForm
 from .instruments import current_version
 from .models import ImportBatch, Level
 from .permissions import can_undo_import
@@ -119,7 +124,9 @@ def _finished(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
 def measurement_import_preview(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
     """What the upload adds, and which rows look like stored measurements (skipped unless ticked); confirm or cancel.
 
-    An upload waiting for confirmation is its uploader's alone: for anyone else it does not exist (404).
+    An upload waiting for confirmation is its uploader's alone: for anyone else it does not exist
+    (404). Confirming queues the import (:mod:`.tasks`) and shows its progress page; while it is
+    queued or running, this page (and a second click on the button) shows that page too.
     """
     organisation = organisation_for(request.user, pk, Access.RECORD)
     batch = get_object_or_404(
@@ -128,50 +135,95 @@ def measurement_import_preview(request: HttpRequest, pk: int, batch_pk: int) -> 
         organisation=organisation,
         created_by_id=request.user.pk,
     )
+    running = tasks.unfinished_confirm(batch)
+    if running is not None:
+        return redirect("measurement_import_progress", pk=organisation.pk, batch_pk=batch.pk, job_pk=running.pk)
     if batch.status != ImportBatch.Status.PENDING:
         return _finished(request, batch)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).delete()
         messages.info(request, _("The import has been cancelled. Nothing has been imported."))
         return redirect("measurement_import", pk=organisation.pk)
-    content = bytes(batch.content)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        include = {int(n) for n in request.POST.getlist("include") if n.isdigit()}
+        try:
+            job = tasks.start_confirm(
+                batch, include=include, signature=request.POST.get("signature", ""), user=signed_in(request.user)
+            )
+        except background.Busy:
+            messages.warning(
+                request,
+                _("You have %(n)s tasks running already. Wait until one of them is ready, then try again.")
+                % {"n": background.MAX_UNFINISHED_PER_OWNER},
+            )
+            return redirect("measurement_import_preview", pk=organisation.pk, batch_pk=batch.pk)
+        return redirect("measurement_import_progress", pk=organisation.pk, batch_pk=batch.pk, job_pk=job.pk)
     try:
-        if imports.checksum(content) != batch.checksum:
-            raise forms.ValidationError(_("The uploaded file has changed on the server. Please upload it again."))
-        rows = read_import(batch.instrument_version.instrument, organisation, content)
+        rows = imports.read_pending(batch)
     except forms.ValidationError as invalid:
         # Still valid at upload, no longer (e.g. the organisation was renamed): start again.
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).delete()
         form = MeasurementImportForm(organisation=organisation, instrument=batch.instrument_version.instrument)
         form.errors["file"] = form.error_class(invalid.messages)
         messages.error(request, _("Nothing has been imported: please correct the file and try again."))
         return _import_page(request, organisation, form)
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        include = {int(n) for n in request.POST.getlist("include") if n.isdigit()}
-        done = imports.confirm_import(
-            batch, rows=rows, include=include, signature=request.POST.get("signature", ""), user=request.user
-        )
-        if done.outcome == imports.Outcome.ALREADY_DONE:
-            return _finished(request, batch)
-        if done.outcome == imports.Outcome.IMPORTED:
-            text = ngettext(
-                "%(n)s measurement has been imported.", "%(n)s measurements have been imported.", done.imported
-            ) % {"n": done.imported}
-            if done.skipped:
-                text += " " + ngettext("%(n)s row has been skipped.", "%(n)s rows have been skipped.", done.skipped) % {
-                    "n": done.skipped
-                }
-            messages.success(request, text)
-            return redirect("measurement_imports", pk=organisation.pk)
-        messages.warning(
-            request,
-            _(
-                "Since you opened this page, measurements have been added or removed. "
-                "Nothing has been imported yet: check the list again."
-            ),
-        )
     shown = imports.preview(organisation, rows)
     return render(request, "measurements/measurement_import_preview.html", _preview_context(organisation, batch, shown))
+
+
+def measurement_import_progress(request: HttpRequest, pk: int, batch_pk: int, job_pk: uuid.UUID) -> HttpResponse:
+    """The confirm of an upload in the background: how far it is while it runs, then its result.
+
+    The job is its owner's alone (404 for anyone else). The page asks for its progress once a
+    second (``edmonitor/background.js``); without JavaScript its refresh link shows it.
+    """
+    organisation = organisation_for(request.user, pk, Access.RECORD)
+    job = background.job_of(request.user, job_pk)
+    if job.key != tasks.job_key(organisation.pk, batch_pk):
+        raise Http404
+    # None when the file was no longer valid: the upload was deleted
+    batch = ImportBatch.objects.filter(pk=batch_pk, organisation=organisation).first()
+    context: dict[str, Any] = {"organisation": organisation, "batch": batch, **background.page_context(job)}
+    if job.status == BackgroundJob.Status.DONE:
+        context |= _result(request, organisation, batch, job.result)
+    elif job.status == BackgroundJob.Status.FAILED:
+        context["heading"] = _("The import did not succeed")
+        context["pending"] = batch is not None and batch.status == ImportBatch.Status.PENDING
+    else:
+        context["heading"] = _("Importing")
+    return render(request, "measurements/measurement_import_progress.html", context)
+
+
+def _result(
+    request: HttpRequest, organisation: Organisation, batch: ImportBatch | None, result: dict[str, Any]
+) -> dict[str, Any]:
+    """What a finished confirm says: what was imported, or why nothing was."""
+    outcome = result.get("outcome")
+    if outcome == imports.Outcome.IMPORTED:
+        imported, skipped = result["imported"], result["skipped"]
+        text = ngettext("%(n)s measurement has been imported.", "%(n)s measurements have been imported.", imported) % {
+            "n": imported
+        }
+        if skipped:
+            text += " " + ngettext("%(n)s row has been skipped.", "%(n)s rows have been skipped.", skipped) % {
+                "n": skipped
+            }
+        may_undo = False
+        if batch is not None:
+            batch.organisation = organisation
+            may_undo = (
+                batch.status == ImportBatch.Status.IMPORTED
+                and batch.imported > 0
+                and can_undo_import(request.user, batch)
+            )
+        return {"heading": _("The import is ready"), "outcome": outcome, "text": text, "may_undo": may_undo}
+    if outcome == imports.Outcome.CHANGED:
+        text = _(
+            "Since you checked the file, measurements have been added or removed. "
+            "Nothing has been imported yet: check the list again."
+        )
+        return {"heading": _("Nothing has been imported yet"), "outcome": outcome, "text": text}
+    text = _("This file has already been imported. Nothing has been imported twice.")
+    return {"heading": _("The import is ready"), "outcome": outcome, "text": text}
 
 
 def _shown(row: ScoredRow) -> dict[str, Any]:

@@ -8,9 +8,10 @@
   whole organisation), date and label, the label compared without regard to case
   and spaces ("Beginmeting " is "beginmeting") — or like an earlier row of the same file.
   Those are skipped unless the user ticks them.
-- **Confirm** (:func:`confirm_import`): everything again (the file unchanged, still valid, the
-  same rows looking like duplicates as the user saw); a second confirm of the same batch
-  (a double click) does nothing.
+- **Confirm** (:func:`confirm_upload`, then :func:`confirm_import`): everything again (the file
+  unchanged, still valid, the same rows looking like duplicates as the user saw); a second
+  confirm of the same batch (a double click) does nothing. The web runs it in the background
+  (:mod:`.tasks`): a file at the upload limit takes seconds to store.
 - **Undo** (:func:`undo_import`): every measurement of the batch goes, in one transaction;
   goals judged at them open again (:func:`edmonitor.improvement.services.release_goals_of`,
   the rule of deleting one measurement); the batch stays, recorded as undone.
@@ -23,22 +24,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django import forms
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from edmonitor.core.types import User, account
 from edmonitor.instruments.csvio import ScoredRow
 from edmonitor.organisations.models import Organisation
 
 from . import signals
+from .forms import read_import
 from .models import ImportBatch, InstrumentVersion, Measurement
-from .services import delete_measurements, facilities_by_name, import_measurements
+from .services import Progress, delete_measurements, facilities_by_name, import_measurements
 
 #: A pending upload is kept this long; the next upload (anyone's) deletes older ones.
 STALE_AFTER = dt.timedelta(days=1)
@@ -136,6 +140,22 @@ def start_import(
     )
 
 
+def read_pending(batch: ImportBatch) -> list[ScoredRow]:
+    """The checked rows of a pending upload, read again from the text kept on the server.
+
+    Raises ``ValidationError`` when the text changed on the server, or the file is no longer
+    valid (e.g. the organisation was renamed); the upload is then deleted: the user starts again.
+    """
+    content = bytes(batch.content)
+    try:
+        if checksum(content) != batch.checksum:
+            raise forms.ValidationError(_("The uploaded file has changed on the server. Please upload it again."))
+        return read_import(batch.instrument_version.instrument, batch.organisation, content)
+    except forms.ValidationError:
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).delete()
+        raise
+
+
 def earlier_imports_of_same_file(batch: ImportBatch) -> QuerySet[ImportBatch]:
     """Imports of this organisation of a file with exactly the same content (still standing)."""
     return ImportBatch.objects.filter(
@@ -164,12 +184,14 @@ def confirm_import(
     include: Collection[int],
     signature: str,
     user: User | None,
+    progress: Progress | None = None,
 ) -> Confirmed:
     """Import a pending batch's checked ``rows``: the new ones and the duplicates ticked (``include``).
 
     In one transaction that first claims the batch (a conditional UPDATE: of two confirms at
     once, one finds it pending), then looks for duplicates again: if they are not what the user
-    saw (``signature``), nothing is imported and the batch stays pending.
+    saw (``signature``), nothing is imported and the batch stays pending. ``progress(done,
+    total)`` is told how many rows are stored.
     """
     with transaction.atomic():
         claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
@@ -189,8 +211,32 @@ def confirm_import(
             user=user,
             batch=batch,
             skipped=len(rows) - len(chosen),
+            progress=progress,
         )
     return Confirmed(Outcome.IMPORTED, imported=imported, skipped=len(rows) - len(chosen))
+
+
+def confirm_upload(
+    batch: ImportBatch,
+    *,
+    include: Collection[int],
+    signature: str,
+    user: User | None,
+    progress: Progress | None = None,
+    on_checked: Callable[[], None] | None = None,
+) -> Confirmed:
+    """The confirm step of a web import: the pending upload read again (:func:`read_pending`), then
+    :func:`confirm_import`. Raises ``ValidationError`` (the upload deleted) when the file is no longer valid.
+
+    ``on_checked()`` is called when the file has been read and checked again, before the rows
+    are stored (``progress``).
+    """
+    if batch.status != ImportBatch.Status.PENDING:
+        return Confirmed(Outcome.ALREADY_DONE)
+    rows = read_pending(batch)
+    if on_checked is not None:
+        on_checked()
+    return confirm_import(batch, rows=rows, include=include, signature=signature, user=user, progress=progress)
 
 
 def judged_goals(batch: ImportBatch) -> list[Any]:

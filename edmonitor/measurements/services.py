@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -21,6 +21,9 @@ from edmonitor.organisations.models import Facility, Organisation
 
 from . import signals
 from .models import ImportBatch, InstrumentVersion, ItemResponse, Measurement, MeasurementDraft
+
+#: Told how many of how many rows are stored: ``progress(done, total)`` (a background job's progress).
+Progress = Callable[[int, int], None]
 
 BATCH = 500  # rows per INSERT in the bulk path (well under SQLite's limit of variables per statement)
 UNNEST_BATCH = 5000  # rows per INSERT … UNNEST on PostgreSQL (six arrays, whatever their length)
@@ -203,6 +206,7 @@ def record_measurements(
     user=None,
     origin: str = Measurement.Origin.FORM,
     import_batch: ImportBatch | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Record many new measurements of one organisation at once, all or none; the number recorded.
 
@@ -210,9 +214,12 @@ def record_measurements(
     written with one INSERT per batch of rows instead of several statements per measurement,
     so a file of tens of thousands of rows is stored in seconds (bench/README.md, "Web
     import"); batch by batch, so the objects of one batch are all that is held at a time.
-    Raises :class:`InvalidMeasurement` (and saves nothing) when an entry without a result has errors.
+    ``progress(done, total)`` is told after each batch. Raises :class:`InvalidMeasurement`
+    (and saves nothing) when an entry without a result has errors.
     """
     figures.changed()  # bulk_create and the raw INSERT send no signals
+    if progress is not None:
+        progress(0, len(entries))
     for start in range(0, len(entries), BATCH):
         batch = entries[start : start + BATCH]
         measurements: list[Measurement] = []
@@ -233,6 +240,8 @@ def record_measurements(
                 for values in _responses(instrument_version, entry, result)
             ]
         )
+        if progress is not None:
+            progress(start + len(batch), len(entries))
     return len(entries)
 
 
@@ -390,12 +399,14 @@ def import_measurements(
     batch: ImportBatch | None = None,
     file_name: str = "",
     skipped: int = 0,
+    progress: Progress | None = None,
 ) -> int:
     """Store checked rows of a CSV file as measurements of one organisation, all of them or none; how many.
 
     Every import is one recorded :class:`ImportBatch`, to be undone as a whole: ``batch`` is the
     pending batch of a web upload (it becomes imported), or None for a new one. ``skipped``:
-    rows of the file left out (looking like measurements already stored).
+    rows of the file left out (looking like measurements already stored). ``progress(done,
+    total)``: how many rows are stored, as :func:`record_measurements` goes.
     """
     facilities = facilities_by_name(organisation)
     entries = []
@@ -426,4 +437,5 @@ def import_measurements(
         user=user,
         origin=Measurement.Origin.IMPORT,
         import_batch=batch,
+        progress=progress,
     )

@@ -26,6 +26,11 @@ urlpatterns = [
         import_views.measurement_import_preview,
         name="measurement_import_preview",
     ),
+    path(
+        "organisaties/<int:pk>/metingen/importeren/<int:batch_pk>/voortgang/<uuid:job_pk>/",
+        import_views.measurement_import_progress,
+        name="measurement_import_progress",
+    ),
     path("organisaties/<int:pk>/metingen/importen/", import_views.measurement_imports, name="measurement_imports"),
     path(
         "organisaties/<int:pk>/metingen/importen/<int:batch_pk>/ongedaan-maken/",

@@ -83,6 +83,8 @@ NOT_LOGGED: dict[str, str] = {
     "development_share_revoke": "a person's own share, revoked by its owner",
     "invitation": "an invitation's link; accepting it is recorded by its view, with the organisation",
     "dashboard": "the list of organisations a person may open; no organisation's data",
+    "background_job_status": "how far a person's own background task is (counts, asked every second while its page "
+    "is open); the page that shows it and its result is logged",
     "organisation_create": "a form for a new organisation; the new organisation's page is logged",
     "programmes": "the list of programmes; each programme's page is logged",
     "programme_create": "a form for a new programme",

@@ -16,7 +16,9 @@ an installation from SQLite to PostgreSQL. Decisions:
   tables (failed login attempts, lockouts and its access log): a lockout lasts 15 minutes
   and must not come back with a restore, and the logs are login records with IP addresses
   and browsers, personal data that the daily ``pg_dump`` keeps for as long as the operator
-  keeps those, but that should not travel to another installation.
+  keeps those, but that should not travel to another installation. Background tasks (the
+  queue of django-tasks' database backend, and :class:`~edmonitor.core.models.BackgroundJob`):
+  work waiting in the queue must not run a second time on the restored installation.
 - **Instrument versions** are data (measurements and audits point at them by id) but
   ``migrate`` also stores the shipped versions in every new database: a restore replaces
   those by the backup's rows, which keep their ids and the exact definitions in use.
@@ -60,8 +62,8 @@ from edmonitor.core import figures
 
 from .files import read_input
 
-LEFT_OUT_APPS = {"contenttypes", "sessions", "axes"}
-LEFT_OUT_MODELS = {"auth.permission"}
+LEFT_OUT_APPS = {"contenttypes", "sessions", "axes", "django_tasks_database"}
+LEFT_OUT_MODELS = {"auth.permission", "core.backgroundjob"}
 # Rows that `migrate` writes into every new database (post_migrate): a restore replaces them.
 MADE_BY_MIGRATE = {"measurements.instrumentversion"}
 MAX_LISTED = 20  # problems listed one by one; the rest are counted

@@ -76,6 +76,7 @@ IMPORT_NAMES = {
     "mozilla-django-oidc": "mozilla_django_oidc",
     "redis": "redis",
     "django-tasks": "django_tasks",
+    "django-tasks-db": "django_tasks_db",
 }
 
 

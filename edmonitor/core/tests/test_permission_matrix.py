@@ -22,8 +22,10 @@ The expected statuses are written down from the rules, not recorded from the cod
   An external auditor has no role in the organisation and so no access to its improvement plan.
 - README, "Importing measurements": importing is for those who RECORD; an upload waiting for
   confirmation (its preview) is its uploader's alone — for anyone else, staff included, it does
-  not exist (404). Every role of the organisation reads its list of imports (VIEW); an import is
-  undone by whoever imported it or by an admin (MANAGE), not by another project member.
+  not exist (404); so is its confirm, which runs in the background, with its progress page and
+  the status it asks for (``core/background.py``: a job is its owner's alone). Every role of the
+  organisation reads its list of imports (VIEW); an import is undone by whoever imported it or
+  by an admin (MANAGE), not by another project member.
 - Every page requires login except the login and language pages.
 
 A POST by a role that may not use a page gets the same refusal as its GET and changes nothing in
@@ -54,6 +56,7 @@ from django.utils import timezone
 from edmonitor.accounts import invitations
 from edmonitor.accounts.models import Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
+from edmonitor.core.models import BackgroundJob
 from edmonitor.development import feedback, groups, onboarding, sharing
 from edmonitor.development import services as development
 from edmonitor.development.models import (
@@ -80,6 +83,7 @@ from edmonitor.knowledge.models import DialogueMethod
 from edmonitor.knowledge.services import load as load_knowledge
 from edmonitor.knowledge.tests import test_search as knowledge_tests
 from edmonitor.measurements import imports
+from edmonitor.measurements import tasks as import_tasks
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import ImportBatch, Measurement, MeasurementDraft
 from edmonitor.measurements.services import import_measurements, save_draft
@@ -105,6 +109,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "logout":               (L, 405, 405, 405, 405, 405, 405, 405),  # logging out is a POST
     "set_language":         (302, 302, 302, 302, 302, 302, 302, 302),  # a GET only redirects back
     "dashboard":            (L, 200, 200, 200, 200, 200, 200, 200),
+    "background_job_status": (L, 404, 200, 404, 404, 404, 404, 404),  # a background job: its owner's (the member's)
     "audit_agreement":      (L, 200, 200, 200, 200, 200, 200, 200),  # over the audits the user may see
     # --- the knowledge base: public framework content, for every logged-in user ---------------
     "knowledge":            (L, 200, 200, 200, 200, 200, 200, 200),
@@ -196,6 +201,7 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "measurement_import_template": (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_import_template_xlsx": (L, 403, 200, 200, 404, 404, 404, 200),
     "measurement_import_preview": (L, 403, 200, 404, 404, 404, 404, 404),  # the member's own upload
+    "measurement_import_progress": (L, 403, 200, 404, 404, 404, 404, 404),  # the member's own confirm (a job)
     "measurement_imports":  (L, 200, 200, 200, 404, 404, 404, 200),
     "measurement_import_undo": (L, 403, 403, 200, 404, 404, 404, 200),  # imported by another member (ina)
     "measurement_delete":   (L, 403, 403, 200, 404, 404, 404, 200),
@@ -599,6 +605,7 @@ class PermissionMatrixTests(BaseTestCase):
     session_a: DialogueSession
     imported_batch: ImportBatch
     pending_batch: ImportBatch
+    job_mia: BackgroundJob
 
     @classmethod
     def setUpTestData(cls):
@@ -650,6 +657,14 @@ class PermissionMatrixTests(BaseTestCase):
         csv = b"organisation;measured_on;label;item_2a\nGGZ Alfa;2025-08-01;Nog niet;3\n"
         cls.pending_batch = imports.start_import(
             organisation=cls.org_a, instrument_version=version, file_name="m.csv", content=csv, rows=1, user=cls.mia
+        )
+        # an earlier confirm of that upload, finished without importing (the list had changed): its page stays
+        cls.job_mia = BackgroundJob.objects.create(
+            owner=cls.mia,
+            key=import_tasks.job_key(cls.org_a.pk, cls.pending_batch.pk),
+            status=BackgroundJob.Status.DONE,
+            result={"outcome": "changed", "imported": 0, "skipped": 0},
+            finished_at=timezone.now(),
         )
         cls.invitation_a = invitations.invite(
             email="uitgenodigd@example.org", organisation=cls.org_a, role=Role.MEMBER, by=cls.alice, base_url="http://t"
@@ -737,6 +752,7 @@ class PermissionMatrixTests(BaseTestCase):
             "session_pk": self.session_a.pk,
             # an upload waiting for confirmation (its preview), or an import (to undo)
             "batch_pk": (self.pending_batch if "/importeren/" in route else self.imported_batch).pk,
+            "job_pk": self.job_mia.pk,
             "slug": "kaarten" if route.startswith("kennisbank/werkvormen/") else "rol",  # knowledge_tests.FILES
             # links from e-mails: a token that is not valid (a valid one is tested in accounts/tests)
             "token": "niet-geldig",

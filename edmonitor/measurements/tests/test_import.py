@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from edmonitor.core.models import BackgroundJob
 from edmonitor.instruments.csvio import read_measurements
 from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.instruments import current_version
-from edmonitor.measurements.models import Measurement
+from edmonitor.measurements.models import ImportBatch, Measurement
 from edmonitor.measurements.services import NewMeasurement, import_measurements, record_measurement, record_measurements
 from edmonitor.organisations.models import Organisation
 from edmonitor.testing import BaseTestCase
@@ -53,7 +54,10 @@ class MeasurementImportTests(BaseTestCase):
         response = self.post(GOOD)
         self.assertFalse(Measurement.objects.exists())  # not before the user confirms the preview
         response = confirm(self.client, response)
-        self.assertRedirects(response, reverse("measurement_imports", args=[self.org_a.pk]))
+        # the import runs as a background task (here at once, edmonitor/conftest.py); its page shows the result
+        batch, job = ImportBatch.objects.get(), BackgroundJob.objects.get()
+        self.assertRedirects(response, reverse("measurement_import_progress", args=[self.org_a.pk, batch.pk, job.pk]))
+        self.assertContains(self.client.get(response["Location"]), reverse("measurement_imports", args=[self.org_a.pk]))
         first, second = Measurement.objects.filter(organisation=self.org_a).order_by("measured_on")
         scores = {r.item_id: (r.score, r.derived) for r in first.responses.all() if r.score}
         self.assertEqual(scores, {"1a": (2, True), "2a": (2, False)})  # 1.5 per 1000 fte: 0 < r <= 2 scores 2

@@ -147,11 +147,13 @@ class PreviewTests(ImportTestCase):
         response = self.upload(FILE)
         seen = self.preview_of(response).context["preview"].signature
         make_measurement(self.org_a, {"2a": 2}, on=dt.date(2026, 3, 1), label="Vervolg")  # in another tab
-        page = self.client.post(response["Location"], {"action": "confirm", "signature": seen})
+        page = self.client.post(response["Location"], {"action": "confirm", "signature": seen}, follow=True)
         self.assertContains(page, "Er is nog niets geïmporteerd")
+        self.assertContains(page, f'href="{response["Location"]}"')  # back to the check, to look again
         self.assertEqual(Measurement.objects.count(), 1)
         self.assertEqual(ImportBatch.objects.get().status, ImportBatch.Status.PENDING)
-        self.assertEqual(len(page.context["preview"].duplicates), 1)
+        again = self.client.get(response["Location"])
+        self.assertEqual(len(again.context["preview"].duplicates), 1)
 
     def test_a_file_no_longer_valid_at_the_confirm_imports_nothing(self):
         response = self.upload(FILE)
@@ -159,11 +161,22 @@ class PreviewTests(ImportTestCase):
         self.org_a.name = "GGZ Alfa Nieuw"
         self.org_a.save()
         result = self.client.post(
-            response["Location"], {"action": "confirm", "signature": page.context["preview"].signature}
+            response["Location"], {"action": "confirm", "signature": page.context["preview"].signature}, follow=True
         )
         self.assertEqual(result.status_code, 200)
-        self.assertIn("GGZ Alfa Nieuw", " ".join(result.context["form"].errors["file"]))
+        self.assertContains(result, "Er is niets geïmporteerd.")
+        self.assertIn("GGZ Alfa Nieuw", " ".join(result.context["job"].problems))
+        self.assertContains(result, "GGZ Alfa Nieuw")
         self.assertFalse(Measurement.objects.exists())
+        self.assertFalse(ImportBatch.objects.exists())
+
+    def test_a_file_no_longer_valid_at_the_preview_is_refused_again(self):
+        response = self.upload(FILE)
+        self.org_a.name = "GGZ Alfa Nieuw"
+        self.org_a.save()
+        page = self.client.get(response["Location"])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("GGZ Alfa Nieuw", " ".join(page.context["form"].errors["file"]))
         self.assertFalse(ImportBatch.objects.exists())
 
     def test_an_upload_waiting_for_confirmation_is_its_uploaders_alone(self):
