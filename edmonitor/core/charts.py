@@ -414,20 +414,8 @@ def ranked_bars(
     x = frame.value_scale(0, high, left_room=0, right_room=room)
     frame.background(_integer_ticks(low, high, decimal_comma))
     plain, highlighted = _bar_fill(svg, 0), _fill(svg, OKABE_ITO["orange"], "diagonal")
-    value_labels = []
-    for i in order:
-        centre = frame.centres[i]
-        value = numbers[i]
-        if value is None:
-            baseline = _baseline_for_centre(centre, _TITLE_FONT_SIZE)
-            svg.add(_text(x(0) + 3, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
-            continue
-        half = 0.35 * _ROW
-        fill = highlighted if i in marked else plain
-        svg.add(_group(f"bar-{i}", _rect_path(x(0), centre - half, x(float(value)), centre + half, fill)))
-        baseline = _baseline_for_centre(centre, _SMALL_FONT_SIZE)
-        value_labels.append(_value_label(texts[i], x(float(value)) + 3, baseline, "start", f"value-{i}", i in marked))
-    svg.extend(value_labels)
+    fills = {i: highlighted if i in marked else plain for i in order}
+    svg.extend(_bar_rows(svg, frame, x, order, numbers, texts, fills, dash_gap=3, marked=marked))
     frame.foreground(left_axis=True)
     return svg.finish(title, frame.height)
 
@@ -473,25 +461,44 @@ def change_bars(
     x = frame.value_scale(least, most, left_room=max(losses, default=0) + 8, right_room=max([*gains, 12]) + 8)
     frame.background(_nice_ticks(x.value(frame.x0), x.value(frame.x1), decimal_comma))
     gain_fill, loss_fill = _fill(svg, OKABE_ITO["blue"], ""), _fill(svg, OKABE_ITO["vermillion"], "diagonal")
+    fills = {i: gain_fill if float(numbers[i] or 0) >= 0 else loss_fill for i in order}
+    value_labels = _bar_rows(svg, frame, x, order, numbers, texts, fills, dash_gap=4, marked=set())
+    svg.add(_group("zero-line", _line_path([(x(0), frame.top), (x(0), frame.bottom)], _EDGE, 1.2)))
+    svg.extend(value_labels)
+    frame.foreground(left_axis=False)
+    return svg.finish(title, frame.height)
+
+
+def _bar_rows(
+    svg: _Svg,
+    frame: _HorizontalFrame,
+    x: _Scale,
+    order: Sequence[int],
+    numbers: Sequence[Value | None],
+    texts: dict[int, str],
+    fills: dict[int, str],
+    *,
+    dash_gap: float,
+    marked: set[int],
+) -> list[str]:
+    """The horizontal bars of ``ranked_bars`` and ``change_bars``, one per row from 0 to its value (a dash
+    for a missing one), added to ``svg``; their value labels are returned, for the caller to draw on top."""
     value_labels = []
     for i in order:
         centre = frame.centres[i]
         value = numbers[i]
         if value is None:
             baseline = _baseline_for_centre(centre, _TITLE_FONT_SIZE)
-            svg.add(_text(x(0) + 4, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
+            svg.add(_text(x(0) + dash_gap, baseline, "\u2013", _TITLE_FONT_SIZE, bold=True, id_=f"missing-{i}"))
             continue
         gain = float(value) >= 0
         half = 0.35 * _ROW
-        shape = _rect_path(x(0), centre - half, x(float(value)), centre + half, gain_fill if gain else loss_fill)
-        svg.add(_group(f"bar-{i}", shape))
+        svg.add(_group(f"bar-{i}", _rect_path(x(0), centre - half, x(float(value)), centre + half, fills[i])))
         baseline = _baseline_for_centre(centre, _SMALL_FONT_SIZE)
         end = x(float(value)) + (3 if gain else -3)
-        value_labels.append(_value_label(texts[i], end, baseline, "start" if gain else "end", f"value-{i}"))
-    svg.add(_group("zero-line", _line_path([(x(0), frame.top), (x(0), frame.bottom)], _EDGE, 1.2)))
-    svg.extend(value_labels)
-    frame.foreground(left_axis=False)
-    return svg.finish(title, frame.height)
+        anchor = "start" if gain else "end"
+        value_labels.append(_value_label(texts[i], end, baseline, anchor, f"value-{i}", i in marked))
+    return value_labels
 
 
 def trend_lines(
