@@ -3,7 +3,8 @@
 #   always     – WeasyPrint's libraries (Pango, HarfBuzz) and a font, for the PDF reports;
 #   --browser  – the test tools: Debian's chromium for the browser tests (Playwright drives it; no
 #                browser download), poppler-utils (pdftoppm, pdftotext) to look inside generated PDFs
-#                and gettext (xgettext) to check that the catalogues hold every string of the code.
+#                and gettext (xgettext) to check that the catalogues hold every string of the code,
+#                and HAProxy for the test of two application servers behind a balancer (bench/tests/test_cluster.py).
 # Does nothing (and needs no network) when everything is present.
 set -euo pipefail
 want=()
@@ -16,6 +17,7 @@ if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || want+=(poppler-utils)
   command -v xgettext >/dev/null 2>&1 || want+=(gettext)
+  command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || want+=(haproxy)
 fi
 if [ ${#want[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${want[*]}" >&2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -89,7 +90,10 @@ class EndingAccessTests(BaseTestCase):
         for name, route in routes():
             if not route.startswith("organisaties/<int:pk>/"):
                 continue
-            kwargs = {key: values.get(key, 1) for key in re.findall(r"<\w+:(\w+)>", route)}
+            kwargs = {
+                key: uuid.UUID(int=1) if kind == "uuid" else values.get(key, 1)
+                for kind, key in re.findall(r"<(\w+):(\w+)>", route)
+            }
             status = browser.get(reverse(name, kwargs=kwargs)).status_code
             if status not in (403, 404):
                 reached.append((name, status))
