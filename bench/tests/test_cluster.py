@@ -19,7 +19,7 @@ import pytest
 
 from bench import cluster
 from bench.http import Client
-from bench.run import Server
+from bench.run import Server, sustained_load
 from edmonitor.core.tests.test_figures import redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,10 @@ django.setup()
 from django.contrib.auth import get_user_model
 get_user_model().objects.create_superuser({USER!r}, password={PASSWORD!r})
 from bench.cluster import prepare_cache_check
-print(json.dumps(prepare_cache_check("test")))
+from edmonitor.organisations.models import Organisation
+found = prepare_cache_check("test")
+found["organisations"] = list(Organisation.objects.values_list("pk", flat=True))
+print(json.dumps(found))
 """
 
 
@@ -84,6 +87,16 @@ def test_two_instances_behind_haproxy_share_sessions_figures_lockout_and_rate_li
     assert [page.status for page in pages] == [200] * 4
     assert all(cluster.ENOUGH_PEERS in page.body.decode() for page in pages)  # the save of the checks counts
     client.close()
+
+
+def test_the_load_generator_keeps_to_its_pace_through_the_balancer(instances):
+    servers, balancer, check = instances
+    load = sustained_load(balancer.url, USER, PASSWORD, check["organisations"], 4, 4.0, "pace", rate=6.0)
+    assert load["errors"] == 0, load["error_samples"]
+    assert load["saves_confirmed"] == load["saves_attempted"]
+    # four users, one request every 4/6 s each: about 6 requests/s, never the 20 or more they could send
+    assert 3.0 <= load["throughput_per_s"] <= 7.5, load["throughput_per_s"]
+    assert load["offered_per_s"] == 6.0 and 0 <= load["generator_cpu_share"] < 1
 
 
 def test_a_balancer_without_instances_behind_it_is_refused_loudly(tmp_path: Path) -> None:
