@@ -223,8 +223,17 @@ class Database:
 class Server:
     """gunicorn as edmonitor is deployed (as e2e/conftest.py starts it), on a free loopback port."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int, instance: int = 1, timeout: int = 120) -> None:
-        self.log = VAR / ("gunicorn.log" if instance == 1 else f"gunicorn-{instance}.log")
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int,
+        threads: int,
+        instance: int = 1,
+        timeout: int = 120,
+        directory: Path = VAR,
+    ) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.log = directory / ("gunicorn.log" if instance == 1 else f"gunicorn-{instance}.log")
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
             [

@@ -59,7 +59,7 @@ def instances(tmp_path: Path):
         [sys.executable, "-c", SET_UP], cwd=ROOT, env=env, check=True, timeout=300, capture_output=True, text=True
     )
     check = json.loads(made.stdout.strip().splitlines()[-1])
-    servers = [Server(env, 1, 2, n) for n in (1, 2)]
+    servers = [Server(env, 1, 2, n, directory=tmp_path) for n in (1, 2)]
     balancer = cluster.Balancer([s.url for s in servers], tmp_path)
     try:
         yield servers, balancer, check
