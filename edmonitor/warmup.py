@@ -19,6 +19,8 @@ from django.apps import apps
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 
+from edmonitor.instruments.definition import available_definitions, load_any
+
 SLOW_IMPORTS = ("scipy.stats", "weasyprint", "openpyxl", "openpyxl.styles")
 
 
@@ -37,8 +39,6 @@ def warm_up() -> dict[str, int]:
         return {}
     for module in SLOW_IMPORTS:
         importlib.import_module(module)
-    from edmonitor.instruments.definition import available_definitions, load_any
-
     definitions = [load_any(key) for key in available_definitions()]
     compiled = 0
     for name in _templates():
