@@ -189,7 +189,9 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "edmonitor",
             "TIMEOUT": 24 * 60 * 60,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            # per organisation a version and its benchmark values (edmonitor.core.figures): 1,000 organisations
+            # need a few thousand small entries
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 # Rendered HTML that depends on the code only (templates, definitions, language), e.g. the items of an

@@ -11,4 +11,6 @@ class AuditsConfig(AppConfig):
 
         from .models import Amendment, Audit, Rating, ThemeRecord
 
-        figures.track(Audit, ThemeRecord, Rating, Amendment)
+        figures.track(Audit)
+        figures.track(ThemeRecord, Amendment, organisation="audit__organisation")
+        figures.track(Rating, organisation="auditor__audit__organisation")

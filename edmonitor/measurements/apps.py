@@ -21,4 +21,7 @@ class MeasurementsConfig(AppConfig):
 
         from .models import InstrumentVersion, ItemResponse, Measurement
 
-        figures.track(InstrumentVersion, Measurement, ItemResponse)  # drafts and import batches count nowhere
+        # drafts and import batches count nowhere
+        figures.track(InstrumentVersion, organisation=None)
+        figures.track(Measurement)
+        figures.track(ItemResponse, organisation="measurement__organisation")

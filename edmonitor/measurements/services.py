@@ -217,7 +217,7 @@ def record_measurements(
     ``progress(done, total)`` is told after each batch. Raises :class:`InvalidMeasurement`
     (and saves nothing) when an entry without a result has errors.
     """
-    figures.changed()  # bulk_create and the raw INSERT send no signals
+    figures.changed(organisation=organisation.pk)  # bulk_create and the raw INSERT send no signals
     if progress is not None:
         progress(0, len(entries))
     for start in range(0, len(entries), BATCH):

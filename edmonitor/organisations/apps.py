@@ -15,4 +15,5 @@ class OrganisationsConfig(AppConfig):
         from .models import Facility, Membership, Organisation
 
         # benchmarks compare by sector and kind; what a member may see depends on memberships
-        figures.track(Organisation, Facility, Membership)
+        figures.track(Organisation, organisation="pk")
+        figures.track(Facility, Membership)

@@ -11,4 +11,5 @@ class ProgrammesConfig(AppConfig):
 
         from .models import Participation, Programme
 
-        figures.track(Programme, Participation)
+        figures.track(Programme, organisation=None)
+        figures.track(Participation)

@@ -157,37 +157,56 @@ class GroupValues:
         return scores, measured, consensus, audited
 
 
+#: An organisation's newest item scores and theme consensus in a window: ((item, score), ...), ((theme, value), ...)
+OrganisationValues = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+_NO_VALUES: OrganisationValues = ((), ())
+#: At most this many organisations are read by their keys, IN (...) (SQLite's old limit is 999 parameters).
+_FEW = 500
+
+
 def _group_values(group: QuerySet[Organisation], within: Window) -> GroupValues:
-    """From the cache while no data changed (edmonitor.core.figures): the values of one group, shared by
-    every member that compares itself with it (each leaves itself out afterwards)."""
-    sql, params = group.values("pk").query.sql_with_params()
-    return figures.cached(
-        "group-values", (sql, tuple(map(str, params)), within), lambda: _read_group_values(group, within)
+    """The values of one group, each member's from the cache while its own data did not change
+    (edmonitor.core.figures): a save in one organisation recomputes that one alone, not the 999 others."""
+    members = list(group.order_by("pk").values_list("pk", flat=True))
+    values = figures.cached_per_organisation(
+        "organisation-values",
+        (within.start, within.end),
+        members,
+        lambda missing: _read_values(group, missing, within),
+        _NO_VALUES,
     )
+    scores = {pk: list(values[pk][0]) for pk in members if values[pk][0]}
+    consensus = {pk: list(values[pk][1]) for pk in members if values[pk][1]}
+    return GroupValues(scores, consensus)
 
 
-def _read_group_values(group: QuerySet[Organisation], within: Window) -> GroupValues:
-    # One statement each, organisation and value together: read in two, a save between them could leave a
-    # value whose organisation the first had not seen (the benchmark found it under load).
+def _read_values(group: QuerySet[Organisation], missing: list[int], within: Window) -> dict[int, OrganisationValues]:
+    # Few missing (a save here and there): those by their keys; many (a cold cache): the whole group by its own
+    # query, so the number of statements stays the same however large the group.
+    chosen = Organisation.objects.filter(pk__in=missing) if len(missing) <= _FEW else group
+    # One statement each, organisation and value together. No ORDER BY (the model's orders by measurement
+    # date, a join): peer_statistics sorts the values itself.
     scores: dict[int, list[tuple[str, int]]] = {}
-    # no ORDER BY (the model's orders by measurement date, a join): peer_statistics sorts the values itself
     rows = (
-        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(group, within), score__isnull=False)
+        ItemResponse.objects.filter(measurement__in=_newest_measurement_ids(chosen, within), score__isnull=False)
         .order_by()
         .values_list("measurement__organisation_id", "item_id", "score")
     )
     for organisation_id, item_id, score in rows:
         scores.setdefault(organisation_id, []).append((item_id, cast(int, score)))  # not null: filtered above
-
     consensus: dict[int, list[tuple[str, int]]] = {}
     themes = (
-        ThemeRecord.objects.filter(audit__in=_newest_audit_ids(group, within), consensus__isnull=False)
+        ThemeRecord.objects.filter(audit__in=_newest_audit_ids(chosen, within), consensus__isnull=False)
         .order_by()
         .values_list("audit__organisation_id", "theme_id", "consensus")
     )
     for organisation_id, theme_id, value in themes:
         consensus.setdefault(organisation_id, []).append((theme_id, cast(int, value)))
-    return GroupValues(scores, consensus)
+    return {
+        pk: (tuple(scores.get(pk, ())), tuple(consensus.get(pk, ())))
+        for pk in missing
+        if pk in scores or pk in consensus
+    }
 
 
 def benchmark(

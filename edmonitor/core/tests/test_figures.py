@@ -176,3 +176,112 @@ class InATransaction(TestCase):
         self.assertEqual(AccessEvent.objects.count(), logged + 1)  # the page did write
         figures.cached("figure", 1, compute)
         self.assertEqual(compute.calls, 1)
+
+
+class PerOrganisation:
+    """A per-organisation figure's computation: records which organisations it was asked for."""
+
+    def __init__(self, values: dict[int, str]) -> None:
+        self.values = values
+        self.asked: list[list[int]] = []
+
+    def __call__(self, missing: list[int]) -> dict[int, str]:
+        self.asked.append(missing)
+        return {pk: self.values[pk] for pk in missing if pk in self.values}
+
+
+def test_per_organisation_only_the_missing_ones_are_computed(backend: str) -> None:
+    compute = PerOrganisation({1: "one", 2: "two", 3: "three"})
+    assert figures.cached_per_organisation("values", "w", [1, 2], compute, "none") == {1: "one", 2: "two"}
+    assert figures.cached_per_organisation("values", "w", [1, 2, 3, 4], compute, "none") == {
+        1: "one",
+        2: "two",
+        3: "three",
+        4: "none",  # left out by the computation: nothing there, and that is cached too
+    }
+    assert figures.cached_per_organisation("values", "w", [4, 3, 2, 1], compute, "none")[4] == "none"
+    assert compute.asked == [[1, 2], [3, 4]]
+    figures.cached_per_organisation("values", "other parts", [1], compute, "none")
+    assert compute.asked[-1] == [1]
+
+
+def test_a_change_in_one_organisation_recomputes_that_one_alone(backend: str) -> None:
+    compute = PerOrganisation({1: "one", 2: "two", 3: "three"})
+    figures.cached_per_organisation("values", "w", [1, 2, 3], compute, "none")
+    figures.changed(organisation=2)
+    compute.values[2] = "two, changed"
+    assert figures.cached_per_organisation("values", "w", [1, 2, 3], compute, "none")[2] == "two, changed"
+    assert compute.asked[-1] == [2]
+    # the figures of the whole database are retired by it too
+    whole = Counter("before")
+    figures.cached("whole", 1, whole)
+    figures.changed(organisation=3)
+    assert figures.cached("whole", 1, Counter("after")) == "after"
+
+
+def test_a_change_of_no_known_organisation_recomputes_every_one(backend: str) -> None:
+    compute = PerOrganisation({1: "one", 2: "two"})
+    figures.cached_per_organisation("values", "w", [1, 2], compute, "none")
+    figures.changed()  # a bulk write, an instrument version, a programme
+    figures.cached_per_organisation("values", "w", [1, 2], compute, "none")
+    assert compute.asked == [[1, 2], [1, 2]]
+
+
+def test_a_lost_organisation_version_never_brings_back_an_older_figure(backend: str) -> None:
+    compute = PerOrganisation({1: "before"})
+    figures.cached_per_organisation("values", "w", [1], compute, "none")
+    cache.delete("figures:version:organisation:1")
+    compute.values[1] = "after"
+    assert figures.cached_per_organisation("values", "w", [1], compute, "none") == {1: "after"}
+
+
+class TrackedWrites(TestCase):
+    """Each tracked model's save and deletion retires its own organisation's figures, and only those."""
+
+    def setUp(self) -> None:
+        from edmonitor.organisations.models import Organisation
+
+        self.mine = Organisation.objects.create(name="Mijn instelling")
+        self.other = Organisation.objects.create(name="Andere instelling")
+        self.compute = PerOrganisation({self.mine.pk: "mine", self.other.pk: "other"})
+        self.pks = [self.mine.pk, self.other.pk]
+
+    def recomputed(self) -> list[int]:
+        before = len(self.compute.asked)
+        figures.cached_per_organisation("values", "w", self.pks, self.compute, "none")
+        return [pk for asked in self.compute.asked[before:] for pk in asked]
+
+    def test_a_measurement_its_answers_and_its_deletion(self) -> None:
+        from edmonitor.measurements.models import ItemResponse
+        from edmonitor.testing import make_measurement
+
+        self.recomputed()
+        measurement = make_measurement(self.mine, {"1a": 3})
+        self.assertEqual(self.recomputed(), [self.mine.pk])
+        response = ItemResponse.objects.get(measurement=measurement, item_id="1a")  # its measurement not loaded
+        response.score = 4
+        with self.assertNumQueries(2):  # the update, and one query for the way to its organisation
+            response.save(update_fields=["score"])
+        self.assertEqual(self.recomputed(), [self.mine.pk])
+        measurement.delete()
+        self.assertEqual(self.recomputed(), [self.mine.pk])
+
+    def test_a_rating_two_steps_from_its_organisation(self) -> None:
+        from edmonitor.audits.tests.factories import plan, rate
+        from edmonitor.testing import make_user
+
+        first, second = make_user("auditor1"), make_user("auditor2")
+        audit = plan(self.other, first, second)
+        self.recomputed()
+        rate(audit, first, {"1": 3}, submit=False)  # the ratings (and their theme records), as the page saves them
+        self.assertEqual(self.recomputed(), [self.other.pk])
+
+    def test_the_organisation_itself_and_a_programme(self) -> None:
+        from edmonitor.programmes.models import Programme
+
+        self.recomputed()
+        self.mine.name = "Mijn instelling, nieuwe naam"
+        self.mine.save()
+        self.assertEqual(self.recomputed(), [self.mine.pk])
+        Programme.objects.create(name="Programma")  # of no one organisation: every one
+        self.assertEqual(sorted(self.recomputed()), sorted(self.pks))
