@@ -819,8 +819,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.instances > 1:
         # One Redis for all instances, a key prefix of this run's own (its caches start empty).
         env |= {"REDIS_URL": os.environ["BENCH_REDIS_URL"], "EDMONITOR_CACHE_PREFIX": f"bench-{started:%Y%m%d%H%M%S}"}
-        env |= {"EDMONITOR_PROXY_COUNT": "1"}  # the client's address as HAProxy saw it (login lockout)
     env |= {
+        "EDMONITOR_PROXY_COUNT": "1",  # the client's address as HAProxy saw it (login lockout)
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + os.urandom(16).hex(),
@@ -868,10 +868,12 @@ def main(argv: list[str] | None = None) -> int:
     cluster_found: dict[str, Any] = {}
     try:
         servers = [Server(env, args.workers, args.threads, n) for n in range(1, args.instances + 1)]
-        url = servers[0].url
-        if args.instances > 1:
-            balancer = cluster.Balancer([s.url for s in servers], VAR)
-            url = balancer.url
+        # A proxy in front, as deployed (README, "Running in production"), also of one instance: it opens a new
+        # connection to gunicorn per request, so the kernel hands each to a free worker. Straight to gunicorn,
+        # each user's keep-alive connection stays with the worker that accepted it at login, and at 80
+        # requests/s the users of the busier worker queued while the other worker idled (bench/README.md).
+        balancer = cluster.Balancer([s.url for s in servers], VAR)
+        url = balancer.url
         log(f"{args.instances} instance(s) at {', '.join(s.url for s in servers)}; requests to {url}; page latencies")
         slow = max(3, args.repeats // 3)
         repeats = {name: args.repeats for name in paths}
@@ -919,7 +921,7 @@ def main(argv: list[str] | None = None) -> int:
             "loadavg_start": [round(x, 2) for x in loadavg_start],
             "loadavg_end": [round(x, 2) for x in os.getloadavg()],
             "gunicorn": f"{gunicorn_version}, {args.instances} instance(s) of {args.workers} workers × "
-            f"{args.threads} threads" + (", behind HAProxy, sharing Redis" if args.instances > 1 else ""),
+            f"{args.threads} threads, behind HAProxy" + (", sharing Redis" if args.instances > 1 else ""),
             "options": vars(args),
         },
         "data": {k: v for k, v in data.items() if k != "organisations"},

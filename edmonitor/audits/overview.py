@@ -5,31 +5,56 @@ five consensus scores are an audit's result."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
+from edmonitor.measurements.models import InstrumentVersion
 from edmonitor.organisations.models import Organisation
 
 from .models import Audit, Auditor, Phase, ThemeRecord
 
 
-def audit_history(organisation: Organisation, audits: Any = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit as the organisation page lists it: plain values, not a model instance (bench/README.md, fix 23)."""
+
+    pk: int
+    organisation_id: int
+    held_on: dt.date
+    facility_id: int | None
+    facility_name: str | None
+    instrument_version_id: int
+    finalised_at: dt.datetime | None
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    def get_absolute_url(self) -> str:
+        return reverse("audit", kwargs={"pk": self.organisation_id, "audit_pk": self.pk})
+
+
+def audit_history(organisation: Organisation) -> list[dict[str, Any]]:
     """One row per audit, oldest first. Only finalised audits show scores; the change is against the
     previous finalised audit of the same scope (the whole organisation, or the same facility).
 
-    Each row has the audit (with only what the rows show: its texts are a few kB each), its phase, and
-    per theme the consensus and change. The themes' consensus and the auditors' submissions are read as
-    plain values, not as rows: a decade of audits is 50 audits, 250 theme records and 100 auditors,
-    and building those objects was most of the organisation page's time (bench/README.md).
+    Each row has the audit (:class:`AuditRow`: what the rows show), its phase, and per theme the
+    consensus and change. Audits, the themes' consensus and the auditors' submissions are read as
+    plain values, not as model instances: a decade of audits is 50 audits, 250 theme records and
+    100 auditors, and building those objects was most of the organisation page's time (bench/README.md).
     """
-    if audits is None:
-        audits = Audit.objects.filter(organisation=organisation)
-    # The instrument version is prefetched, not joined, so its definition is decoded once and not once per audit.
-    audits = list(
-        audits.select_related("facility")
-        .only("organisation_id", "facility__name", "instrument_version_id", "held_on", "finalised_at")
-        .prefetch_related("instrument_version")
+    columns = ("pk", "organisation_id", "held_on", "facility_id", "facility__name", "instrument_version_id")
+    audits = [
+        AuditRow(*values)
+        for values in Audit.objects.filter(organisation=organisation)
         .order_by("held_on", "id")
-    )
+        .values_list(*columns, "finalised_at")
+    ]
+    # each version's definition is decoded once (the audits of a decade share one or two versions)
+    versions = InstrumentVersion.objects.in_bulk({audit.instrument_version_id for audit in audits})
     ids = [audit.pk for audit in audits]
     consensus_of: dict[int, dict[str, int | None]] = {}
     for audit_id, theme_id, value in ThemeRecord.objects.filter(audit_id__in=ids).values_list(
@@ -49,7 +74,7 @@ def audit_history(organisation: Organisation, audits: Any = None) -> list[dict[s
         if audit.is_finalised:
             consensus = consensus_of.get(audit.pk, {})
             before = previous.get(audit.facility_id)
-            for theme_id in audit.instrument.theme_ids:
+            for theme_id in versions[audit.instrument_version_id].audit_instrument.theme_ids:
                 value = consensus.get(theme_id)
                 old = before.get(theme_id) if before else None
                 change = value - old if value is not None and old is not None else None

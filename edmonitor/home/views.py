@@ -6,6 +6,8 @@ apps below know nothing of them.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,7 +26,8 @@ from edmonitor.core.types import signed_in
 from edmonitor.improvement.overview import attention_across, attention_for
 from edmonitor.instruments.definition import latest_audit_version
 from edmonitor.measurements.comparison import compare_measurements
-from edmonitor.measurements.models import Measurement
+from edmonitor.measurements.models import Level, Measurement
+from edmonitor.organisations.models import Organisation
 from edmonitor.organisations.permissions import (
     Access,
     can,
@@ -78,18 +82,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """A measurement as the organisation page lists it: plain values, not a model instance (bench/README.md,
+    fix 23: building fifty measurements with their facilities was a tenth of the page)."""
+
+    pk: int
+    organisation_id: int
+    measured_on: dt.date
+    label: str
+    instrument_code: str
+    instrument_version: str
+    facility_id: int | None
+    facility_name: str | None
+    total: Decimal | None
+    level: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("measurement", kwargs={"pk": self.organisation_id, "measurement_pk": self.pk})
+
+    def get_level_display(self) -> str:
+        return str(Level(self.level).label) if self.level else ""
+
+
+def _history(organisation: Organisation) -> list[HistoryRow]:
+    columns = ("pk", "organisation_id", "measured_on", "label", "instrument_version__code")
+    columns += ("instrument_version__version", "facility_id", "facility__name", "total", "level")
+    return [
+        HistoryRow(*values) for values in organisation.measurements.order_by("measured_on", "id").values_list(*columns)
+    ]
+
+
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_for(request.user, pk, Access.VIEW)
-    measurements = list(
-        # prefetched, not joined: the instrument's definition is decoded once, not once per measurement
-        organisation.measurements.select_related("facility")
-        .prefetch_related("instrument_version")
-        .order_by("measured_on", "id")
-    )
+    measurements = _history(organisation)
     previous_total: dict[tuple[str, int | None], Decimal] = {}
     rows = []
     for m in measurements:
-        key = (m.instrument_version.code, m.facility_id)
+        key = (m.instrument_code, m.facility_id)
         prev = previous_total.get(key)
         change = None if prev is None or m.total is None else m.total - prev
         rows.append({"measurement": m, "change": change})
@@ -103,10 +133,15 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         first, second = by_id.get(a_id), by_id.get(b_id)
         if first is None or second is None:
             messages.error(request, _("Choose two measurements of this organisation to compare."))
-        elif first.instrument_version.code != second.instrument_version.code:
+        elif first.instrument_code != second.instrument_code:
             messages.error(request, _("Only measurements with the same instrument can be compared."))
         else:
-            comparison = compare_measurements(first, second)
+            pair = (
+                organisation.measurements.select_related("facility")
+                .prefetch_related("instrument_version", "responses")
+                .in_bulk([first.pk, second.pk])
+            )
+            comparison = compare_measurements(pair[first.pk], pair[second.pk])
     elif len(measurements) >= 2:
         a_id, b_id = str(measurements[-2].pk), str(measurements[-1].pk)
 
@@ -126,7 +161,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (
                     str(m.pk),
                     f"{date_format(m.measured_on, 'j F Y')} – {m.label or 'VIE'}"
-                    + (f" ({m.facility.name})" if m.facility else ""),
+                    + (f" ({m.facility_name})" if m.facility_name else ""),
                 )
                 for m in measurements
             ],

@@ -79,11 +79,12 @@ class OrganisationReportTests(ReportData):
         self.client.force_login(self.lex)
         url = reverse("organisation_report", args=[self.org_a.pk])
         self.client.get(url)
-        # session, user, two-step verification, organisation, the user's memberships, VIE measurements, their
-        # instrument version, the item responses of the two measurements shown, finalised audits, their
+        # session, user, two-step verification, organisation, the user's memberships, the scope of the newest VIE
+        # measurement, the measurements of that scope, their instrument version, the item responses of the two
+        # measurements shown, the scope of the newest finalised audit, the finalised audits of that scope, their
         # instrument version, their theme records, the recommendations of the audit shown, and the suggestion
         # links for the weakest VIE items and for the weakest MIE themes, and the access log's entry
-        with self.assertNumQueries(15) as first:
+        with self.assertNumQueries(17) as first:
             self.client.get(url)
         for year in range(2000, 2010):
             make_measurement(self.org_a, FIRST, on=dt.date(year, 1, 1))
@@ -157,3 +158,29 @@ class OrganisationReportPdfTests(ReportData):
             self.assertRegex(text, rf"{item}\.[^\n]*\b{score}\b")
         self.assertGreater(dark, 500)  # text and charts, not a blank page
         self.assertLess(dark, image.width * image.height // 2)  # and not a black one
+
+
+class ReportScopeTests(BaseTestCase):
+    """The report follows the newest measurement's and audit's scope: the whole organisation or one facility."""
+
+    def test_the_series_and_the_previous_one_come_from_the_scope_of_the_newest(self):
+        from edmonitor.organisations.models import Facility
+        from edmonitor.reports.organisation import organisation_report
+
+        home = Facility.objects.create(organisation=self.org_a, name="Beschermd wonen Noord")
+        whole_2024 = make_measurement(self.org_a, FIRST, on=dt.date(2024, 1, 1))
+        at_home_2023 = make_measurement(self.org_a, FIRST, on=dt.date(2023, 1, 1))
+        at_home_2025 = make_measurement(self.org_a, SECOND, on=dt.date(2025, 1, 1))
+        at_home_2023.facility = home
+        at_home_2023.save()
+        at_home_2025.facility = home
+        at_home_2025.save()
+        vie = organisation_report(self.org_a).vie
+        assert vie is not None
+        self.assertEqual(vie.latest, at_home_2025)
+        self.assertEqual(vie.previous, at_home_2023)  # not the newer one of the whole organisation
+        self.assertEqual(vie.series, [at_home_2023, at_home_2025])
+        whole_2026 = make_measurement(self.org_a, FIRST, on=dt.date(2026, 1, 1))
+        vie = organisation_report(self.org_a).vie
+        assert vie is not None
+        self.assertEqual((vie.latest, vie.previous, vie.series), (whole_2026, whole_2024, [whole_2024, whole_2026]))
