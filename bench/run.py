@@ -838,8 +838,6 @@ def main(argv: list[str] | None = None) -> int:
         generation = {**generation, "cached": True}
         log(f"reusing the cached data set {db.marker.name}")
     env["DATABASE_URL"] = db.fresh_copy()
-    if args.db == "postgresql":
-        env["DB_CONN_MAX_AGE"] = "60"  # as the README deploys it on PostgreSQL: a connection per thread, kept
     os.environ.update(env)
     # Migrations newer than the cached data set (e.g. an index added since) apply to the copy.
     subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity=0"], cwd=ROOT, env=env, check=True)
