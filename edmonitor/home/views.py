@@ -106,7 +106,7 @@ class HistoryRow:
 
 
 def _history(organisation: Organisation) -> list[HistoryRow]:
-    columns = ("pk", "organisation_id", "measured_on", "label", "instrument_version__code")
+    columns: tuple[str, ...] = ("pk", "organisation_id", "measured_on", "label", "instrument_version__code")
     columns += ("instrument_version__version", "facility_id", "facility__name", "total", "level")
     return [
         HistoryRow(*values) for values in organisation.measurements.order_by("measured_on", "id").values_list(*columns)

@@ -205,7 +205,7 @@ def _mie_section(organisation: Organisation) -> MieSection | None:
                 "recommendations": [r for r in latest.recommendations.all() if r.theme_id == theme.id],
             }
         )
-    series = []
+    series: list[dict[str, Any]] = []
     for audit in scope:
         consensus = {t.theme_id: t.consensus for t in audit.themes.all()}
         scores = [consensus.get(theme_id) for theme_id in instrument.theme_ids]
