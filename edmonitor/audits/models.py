@@ -90,7 +90,12 @@ class Audit(models.Model):
         return f"MIE {self.organisation} {self.held_on:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("audit", kwargs={"pk": self.organisation_id, "audit_pk": self.pk})
+        return self.url_of(self.organisation_id, self.pk)
+
+    @staticmethod
+    def url_of(organisation_id: int, pk: int) -> str:
+        """The page of the audit ``pk`` of that organisation (also for lists read as plain values)."""
+        return reverse("audit", kwargs={"pk": organisation_id, "audit_pk": pk})
 
     @property
     def instrument(self) -> AuditInstrument:

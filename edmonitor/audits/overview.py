@@ -9,8 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
-
 from edmonitor.measurements.models import InstrumentVersion
 from edmonitor.organisations.models import Organisation
 
@@ -34,7 +32,7 @@ class AuditRow:
         return self.finalised_at is not None
 
     def get_absolute_url(self) -> str:
-        return reverse("audit", kwargs={"pk": self.organisation_id, "audit_pk": self.pk})
+        return Audit.url_of(self.organisation_id, self.pk)
 
 
 def audit_history(organisation: Organisation) -> list[dict[str, Any]]:

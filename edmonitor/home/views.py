@@ -15,7 +15,6 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -99,7 +98,7 @@ class HistoryRow:
     level: str
 
     def get_absolute_url(self) -> str:
-        return reverse("measurement", kwargs={"pk": self.organisation_id, "measurement_pk": self.pk})
+        return Measurement.url_of(self.organisation_id, self.pk)
 
     def get_level_display(self) -> str:
         return str(Level(self.level).label) if self.level else ""

@@ -134,7 +134,12 @@ class Measurement(models.Model):
         return f"{self.organisation} – {self.label or self.measured_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("measurement", kwargs={"pk": self.organisation_id, "measurement_pk": self.pk})
+        return self.url_of(self.organisation_id, self.pk)
+
+    @staticmethod
+    def url_of(organisation_id: int, pk: int) -> str:
+        """The page of the measurement ``pk`` of that organisation (also for lists read as plain values)."""
+        return reverse("measurement", kwargs={"pk": organisation_id, "measurement_pk": pk})
 
     @property
     def instrument(self) -> Instrument:
