@@ -4,7 +4,9 @@
 ``edmonitor score mie INPUT.json [--format json|table]`` compares the auditors'
 scores of MIE audits, and ``edmonitor cohort BASELINE.csv FOLLOWUP.csv [--goals
 GOALS.csv] [--format json|table]`` compares a cohort's baseline with its follow-up,
-all without any database or Django settings (the pure core does the work). Every other
+all without any database or Django settings (the pure core does the work), as does
+``edmonitor fhir questionnaire vie|mie [--version V]``, which prints an instrument version
+(the newest by default) as an HL7 FHIR R4 Questionnaire in JSON. Every other
 subcommand is handed to Django's management commands, so ``edmonitor migrate`` or
 ``edmonitor load_live`` work like ``python manage.py ...``.
 
@@ -24,7 +26,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 from edmonitor.instruments.batch import score_file_json
 from edmonitor.instruments.csvio import InvalidFile, ScoredRow, read_measurements
-from edmonitor.instruments.definition import AuditInstrument, Instrument, latest_audit_version, latest_version
+from edmonitor.instruments.definition import (
+    AuditInstrument,
+    Instrument,
+    available_definitions,
+    latest_audit_version,
+    latest_version,
+    load_any,
+    newest_version_number,
+)
 
 if TYPE_CHECKING:  # the MIE and cohort modules are imported by their own subcommands: a quicker start
     from edmonitor.instruments.audit import AuditInput
@@ -289,6 +299,20 @@ def cohort_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def fhir_questionnaire_command(args: argparse.Namespace) -> int:
+    # imported by its own subcommand only: `score vie` starts quicker without it
+    from edmonitor.instruments.fhir import questionnaire, to_json
+
+    code = args.instrument
+    versions = [key.split("-", 1)[1] for key in available_definitions() if key.split("-", 1)[0] == code]
+    version = newest_version_number(code) if args.version is None else args.version
+    if version not in versions:
+        print(f"{code} has no version {version!r}; the versions are: {', '.join(versions)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(to_json(questionnaire(load_any(f"{code}-{version}"))) + "\n")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse exits with 2 too; keep stdout empty
         self.print_usage(sys.stderr)
@@ -315,12 +339,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cohort.add_argument("--format", choices=["json", "table"], default="table")
     cohort.set_defaults(func=cohort_command)
+    fhir = sub.add_parser("fhir", help="print an instrument as an HL7 FHIR R4 resource in JSON (no database needed)")
+    fhir_sub = fhir.add_subparsers(dest="resource", parser_class=_Parser, required=True)
+    questionnaire = fhir_sub.add_parser(
+        "questionnaire", help="print a version of the VIE or the MIE as a FHIR Questionnaire"
+    )
+    questionnaire.add_argument("instrument", choices=["vie", "mie"], help="instrument code")
+    questionnaire.add_argument("--version", help="instrument version, e.g. 2012.1 (default: the newest)")
+    questionnaire.set_defaults(func=fhir_questionnaire_command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("score", "cohort", "-h", "--help"):
+    if argv and argv[0] not in ("score", "cohort", "fhir", "-h", "--help"):
         # Everything else is a Django management command.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edmonitor.settings")
         from django.core.management import execute_from_command_line

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "edmonitor.development",
     "edmonitor.accounts",
     "edmonitor.home",
+    "edmonitor.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "csp",
     "axes",
@@ -378,6 +382,37 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# --- the API (Django REST framework; edmonitor/api) --------------------------------------------
+# Personal access tokens only (no session: a browser page can never call it), JSON only (no
+# browsable HTML), pages on every list; requests per token per minute in the shared cache.
+
+EDMONITOR_API_RATE_LIMIT = envint("EDMONITOR_API_RATE_LIMIT", 120)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["edmonitor.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["edmonitor.api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["edmonitor.api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "edmonitor.api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "edmonitor API",
+    "DESCRIPTION": (
+        "Read figures and add measurements from your own programs. Every request carries a personal "
+        "access token (Authorization: Bearer <token>), made on your account page; a token can do exactly "
+        "what its person may do in the browser."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the views below decide who may read it
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- login throttling (django-axes) ---------------------------------------------------------

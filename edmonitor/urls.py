@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("edmonitor.transfer.urls")),
     path("", include("edmonitor.development.urls")),
     path("", include("edmonitor.core.urls")),
+    path("", include("edmonitor.api.urls")),
 ]

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edmonitor.audits.models import Position
-from edmonitor.core.forms import AccessibleFormMixin
+from edmonitor.core.forms import AccessibleFormMixin, date_input
 from edmonitor.organisations.models import Role
+
+from . import tokens
+from .models import TokenScope
 
 
 class ResetRequestForm(AccessibleFormMixin, PasswordResetForm):
@@ -61,6 +66,34 @@ class ProfileForm(AccessibleFormMixin, forms.Form):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data.get("email") or "").strip()
+
+
+class TokenForm(AccessibleFormMixin, forms.Form):
+    """A new API token: what it is for, what it may do, until when (checked by :func:`tokens.create`)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_('What will use the token, for example "Power BI dashboard".'),
+    )
+    scope = forms.ChoiceField(
+        label=_("The token may"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_('Choose "read only" unless a program must add measurements or goals.'),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        widget=date_input(),
+        help_text=_("At most a year from today. After that date the token stops working."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].initial = timezone.localdate() + dt.timedelta(days=tokens.DEFAULT_DAYS)
+        if not self.is_bound:  # a bound form ties its errors when it is cleaned
+            self.describe_errors()
 
 
 # --- invitations ------------------------------------------------------------------------------

@@ -104,3 +104,52 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return str(self.status.label)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    WRITE = "write", _("read and write")
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        """Not revoked and not past its expiry date (a token works through the whole of that day)."""
+        return self.filter(revoked_at__isnull=True, expires_on__gte=timezone.localdate())
+
+
+class ApiToken(models.Model):
+    """A personal access token for the API (:mod:`edmonitor.accounts.tokens`).
+
+    Only a hash of the token is kept (``digest``, SHA-256 of a random 256-bit secret: a slow
+    password hash adds nothing at that entropy); the person sees the token once, when it is
+    made. ``prefix`` is its first characters, shown in the list so a person can tell which
+    token a program uses. A token never does more than its person may in the browser.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("may"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(_("valid until"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

@@ -45,6 +45,8 @@ RECOVERY_CODES = 10
 # the public statements.
 OPEN_BEFORE_SECOND_STEP = frozenset({"second_factor_verify", "logout", "set_language", "privacy", "accessibility"})
 OPEN_BEFORE_SET_UP = OPEN_BEFORE_SECOND_STEP | {"second_factor_setup"}
+# A view class with this attribute set (the API's) authenticates by token only and is never sent to the second step.
+TOKEN_ONLY = "token_only"
 
 
 def status(user: Account) -> tuple[bool, bool]:
@@ -178,6 +180,8 @@ class SecondFactorMiddleware:
         user = request.user
         if not isinstance(user, Account) or passed(request):
             return None
+        if getattr(getattr(view_func, "cls", None), TOKEN_ONLY, False):
+            return None  # an API view: a token logs in there, never this session (it has no second step)
         name = request.resolver_match.url_name if request.resolver_match else None
         set_up, must = status(user)
         if set_up:

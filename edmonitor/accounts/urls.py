@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, second_factor_views, sso, views
+from . import invitation_views, second_factor_views, sso, token_views, views
 
 members = "organisaties/<int:pk>/leden/"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("uitnodiging/<str:token>/", invitation_views.invitation, name="invitation"),
     path("account/", views.profile, name="profile"),
+    path("account/api-tokens/", token_views.token_list, name="token_list"),
+    path("account/api-tokens/<int:token_pk>/intrekken/", token_views.token_revoke, name="token_revoke"),
     path("sso/start/", sso.start, name="sso_start"),
     path("sso/terug/", sso.callback, name="sso_callback"),
     path("login/tweede-stap/", second_factor_views.verify, name="second_factor_verify"),

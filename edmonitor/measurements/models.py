@@ -97,6 +97,7 @@ class Measurement(models.Model):
         FORM = "form", _("entered in the form")
         IMPORT = "import", _("imported from a file")
         EXAMPLE = "example", _("example data (LIVE study)")
+        API = "api", _("sent by a program (API)")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measurements")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="measurements", null=True, blank=True)

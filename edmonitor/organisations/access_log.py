@@ -42,7 +42,12 @@ from .models import AccessAction, AccessCategory, AccessEvent, Organisation
 
 # The URL prefixes whose pages are logged, and the URL argument that names the organisation.
 ORGANISATION_ROUTE = "organisaties/<int:pk>/"
-SPANNING_ROUTES = ("programmas/", "audits/overeenstemming/", "gedeeld/")
+# The API's routes of one organisation's data (edmonitor/api/urls.py): logged as its pages are, with
+# the URL name (api_…) as kind, and its creates (201) as changes.
+API_ORGANISATION_ROUTE = "api/v1/organisations/<int:pk>/"
+# The API's FHIR QuestionnaireResponse (a measurement, named by a resource id): its view records the
+# organisation itself; listed here so that nothing under it can go unlogged.
+SPANNING_ROUTES = ("programmas/", "audits/overeenstemming/", "gedeeld/", "api/v1/fhir/QuestionnaireResponse/")
 
 # Pages that hold no organisation's data, each with the reason it is not logged. A test
 # checks that every URL of the site is logged or listed here.
@@ -58,6 +63,12 @@ NOT_LOGGED: dict[str, str] = {
     "password_reset_done": "public",
     "password_reset_confirm": "recorded by its view when the password is reset",
     "password_reset_complete": "public",
+    "token_list": "a person's own API tokens; making and revoking one is recorded by its view",
+    "token_revoke": "recorded by its view when the token is revoked",
+    "api_schema": "the description of the API: no organisation's data",
+    "api_docs": "the description of the API as a page: no organisation's data",
+    "api_organisations": "the names of the organisations one may see, as the dashboard lists them",
+    "api_fhir_questionnaire": "a questionnaire (VIE or MIE) as FHIR: public framework content",
     "accessibility": "the accessibility statement: public",
     "sso_start": "the way to the identity provider; the login itself is logged from Django's signals",
     "sso_callback": "the way back from the identity provider; the login or its failure is logged from Django's signals",
@@ -149,6 +160,7 @@ CATEGORY_RULES: tuple[tuple[str, AccessCategory], ...] = (
 
 
 def category_of(kind: str) -> AccessCategory:
+    kind = kind.removeprefix("api_")  # an API read is of the same kind of data as the page it mirrors
     return next((category for prefix, category in CATEGORY_RULES if kind.startswith(prefix)), AccessCategory.OTHER)
 
 
@@ -192,7 +204,7 @@ def _target(request: HttpRequest) -> tuple[str, int | None, int | None] | None:
         return None
     route = match.route
     numbers = [value for value in match.kwargs.values() if isinstance(value, int)]
-    if route.startswith(ORGANISATION_ROUTE):
+    if route.startswith((ORGANISATION_ROUTE, API_ORGANISATION_ROUTE)):
         others = [value for name, value in match.kwargs.items() if name != "pk" and isinstance(value, int)]
         return match.url_name, match.kwargs["pk"], (others[-1] if others else match.kwargs["pk"])
     if route.startswith(SPANNING_ROUTES):
@@ -212,7 +224,7 @@ class AccessLogMiddleware:
             return response
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             action = AccessAction.VIEW
-        elif request.method == "POST" and response.status_code in (302, 303):
+        elif request.method == "POST" and response.status_code in (201, 302, 303):
             action = AccessAction.CHANGE
         else:
             return response

@@ -77,6 +77,9 @@ IMPORT_NAMES = {
     "redis": "redis",
     "django-tasks": "django_tasks",
     "django-tasks-db": "django_tasks_db",
+    "djangorestframework": "rest_framework",
+    "drf-spectacular": "drf_spectacular",
+    "drf-spectacular-sidecar": "drf_spectacular_sidecar",
 }
 
 

@@ -53,8 +53,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from edmonitor.accounts import invitations
-from edmonitor.accounts.models import Invitation
+from edmonitor.accounts import invitations, tokens
+from edmonitor.accounts.models import ApiToken, Invitation
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.core.models import BackgroundJob
 from edmonitor.development import feedback, groups, onboarding, sharing
@@ -119,6 +119,10 @@ MATRIX: dict[str, tuple[object, ...]] = {
     # --- a person's own account (issue 17 part 3) ------------------------------------------------
     "profile":              (L, 200, 200, 200, 200, 200, 200, 200),
     "password_change":      (L, 200, 200, 200, 200, 200, 200, 200),
+    # a person's own API tokens (issue 19): each makes their own; a token is revoked by its person only (mia's)
+    "token_list":           (L, 200, 200, 200, 200, 200, 200, 200),
+    "token_revoke":         (L, 404, 200, 404, 404, 404, 404, 404),
+    "api_docs":             (L, 200, 200, 200, 200, 200, 200, 200),  # the API's description, for people
     "sso_start":            (404, 404, 404, 404, 404, 404, 404, 404),  # single sign-on is off here (test_sso.py)
     "sso_callback":         (404, 404, 404, 404, 404, 404, 404, 404),
     # --- a person's own development space: every signed-in person has one, seen by them alone ---
@@ -313,9 +317,33 @@ PHASES: dict[str, dict[str, tuple[object, ...]]] = {
     },
 }  # fmt: skip
 
+# The API (issue 19): each role calls it with a token of its own that may write; "anonymous" sends
+# no token (401). The rules are the pages': VIEW reads an organisation's data, RECORD adds a
+# measurement; an organisation the person may not see is 404, one they may not change 403.
+API_MATRIX: dict[str, tuple[object, ...]] = {
+    #                       anon  viewer member admin auditor o.aud  o.adm  staff
+    "api_schema":           (401, 200, 200, 200, 200, 200, 200, 200),
+    "api_organisations":    (401, 200, 200, 200, 200, 200, 200, 200),  # each sees the list of their own
+    "api_organisation":     (401, 200, 200, 200, 404, 404, 404, 200),
+    "api_facilities":       (401, 200, 200, 200, 404, 404, 404, 200),
+    "api_measurements":     (401, 200, 200, 200, 404, 404, 404, 200),
+    "api_measurement":      (401, 200, 200, 200, 404, 404, 404, 200),
+    "api_fhir_questionnaire": (401, 200, 200, 200, 200, 200, 200, 200),  # the questionnaire: framework content
+    "api_fhir_questionnaire_response": (401, 200, 200, 200, 404, 404, 404, 200),  # a measurement of A
+}  # fmt: skip
+# API routes that store with a POST, and what the POST answers per role (201: stored).
+API_POSTS: dict[str, tuple[object, ...]] = {
+    "api_measurements":     (401, 403, 201, 201, 404, 404, 404, 201),
+}  # fmt: skip
+API_PAYLOADS: dict[str, dict[str, object]] = {
+    "api_measurements": {"measured_on": "2025-06-01", "label": "Via de API", "items": {"2a": 3}},
+}
+
 # Pages whose POST changes data. A role allowed to use them (GET 200, or 405 for POST-only
 # pages) must change the database with a POST; every other role must change nothing.
 STATE_CHANGING = {
+    "token_list",
+    "token_revoke",
     "onboarding_plan_delete",
     "organisation_create",
     "organisation_edit",
@@ -418,6 +446,7 @@ NOT_POSTED = {"login", "logout", "set_language"}
 
 # What a user would change on each form (on top of the form as the page shows it).
 CHANGES: dict[str, dict[str, str]] = {
+    "token_list": {"name": "Power BI"},
     "organisation_create": {"name": "Nieuwe organisatie"},
     "organisation_edit": {"name": "Overgenomen"},
     "facility_create": {"name": "Nieuwe voorziening"},
@@ -606,6 +635,7 @@ class PermissionMatrixTests(BaseTestCase):
     imported_batch: ImportBatch
     pending_batch: ImportBatch
     job_mia: BackgroundJob
+    token_mia: ApiToken
 
     @classmethod
     def setUpTestData(cls):
@@ -697,6 +727,9 @@ class PermissionMatrixTests(BaseTestCase):
         cls.member_eva = groups.add_member(cls.group_mia, cls.mia, name_or_email="eva")  # no role in A
         cls.plan_a = onboarding.create_plan(cls.org_a, cls.alice, newcomer_name="Sam", starts_on=dt.date(2026, 9, 1))
         cls.step_a = cls.plan_a.steps.first()
+        cls.token_mia, _raw = tokens.create(
+            cls.mia, name="Eigen script", scope="read", expires_on=timezone.localdate() + dt.timedelta(days=30)
+        )
         cls.users = {
             "anonymous": None,
             "viewer": cls.lex,
@@ -720,8 +753,11 @@ class PermissionMatrixTests(BaseTestCase):
 
     def test_the_table_lists_exactly_the_named_urls_of_the_url_conf(self):
         names = {name for name, _route, _params in url_patterns()}
-        self.assertEqual(sorted(names - MATRIX.keys()), [], "URL names without expected statuses: add them to MATRIX")
-        self.assertEqual(sorted(MATRIX.keys() - names), [], "MATRIX lists URL names that no longer exist")
+        listed = MATRIX.keys() | API_MATRIX.keys()
+        self.assertEqual(sorted(names - listed), [], "URL names without expected statuses: add them to MATRIX")
+        self.assertEqual(sorted(listed - names), [], "MATRIX lists URL names that no longer exist")
+        self.assertFalse(MATRIX.keys() & API_MATRIX.keys())
+        self.assertLessEqual(API_POSTS.keys(), API_MATRIX.keys())
         audit_pages = {name for name, _route, params in url_patterns() if "audit_pk" in params}
         for phase, table in PHASES.items():
             self.assertEqual(set(table), audit_pages, f"PHASES[{phase!r}] must list every audit page")
@@ -756,6 +792,11 @@ class PermissionMatrixTests(BaseTestCase):
             "slug": "kaarten" if route.startswith("kennisbank/werkvormen/") else "rol",  # knowledge_tests.FILES
             # links from e-mails: a token that is not valid (a valid one is tested in accounts/tests)
             "token": "niet-geldig",
+            "token_pk": self.token_mia.pk,
+            # FHIR: the newest VIE, and measurement_a as a QuestionnaireResponse
+            "resource_id": (
+                f"measurement-{self.measurement_a.pk}" if "QuestionnaireResponse" in route else "vie-2012.2"
+            ),
             "uidb64": "MQ",
             # --- story ---
             "decision_pk": self.decision_mia.pk,
@@ -786,7 +827,7 @@ class PermissionMatrixTests(BaseTestCase):
             return {"file": SimpleUploadedFile("metingen.csv", csv.encode())}
         return dict(CHANGES.get(name, {}))
 
-    def request(self, role: str, method: str, url: str, data=None, *, compare: str = ""):
+    def request(self, role: str, method: str, url: str, data=None, *, compare: str = "", **extra):
         """One request in a savepoint that is rolled back; with ``compare``, also whether it changed data.
 
         Every request is rolled back, so each one starts from the same data: the fixtures'.
@@ -797,10 +838,11 @@ class PermissionMatrixTests(BaseTestCase):
         """
         if compare == "data" and not hasattr(self, "initial"):
             self.initial = fingerprint()
-        data = {
-            key: fresh_copy(value) if isinstance(value, SimpleUploadedFile) else value
-            for key, value in (data or {}).items()
-        }  # a fresh copy of every file: a file posted once has been read to its end
+        if not extra:
+            data = {
+                key: fresh_copy(value) if isinstance(value, SimpleUploadedFile) else value
+                for key, value in (data or {}).items()
+            }  # a fresh copy of every file: a file posted once has been read to its end
         written: list[str] = []
 
         def watch(execute, sql, params, many, context):
@@ -811,7 +853,7 @@ class PermissionMatrixTests(BaseTestCase):
 
         with transaction.atomic():
             with connection.execute_wrapper(watch):
-                response = getattr(self.clients[role], method)(url, data)
+                response = getattr(self.clients[role], method)(url, data, **extra)
             if compare == "data":
                 changed = fingerprint() != self.initial
             else:
@@ -880,6 +922,36 @@ class PermissionMatrixTests(BaseTestCase):
         self.assertEqual(client.get(url).status_code, 200)
 
     # --- cross-organisation guesses -----------------------------------------------------------------
+
+    def test_every_api_route_answers_every_role_with_a_token_as_the_rules_say(self):
+        """Each role with a token that may write: GET every API route, POST where the API stores."""
+        routes = {name: (route, params) for name, route, params in url_patterns()}
+        valid_until = timezone.localdate() + dt.timedelta(days=1)
+        for role, user in self.users.items():
+            self.clients[role] = Client()
+            if user is not None:
+                token, raw = tokens.create(user, name="matrix", scope="write", expires_on=valid_until)
+                # used just now: a call records a token's use at most every 15 minutes, so no call below writes it
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+                self.clients[role] = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        checked = 0
+        for name, row in API_MATRIX.items():
+            url = reverse(name, kwargs=self.kwargs(*routes[name], self.audit_scoring))
+            for role, expected in zip(ROLES, row, strict=True):
+                response, _changed = self.request(role, "get", url)
+                self.assertEqual(response.status_code, expected, f"GET {name} as {role}")
+                checked += 1
+            posts = API_POSTS.get(name)
+            for role, expected in zip(ROLES, posts or (), strict=posts is not None):
+                payload = API_PAYLOADS[name]
+                compare = "data" if expected == 201 else "writes"
+                response, changed = self.request(
+                    role, "post", url, payload, compare=compare, content_type="application/json"
+                )
+                self.assertEqual(response.status_code, expected, f"POST {name} as {role}")
+                self.assertEqual(changed, expected == 201, f"POST {name} as {role}: stored or not")
+                checked += 1
+        self.assertEqual(checked, len(API_MATRIX) * len(ROLES) + len(API_POSTS) * len(ROLES))
 
     def test_an_audit_of_b_cannot_be_reached_through_a_url_of_a(self):
         for name in PHASES["finalised"]:
