@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -32,4 +32,8 @@ urlpatterns = [
         login_not_required(views.FhirQuestionnaireResponse.as_view()),
         name="api_fhir_questionnaire_response",
     ),
+    path("", include("edmonitor.api.urls_audits")),
+    path("", include("edmonitor.api.urls_reports")),
+    path("", include("edmonitor.api.urls_improvement")),
+    path("", include("edmonitor.api.urls_knowledge")),
 ]
