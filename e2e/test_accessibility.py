@@ -42,6 +42,11 @@ def bad_invitation(page: Page) -> None:
     invite.get_by_role("button", name="Uitnodiging sturen").click()
 
 
+def make_token(page: Page) -> None:
+    page.get_by_label("Naam").fill("Power BI")
+    page.get_by_role("button", name="Sleutel maken").click()
+
+
 def show_facts(page: Page) -> None:
     item = page.get_by_role("group", name="1a. Aantal ervaringsdeskundigen in betaalde dienst")
     item.get_by_role("radio", name="Leid de score af uit de gegevens").check()
@@ -88,6 +93,9 @@ PAGES = [
     Spec("password-errors", "medewerker", "/account/wachtwoord/", submit("Nieuw wachtwoord opslaan"), errors=True),
     Spec("accessibility-statement", None, "/toegankelijkheid/"),
     Spec("second-factor-setup", "lezer", "/account/tweestapsverificatie/"),
+    Spec("api-tokens", "medewerker", "/account/api-tokens/"),
+    Spec("api-token-made", "medewerker", "/account/api-tokens/", make_token),
+    Spec("api-token-errors", "medewerker", "/account/api-tokens/", submit("Sleutel maken"), errors=True),
     Spec("development-consent", "lezer", "/ontwikkeling/"),
     Spec("development-consent-errors", "lezer", "/ontwikkeling/", submit("Mijn ontwikkelruimte starten"), errors=True),
     Spec("development", "portfolio", "/ontwikkeling/"),

@@ -165,3 +165,55 @@ def test_single_sign_on_makes_an_account_for_a_linked_domain_and_refuses_others(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
     expect(page.get_by_role("alert")).to_contain_text("Vraag de beheerder van edmonitor in uw organisatie")
+
+
+def test_a_person_makes_a_token_a_program_uses_it_and_it_stops_when_revoked(
+    open_as: Callable[..., Page], server: Server
+) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    page = open_as("medewerker")
+    page.goto(server.path("/account/"))
+    page.get_by_role("link", name="Mijn API-sleutels").click()
+    page.get_by_label("Naam").fill("Mijn script")
+    page.get_by_label("alleen lezen").check()
+    page.get_by_role("button", name="Sleutel maken").click()
+    shown = page.get_by_label("Sleutel", exact=True)
+    token = shown.input_value()
+    assert re.fullmatch(r"edm_[A-Za-z0-9_-]{43}", token), token
+    expect(page.get_by_role("table", name="Uw sleutels, de geldige eerst")).to_contain_text("Mijn script")
+
+    def call(path: str) -> tuple[int, dict]:
+        request = urllib.request.Request(server.path(path), headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as refused:
+            return refused.code, json.load(refused)
+
+    status, body = call("/api/v1/organisations/")
+    assert status == 200 and body["count"] >= 1, body
+    page.goto(server.path("/account/api-tokens/"))  # the token is shown once: not when the page is opened again
+    expect(page.get_by_label("Sleutel", exact=True)).to_have_count(0)
+
+    page.get_by_role("link", name="Intrekken Mijn script").click()
+    page.get_by_role("button", name="Intrekken").click()
+    expect(page.get_by_role("status")).to_contain_text("Hij werkt niet meer")
+    status, body = call("/api/v1/organisations/")
+    assert status == 401, body
+
+
+def test_the_api_description_opens_in_the_browser_without_breaking_the_content_security_policy(
+    open_as: Callable[..., Page], server: Server
+) -> None:
+    page = open_as("medewerker")
+    blocked: list[str] = []
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    page.goto(server.path("/api/v1/docs/"))
+    expect(page.get_by_text("edmonitor API").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("/api/v1/organisations/", exact=True).first).to_be_visible()
+    assert blocked == [], blocked

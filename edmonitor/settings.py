@@ -402,7 +402,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "edmonitor API",
     "DESCRIPTION": (
         "Read figures and add measurements from your own programs. Every request carries a personal "
-        "access token (Authorization: Bearer <token>), made on your account page; a token can do exactly "
+        "access token (header Authorization: Bearer edm_…), made on your account page; a token can do exactly "
         "what its person may do in the browser."
     ),
     "VERSION": "1",

@@ -38,6 +38,16 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         fields = [*OrganisationSerializer.Meta.fields, "facilities"]
 
 
+class OrganisationInputSerializer(serializers.Serializer[Any]):
+    """What a create or change may send (documentation: the organisation form of the pages checks it)."""
+
+    name = serializers.CharField(max_length=200)
+    sector = serializers.ChoiceField(choices=Organisation._meta.get_field("sector").choices or [])
+    clients = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    staff_fte = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    require_second_factor = serializers.BooleanField(required=False)
+
+
 class InstrumentRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     version = serializers.CharField()

@@ -16,6 +16,11 @@ urlpatterns = [
     path("api/v1/organisations/", login_not_required(views.OrganisationList.as_view()), name="api_organisations"),
     path(organisation, login_not_required(views.OrganisationDetail.as_view()), name="api_organisation"),
     path(organisation + "facilities/", login_not_required(views.FacilityList.as_view()), name="api_facilities"),
+    path(
+        organisation + "facilities/<int:facility_pk>/",
+        login_not_required(views.FacilityDetail.as_view()),
+        name="api_facility",
+    ),
     path(organisation + "measurements/", login_not_required(views.MeasurementList.as_view()), name="api_measurements"),
     path(
         organisation + "measurements/<int:measurement_pk>/",

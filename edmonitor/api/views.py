@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,10 +24,18 @@ from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import Measurement
 from edmonitor.measurements.services import record_measurement
 from edmonitor.organisations import access_log
+from edmonitor.organisations.forms import FacilityForm, OrganisationForm
 from edmonitor.organisations.models import AccessAction, Facility, Organisation
-from edmonitor.organisations.permissions import Access, organisation_for, visible_organisations
+from edmonitor.organisations.permissions import (
+    Access,
+    can_change_peer_group,
+    can_create_organisations,
+    organisation_for,
+    visible_organisations,
+)
 from edmonitor.transfer.fhir import RESPONSE_ID_PREFIX, questionnaire_response
 
+from . import forms as api_forms
 from . import idempotency, measurement_input
 from .authentication import BearerTokenAuthentication
 from .serializers import (
@@ -36,7 +44,15 @@ from .serializers import (
     MeasurementSerializer,
     MeasurementSummarySerializer,
     OrganisationDetailSerializer,
+    OrganisationInputSerializer,
     OrganisationSerializer,
+)
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any unique text of at most 255 characters; a retry with the same key and body stores once.",
 )
 
 
@@ -64,28 +80,117 @@ class OrganisationMixin(TokenOnly):
 # --- organisations and facilities -----------------------------------------------------------------
 
 
-@extend_schema(summary="The organisations you may see", tags=["organisations"])
+def _form_answer(form: Any, problems: dict[str, list[str]], serializer: type[Any], created: bool) -> Response:
+    """Save a valid page form and answer with the saved object, or 400 with the problems per field."""
+    if form is None:
+        return Response(problems, status=status.HTTP_400_BAD_REQUEST)
+    saved = form.save()
+    return Response(serializer(saved).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
 class OrganisationList(TokenOnly, generics.ListAPIView[Organisation]):
     serializer_class = OrganisationSerializer
+
+    @extend_schema(summary="The organisations you may see", tags=["organisations"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return visible_organisations(self.request.user).order_by("name")
 
+    @extend_schema(
+        summary="Create an organisation (coordinators)",
+        description="Checked by the organisation form of the pages. Send an Idempotency-Key to store once.",
+        tags=["organisations"],
+        request=OrganisationInputSerializer,
+        responses={201: OrganisationDetailSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not can_create_organisations(request.user):
+            raise PermissionDenied
+        may_change_sector = can_change_peer_group(request.user)
 
-@extend_schema(summary="One organisation, with its facilities", tags=["organisations"])
+        def create() -> Response:
+            form, problems = api_forms.bind(OrganisationForm, request.data, may_change_sector=may_change_sector)
+            return _form_answer(form, problems, OrganisationDetailSerializer, created=True)
+
+        return idempotency.once(request, create)
+
+
 class OrganisationDetail(OrganisationMixin, generics.RetrieveAPIView[Organisation]):
     serializer_class = OrganisationDetailSerializer
+
+    @extend_schema(summary="One organisation, with its facilities", tags=["organisations"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Organisation:
         return self.organisation()
 
+    @extend_schema(
+        summary="Change an organisation (its admins, coordinators)",
+        description="Fields left out keep their values. Only a coordinator may change the sector.",
+        tags=["organisations"],
+        request=OrganisationInputSerializer,
+        responses={200: OrganisationDetailSerializer},
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        organisation = self.organisation(Access.MANAGE)
+        form, problems = api_forms.bind(
+            OrganisationForm, request.data, instance=organisation, may_change_sector=can_change_peer_group(request.user)
+        )
+        return _form_answer(form, problems, OrganisationDetailSerializer, created=False)
 
-@extend_schema(summary="An organisation's facilities", tags=["organisations"])
+
 class FacilityList(OrganisationMixin, generics.ListAPIView[Facility]):
     serializer_class = FacilitySerializer
 
+    @extend_schema(summary="An organisation's facilities", tags=["organisations"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self) -> QuerySet[Facility]:
         return self.organisation().facilities.order_by("name", "pk")
+
+    @extend_schema(
+        summary="Add a facility (the organisation's admins, coordinators)",
+        tags=["organisations"],
+        request=FacilitySerializer,
+        responses={201: FacilitySerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        organisation = self.organisation(Access.MANAGE)
+
+        def create() -> Response:
+            form, problems = api_forms.bind(FacilityForm, request.data, organisation=organisation)
+            return _form_answer(form, problems, FacilitySerializer, created=True)
+
+        return idempotency.once(request, create)
+
+
+class FacilityDetail(OrganisationMixin, generics.RetrieveAPIView[Facility]):
+    serializer_class = FacilitySerializer
+
+    @extend_schema(summary="One facility", tags=["organisations"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self) -> Facility:
+        return generics.get_object_or_404(Facility, pk=self.kwargs["facility_pk"], organisation=self.organisation())
+
+    @extend_schema(
+        summary="Rename a facility (the organisation's admins, coordinators)",
+        tags=["organisations"],
+        request=FacilitySerializer,
+        responses={200: FacilitySerializer},
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        organisation = self.organisation(Access.MANAGE)
+        facility = generics.get_object_or_404(Facility, pk=self.kwargs["facility_pk"], organisation=organisation)
+        form, problems = api_forms.bind(FacilityForm, request.data, instance=facility, organisation=organisation)
+        return _form_answer(form, problems, FacilitySerializer, created=False)
 
 
 # --- measurements -------------------------------------------------------------------------------------
@@ -146,7 +251,7 @@ class MeasurementList(OrganisationMixin, generics.ListAPIView[Measurement]):
         tags=["measurements"],
         request=MeasurementInputSerializer,
         responses={201: MeasurementSerializer},
-        parameters=[OpenApiParameter(idempotency.HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         organisation = self.organisation(Access.RECORD)

@@ -326,3 +326,70 @@ class FhirTests(ApiTestCase):
         other = make_measurement(self.org_b, {"1a": 2})
         url = reverse("api_fhir_questionnaire_response", args=[f"measurement-{other.pk}"])
         self.assertEqual(self.api.get(url).status_code, 404)  # B's: not visible to mia, not even its existence
+
+
+class OrganisationWriteTests(ApiTestCase):
+    def client_of(self, user) -> Client:
+        return Client(
+            HTTP_AUTHORIZATION=f"Bearer {tokens.create(user, name='W', scope='write', expires_on=valid_until())[1]}"
+        )
+
+    def send(self, client: Client, method: str, url: str, data) -> dict:
+        response = getattr(client, method)(url, json.dumps(data), content_type="application/json")
+        return {"status": response.status_code, "body": response.json()}
+
+    def test_a_coordinator_creates_an_organisation_checked_by_the_page_form(self):
+        carol = self.client_of(self.carol)
+        url = reverse("api_organisations")
+        made = self.send(carol, "post", url, {"name": "GGZ Gamma", "sector": "addiction", "clients": 120})
+        self.assertEqual(made["status"], 201, made)
+        gamma = Organisation.objects.get(name="GGZ Gamma")
+        self.assertEqual((gamma.sector, gamma.clients), ("addiction", 120))
+        self.assertEqual(made["body"]["id"], gamma.pk)
+        count = Organisation.objects.count()
+        for bad, field in (
+            ({"name": "GGZ Gamma", "sector": "addiction"}, "name"),  # the form: names are unique
+            ({"name": "X", "sector": "ruimtevaart"}, "sector"),
+            ({"name": "X", "sector": "addiction", "staff_fte": -1}, "staff_fte"),
+            ({"name": "X", "sector": "addiction", "kleur": "rood"}, "kleur"),
+            ({"sector": "addiction"}, "name"),
+        ):
+            with self.subTest(field=field):
+                answer = self.send(carol, "post", url, bad)
+                self.assertEqual(answer["status"], 400, answer)
+                self.assertIn(field, answer["body"])
+        self.assertEqual(Organisation.objects.count(), count)
+
+    def test_an_admin_changes_the_organisation_but_not_its_sector(self):
+        alice = self.client_of(self.alice)
+        url = reverse("api_organisation", args=[self.org_a.pk])
+        changed = self.send(alice, "patch", url, {"clients": 4321})
+        self.assertEqual(changed["status"], 200, changed)
+        self.org_a.refresh_from_db()
+        self.assertEqual((self.org_a.clients, self.org_a.name), (4321, "GGZ Alfa"))  # the rest kept
+        sector = self.org_a.sector
+        refused = self.send(alice, "patch", url, {"sector": "social_domain", "clients": 1})
+        self.assertEqual(refused["status"], 400)
+        self.assertIn("sector", refused["body"])
+        self.org_a.refresh_from_db()
+        self.assertEqual((self.org_a.sector, self.org_a.clients), (sector, 4321))  # nothing changed
+        self.assertEqual(self.send(alice, "patch", url, {"sector": sector})["status"], 200)  # the same is fine
+        carol = self.client_of(self.carol)
+        self.assertEqual(self.send(carol, "patch", url, {"sector": "social_domain"})["status"], 200)
+        self.org_a.refresh_from_db()
+        self.assertEqual(self.org_a.sector, "social_domain")
+
+    def test_an_admin_adds_and_renames_facilities(self):
+        alice = self.client_of(self.alice)
+        url = reverse("api_facilities", args=[self.org_a.pk])
+        made = self.send(alice, "post", url, {"name": "Kliniek West"})
+        self.assertEqual(made["status"], 201, made)
+        duplicate = self.send(alice, "post", url, {"name": "kliniek west"})
+        self.assertEqual((duplicate["status"], list(duplicate["body"])), (400, ["name"]))
+        facility_url = reverse("api_facility", args=[self.org_a.pk, made["body"]["id"]])
+        self.assertEqual(self.send(alice, "patch", facility_url, {"name": "Kliniek Noord"})["status"], 200)
+        self.assertEqual(
+            sorted(Facility.objects.filter(organisation=self.org_a).values_list("name", flat=True)),
+            ["Kliniek Noord", "Kliniek Oost"],
+        )
+        self.assertEqual(self.send(self.api, "post", url, {"name": "Van mia"})["status"], 403)  # a member: RECORD only

@@ -326,6 +326,7 @@ API_MATRIX: dict[str, tuple[object, ...]] = {
     "api_organisations":    (401, 200, 200, 200, 200, 200, 200, 200),  # each sees the list of their own
     "api_organisation":     (401, 200, 200, 200, 404, 404, 404, 200),
     "api_facilities":       (401, 200, 200, 200, 404, 404, 404, 200),
+    "api_facility":         (401, 200, 200, 200, 404, 404, 404, 200),
     "api_measurements":     (401, 200, 200, 200, 404, 404, 404, 200),
     "api_measurement":      (401, 200, 200, 200, 404, 404, 404, 200),
     "api_fhir_questionnaire": (401, 200, 200, 200, 200, 200, 200, 200),  # the questionnaire: framework content
@@ -333,10 +334,21 @@ API_MATRIX: dict[str, tuple[object, ...]] = {
 }  # fmt: skip
 # API routes that store with a POST, and what the POST answers per role (201: stored).
 API_POSTS: dict[str, tuple[object, ...]] = {
-    "api_measurements":     (401, 403, 201, 201, 404, 404, 404, 201),
+    "api_organisations":    (401, 403, 403, 403, 403, 403, 403, 201),  # coordinators create organisations
+    "api_facilities":       (401, 403, 403, 201, 404, 404, 404, 201),  # MANAGE
+    "api_measurements":     (401, 403, 201, 201, 404, 404, 404, 201),  # RECORD
+}  # fmt: skip
+# API routes that change with a PATCH, and what it answers per role (200: changed).
+API_PATCHES: dict[str, tuple[object, ...]] = {
+    "api_organisation":     (401, 403, 403, 200, 404, 404, 404, 200),  # MANAGE
+    "api_facility":         (401, 403, 403, 200, 404, 404, 404, 200),
 }  # fmt: skip
 API_PAYLOADS: dict[str, dict[str, object]] = {
+    "api_organisations": {"name": "Nieuw via de API", "sector": "mental_health"},
+    "api_facilities": {"name": "Nieuwe voorziening via de API"},
     "api_measurements": {"measured_on": "2025-06-01", "label": "Via de API", "items": {"2a": 3}},
+    "api_organisation": {"name": "Hernoemd via de API"},
+    "api_facility": {"name": "Hernoemd via de API"},
 }
 
 # Pages whose POST changes data. A role allowed to use them (GET 200, or 405 for POST-only
@@ -757,7 +769,7 @@ class PermissionMatrixTests(BaseTestCase):
         self.assertEqual(sorted(names - listed), [], "URL names without expected statuses: add them to MATRIX")
         self.assertEqual(sorted(listed - names), [], "MATRIX lists URL names that no longer exist")
         self.assertFalse(MATRIX.keys() & API_MATRIX.keys())
-        self.assertLessEqual(API_POSTS.keys(), API_MATRIX.keys())
+        self.assertLessEqual(API_POSTS.keys() | API_PATCHES.keys(), API_MATRIX.keys())
         audit_pages = {name for name, _route, params in url_patterns() if "audit_pk" in params}
         for phase, table in PHASES.items():
             self.assertEqual(set(table), audit_pages, f"PHASES[{phase!r}] must list every audit page")
@@ -941,17 +953,18 @@ class PermissionMatrixTests(BaseTestCase):
                 response, _changed = self.request(role, "get", url)
                 self.assertEqual(response.status_code, expected, f"GET {name} as {role}")
                 checked += 1
-            posts = API_POSTS.get(name)
-            for role, expected in zip(ROLES, posts or (), strict=posts is not None):
-                payload = API_PAYLOADS[name]
-                compare = "data" if expected == 201 else "writes"
-                response, changed = self.request(
-                    role, "post", url, payload, compare=compare, content_type="application/json"
-                )
-                self.assertEqual(response.status_code, expected, f"POST {name} as {role}")
-                self.assertEqual(changed, expected == 201, f"POST {name} as {role}: stored or not")
-                checked += 1
-        self.assertEqual(checked, len(API_MATRIX) * len(ROLES) + len(API_POSTS) * len(ROLES))
+            for method, table, done in (("post", API_POSTS, 201), ("patch", API_PATCHES, 200)):
+                row = table.get(name)
+                for role, expected in zip(ROLES, row or (), strict=row is not None):
+                    compare = "data" if expected == done else "writes"
+                    response, changed = self.request(
+                        role, method, url, API_PAYLOADS[name], compare=compare, content_type="application/json"
+                    )
+                    label = f"{method.upper()} {name} as {role}"
+                    self.assertEqual(response.status_code, expected, label)
+                    self.assertEqual(changed, expected == done, f"{label}: stored or not")
+                    checked += 1
+        self.assertEqual(checked, (len(API_MATRIX) + len(API_POSTS) + len(API_PATCHES)) * len(ROLES))
 
     def test_an_audit_of_b_cannot_be_reached_through_a_url_of_a(self):
         for name in PHASES["finalised"]:
