@@ -62,13 +62,14 @@ def once(request: Request, create: Callable[[], Response]) -> Response:
         )
     fingerprint = _fingerprint(request)
     user = signed_in(request.user)
-    fresh = IdempotentRequest.objects.filter(user=user, key=key, created_at__gte=timezone.now() - KEPT)
+    expired = timezone.now() - KEPT
+    IdempotentRequest.objects.filter(created_at__lt=expired).delete()  # everyone's: the table holds one day
+    fresh = IdempotentRequest.objects.filter(user=user, key=key, created_at__gte=expired)
     stored = fresh.first()
     if stored is not None:
         return _replay(stored, fingerprint)
     try:
         with transaction.atomic():
-            IdempotentRequest.objects.filter(user=user, key=key).delete()  # an expired use of the key
             # Taken before the create: a second request with this key waits here until the first is done.
             claim = IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint, status=0, response={})
             response = create()

@@ -22,6 +22,7 @@ class IdempotentRequest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]  # removing expired ones
 
     def __str__(self) -> str:
         return self.key

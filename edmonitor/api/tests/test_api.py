@@ -26,7 +26,7 @@ from edmonitor.api.idempotency import HEADER
 from edmonitor.instruments.tests.test_cli import clean_env
 from edmonitor.measurements.instruments import current_version
 from edmonitor.measurements.models import Measurement
-from edmonitor.organisations.models import AccessEvent, Facility, Organisation
+from edmonitor.organisations.models import AccessEvent, Facility, Membership, Organisation
 from edmonitor.testing import BaseTestCase, make_measurement
 
 pytestmark = pytest.mark.both_databases
@@ -98,6 +98,13 @@ class TokenTests(ApiTestCase):
     def test_a_browser_session_is_no_token(self):
         self.client.force_login(self.alice)
         self.assertEqual(self.client.get(reverse("api_organisations")).status_code, 401)
+
+    def test_a_removed_role_ends_the_tokens_access_to_that_organisation_at_once(self):
+        url = reverse("api_organisation", args=[self.org_a.pk])
+        self.assertEqual(self.api.get(url).status_code, 200)
+        Membership.objects.filter(user=self.mia, organisation=self.org_a).delete()
+        self.assertEqual(self.api.get(url).status_code, 404)
+        self.assertEqual(self.api.get(reverse("api_organisations")).json()["count"], 0)
 
     def test_limits_on_making_tokens(self):
         today = timezone.localdate()
@@ -238,6 +245,17 @@ class MeasurementTests(ApiTestCase):
         self.assertEqual(response.status_code, 201)
         self.assertEqual(Measurement.objects.filter(label="Eenmaal").count(), 2)
 
+    def test_a_key_is_kept_for_a_day(self):
+        from edmonitor.api.models import IdempotentRequest
+
+        data = {"measured_on": "2026-02-03", "label": "Eerste", "items": {"1a": 3}}
+        key = {f"HTTP_{HEADER.upper().replace('-', '_')}": "dag"}
+        self.assertEqual(self.post(data, **key).status_code, 201)
+        IdempotentRequest.objects.update(created_at=timezone.now() - dt.timedelta(days=1, minutes=1))
+        self.assertEqual(self.post(data | {"label": "Tweede"}, **key).status_code, 201)  # expired: a new request
+        self.assertEqual(IdempotentRequest.objects.count(), 1)  # the expired one is gone
+        self.assertEqual(Measurement.objects.filter(label__in=["Eerste", "Tweede"]).count(), 2)
+
     def test_the_list_filters_and_pages(self):
         make_measurement(self.org_a, {"1a": 2}, label="Begin", on=dt.date(2024, 1, 1))
         end = make_measurement(self.org_a, {"1a": 3}, label="Eind", on=dt.date(2025, 1, 1))
@@ -272,7 +290,9 @@ class LimitTests(ApiTestCase):
     @override_settings(EDMONITOR_API_RATE_LIMIT=3)
     def test_requests_per_token_are_limited(self):
         url = reverse("api_organisations")
-        self.assertEqual([self.api.get(url).status_code for _ in range(4)], [200, 200, 200, 429])
+        answers = [self.api.get(url) for _ in range(4)]
+        self.assertEqual([a.status_code for a in answers], [200, 200, 200, 429])
+        self.assertEqual(answers[-1]["Retry-After"], "60")
         _token, raw = tokens.create(self.mia, name="Tweede", scope="read", expires_on=valid_until())
         self.assertEqual(Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(url).status_code, 200)  # per token
 
