@@ -413,3 +413,30 @@ class OrganisationWriteTests(ApiTestCase):
             ["Kliniek Noord", "Kliniek Oost"],
         )
         self.assertEqual(self.send(self.api, "post", url, {"name": "Van mia"})["status"], 403)  # a member: RECORD only
+
+
+class QueryCountTests(ApiTestCase):
+    def test_lists_and_a_measurement_cost_the_same_few_queries_however_many_rows(self):
+        def count(url: str) -> int:
+            self.api.get(url)  # the token's last use is recorded once; caches warm
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.api.get(url).status_code, 200)
+            return len(queries)
+
+        first = make_measurement(self.org_a, {"1a": 2}, label="Een")
+        lists = {
+            name: reverse(name, args=[self.org_a.pk])
+            for name in ("api_measurements", "api_facilities", "api_organisation")
+        }
+        detail = reverse("api_measurement", args=[self.org_a.pk, first.pk])
+        before = {name: count(url) for name, url in lists.items()} | {"detail": count(detail)}
+        for n in range(6):
+            make_measurement(self.org_a, {"1a": 3, "2a": 4}, label=f"Meer {n}")
+            Facility.objects.create(organisation=self.org_a, name=f"Locatie {n}")
+        after = {name: count(url) for name, url in lists.items()} | {"detail": count(detail)}
+        self.assertEqual(after, before)
+        # token, user's roles, organisation, count + page (lists), access-log entry: no query per row
+        self.assertLessEqual(max(after.values()), 8, after)
