@@ -47,7 +47,13 @@ ORGANISATION_ROUTE = "organisaties/<int:pk>/"
 API_ORGANISATION_ROUTE = "api/v1/organisations/<int:pk>/"
 # The API's FHIR QuestionnaireResponse (a measurement, named by a resource id): its view records the
 # organisation itself; listed here so that nothing under it can go unlogged.
-SPANNING_ROUTES = ("programmas/", "audits/overeenstemming/", "gedeeld/", "api/v1/fhir/QuestionnaireResponse/")
+SPANNING_ROUTES = (
+    "programmas/",
+    "audits/overeenstemming/",
+    "gedeeld/",
+    "api/v1/programmes/",
+    "api/v1/fhir/QuestionnaireResponse/",
+)
 
 # Pages that hold no organisation's data, each with the reason it is not logged. A test
 # checks that every URL of the site is logged or listed here.

@@ -68,7 +68,7 @@ def organisation_report_table(request: HttpRequest, pk: int, name: str, fmt: str
     return table_download(request, organisation, organisation_tables(context["report"]), name, fmt, title)
 
 
-def _window_years(request: HttpRequest) -> tuple[int, bool]:
+def window_years(request: HttpRequest) -> tuple[int, bool]:
     """The window chosen with ``?jaren=`` and whether it was valid (a bad or unknown value gives the default)."""
     given = request.GET.get("jaren", "")
     if given == "":
@@ -78,7 +78,8 @@ def _window_years(request: HttpRequest) -> tuple[int, bool]:
     return DEFAULT_WINDOW_YEARS, False
 
 
-def _benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Programme], str, str, Benchmark]:
+def chosen_benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Programme], str, str, Benchmark]:
+    """The benchmark the request asks for (`?groep=`, `?jaren=`): the page, its tables and the API read it here."""
     organisation = organisation_for(request.user, pk, Access.VIEW)
     programmes = list(Programme.objects.filter(participations__organisation=organisation).order_by("name"))
     group = request.GET.get("groep", "sector")
@@ -90,20 +91,20 @@ def _benchmark(request: HttpRequest, pk: int) -> tuple[Organisation, list[Progra
         group = "sector"
         peers = Organisation.objects.filter(sector=organisation.sector)
         group_label = organisation.get_sector_display()
-    within = window(_window_years(request)[0], timezone.localdate())
+    within = window(window_years(request)[0], timezone.localdate())
     return organisation, programmes, group, group_label, benchmark(organisation, peers, within)
 
 
 def organisation_benchmark_table(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
-    organisation, _programmes, _group, group_label, result = _benchmark(request, pk)
+    organisation, _programmes, _group, group_label, result = chosen_benchmark(request, pk)
     title = _("%(name)s compared with %(group)s") % {"name": organisation.name, "group": group_label}
     return table_download(request, organisation, benchmark_tables(result), name, fmt, title)
 
 
 def organisation_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisation beside what may be shown of its anonymous peers (a programme or its sector)."""
-    organisation, programmes, group, group_label, result = _benchmark(request, pk)
-    if not _window_years(request)[1]:
+    organisation, programmes, group, group_label, result = chosen_benchmark(request, pk)
+    if not window_years(request)[1]:
         messages.warning(
             request,
             _("Choose a period of %(first)s or %(last)s years. You now see the last %(years)s years.")

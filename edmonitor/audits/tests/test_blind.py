@@ -3,15 +3,22 @@
 Every URL of the application that can be reached with an organisation and audit
 (enumerated from the URL configuration, so a new page cannot be forgotten) is
 requested by every kind of user; no response may carry another auditor's rating.
+The API's routes (``api_…``) are among them, requested with a token of the same user
+(the API takes no session), so blind scoring holds in every endpoint too (issue 19).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 
 from django.contrib import admin
+from django.core.cache import cache
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from edmonitor.accounts import tokens
 from edmonitor.audits import services
 from edmonitor.audits.models import Rating
 from edmonitor.audits.permissions import visible_ratings
@@ -42,34 +49,51 @@ def readable(response) -> str:
 
 
 class BlindScoringTests(BaseTestCase):
+    checked_api: dict[str, int]
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.eva = make_user("eva")
 
     def setUp(self):
+        cache.clear()  # the API's rate limit counts per token in the cache
         self.audit = plan(self.org_a, self.mia, self.eva, by=self.alice)
         rate(self.audit, self.mia, {"1": 5, "2": 1, "3": 5, "4": 1, "5": 5}, rationale=MIA_SECRET)  # submitted
         rate(self.audit, self.eva, {"1": 2, "2": 2, "3": 2, "4": 2, "5": 2}, rationale=EVA_SECRET, submit=False)
 
     def urls(self):
+        """(name, url) of every page and API route reached with an organisation and this audit."""
         kwargs = {"pk": self.org_a.pk, "audit_pk": self.audit.pk}
         for name, params in url_patterns():
             if params <= set(kwargs) and name not in ("logout", "set_language", "login"):
-                yield reverse(name, kwargs={k: kwargs[k] for k in params})
-        yield reverse("audit_agreement") + f"?organisatie={self.org_a.pk}"
+                yield name, reverse(name, kwargs={k: kwargs[k] for k in params})
+        yield "audit_agreement", reverse("audit_agreement") + f"?organisatie={self.org_a.pk}"
+
+    def token_client(self, user) -> Client:
+        """A client that calls the API as ``user``: with a token of theirs that may only read."""
+        until = timezone.localdate() + dt.timedelta(days=1)
+        _token, raw = tokens.create(user, name="Blind scoring", scope="read", expires_on=until)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def assert_blind(self, user, forbidden):
         self.client.force_login(user)
+        api = self.token_client(user)
         checked = 0
-        for url in self.urls():
-            response = self.client.get(url)
+        self.checked_api = {}  # name: status, of the API routes
+        for name, url in self.urls():
+            if name.startswith("api_"):
+                response = api.get(url)
+                self.checked_api[name] = response.status_code
+            else:
+                response = self.client.get(url)
             self.assertIn(response.status_code, (200, 301, 302, 403, 404, 405), url)  # 301: a moved page
             content = readable(response)
             for secret in forbidden:
                 self.assertNotIn(secret, content, f"{user} sees {secret} at {url}")
             checked += 1
         self.assertGreater(checked, 10)
+        self.assertIn("api_audit", self.checked_api)
 
     def test_no_page_shows_another_auditors_scores_before_both_submitted(self):
         self.assert_blind(self.mia, [EVA_SECRET])
@@ -77,6 +101,26 @@ class BlindScoringTests(BaseTestCase):
         for user in (self.alice, self.lex, self.carol, self.bob):
             with self.subTest(user=user.username):
                 self.assert_blind(user, [MIA_SECRET, EVA_SECRET])
+
+    def test_the_api_answers_each_auditor_with_their_own_scores_only(self):
+        for user, own, other in ((self.mia, MIA_SECRET, EVA_SECRET), (self.eva, EVA_SECRET, MIA_SECRET)):
+            with self.subTest(user=user.username):
+                self.assert_blind(user, [other])
+                # the audit's routes answered (not a refusal that would hide everything) ...
+                self.assertEqual(self.checked_api["api_audit"], 200)
+                self.assertEqual(self.checked_api["api_audits"], 200)
+                # ... and carry one's own scores
+                url = reverse("api_audit", kwargs={"pk": self.org_a.pk, "audit_pk": self.audit.pk})
+                self.assertIn(own, self.token_client(user).get(url).content.decode())
+
+    def test_after_both_submitted_the_api_shows_both_scores(self):
+        rate(self.audit, self.eva, {"1": 2, "2": 2, "3": 2, "4": 2, "5": 2}, rationale=EVA_SECRET)
+        url = reverse("api_audit", kwargs={"pk": self.org_a.pk, "audit_pk": self.audit.pk})
+        for user in (self.mia, self.eva, self.alice, self.lex, self.carol):
+            content = self.token_client(user).get(url).content.decode()
+            self.assertIn(MIA_SECRET, content, user.username)
+            self.assertIn(EVA_SECRET, content, user.username)
+        self.assertEqual(self.token_client(self.bob).get(url).status_code, 404)
 
     def test_the_consensus_page_refuses_before_both_submitted(self):
         self.client.force_login(self.mia)
