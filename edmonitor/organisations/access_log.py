@@ -75,6 +75,8 @@ NOT_LOGGED: dict[str, str] = {
     "api_docs": "the description of the API as a page: no organisation's data",
     "api_organisations": "the names of the organisations one may see, as the dashboard lists them",
     "api_fhir_questionnaire": "a questionnaire (VIE or MIE) as FHIR: public framework content",
+    "api_knowledge": "the knowledge base and its search: public framework content, no organisation's data",
+    "api_knowledge_entry": "an entry of the knowledge base: public framework content, no organisation's data",
     "accessibility": "the accessibility statement: public",
     "sso_start": "the way to the identity provider; the login itself is logged from Django's signals",
     "sso_callback": "the way back from the identity provider; the login or its failure is logged from Django's signals",

@@ -334,6 +334,12 @@ API_MATRIX: dict[str, tuple[object, ...]] = {
     "api_organisation_report":    (401, 200, 200, 200, 404, 404, 404, 200),  # VIEW, as organisation_report
     "api_organisation_benchmark": (401, 200, 200, 200, 404, 404, 404, 200),  # VIEW, as organisation_benchmark
     "api_programme_figures":      (401, 200, 200, 200, 404, 404, 404, 200),  # as the programme page (A takes part)
+    "api_goals":            (401, 200, 200, 200, 404, 404, 404, 200),  # VIEW, as improvement_plan
+    "api_goal":             (401, 200, 200, 200, 404, 404, 404, 200),  # VIEW, as goal
+    "api_actions":          (401, 200, 200, 200, 404, 404, 404, 200),  # VIEW, as improvement_plan
+    "api_action":           (401, 200, 200, 200, 404, 404, 404, 200),  # VIEW (the page is action_edit: RECORD)
+    "api_knowledge":        (401, 200, 200, 200, 200, 200, 200, 200),  # public framework content, as knowledge
+    "api_knowledge_entry":  (401, 200, 200, 200, 200, 200, 200, 200),  # as knowledge_entry
     "api_fhir_questionnaire": (401, 200, 200, 200, 200, 200, 200, 200),  # the questionnaire: framework content
     "api_fhir_questionnaire_response": (401, 200, 200, 200, 404, 404, 404, 200),  # a measurement of A
 }  # fmt: skip
@@ -342,11 +348,15 @@ API_POSTS: dict[str, tuple[object, ...]] = {
     "api_organisations":    (401, 403, 403, 403, 403, 403, 403, 201),  # coordinators create organisations
     "api_facilities":       (401, 403, 403, 201, 404, 404, 404, 201),  # MANAGE
     "api_measurements":     (401, 403, 201, 201, 404, 404, 404, 201),  # RECORD
+    "api_goals":            (401, 403, 201, 201, 404, 404, 404, 201),  # RECORD, as goal_create
+    "api_actions":          (401, 403, 201, 201, 404, 404, 404, 201),  # RECORD, as action_create
 }  # fmt: skip
 # API routes that change with a PATCH, and what it answers per role (200: changed).
 API_PATCHES: dict[str, tuple[object, ...]] = {
     "api_organisation":     (401, 403, 403, 200, 404, 404, 404, 200),  # MANAGE
     "api_facility":         (401, 403, 403, 200, 404, 404, 404, 200),
+    "api_goal":             (401, 403, 200, 200, 404, 404, 404, 200),  # RECORD, as goal_edit
+    "api_action":           (401, 403, 200, 200, 404, 404, 404, 200),  # RECORD, as action_edit
 }  # fmt: skip
 API_PAYLOADS: dict[str, dict[str, object]] = {
     "api_organisations": {"name": "Nieuw via de API", "sector": "mental_health"},
@@ -354,6 +364,10 @@ API_PAYLOADS: dict[str, dict[str, object]] = {
     "api_measurements": {"measured_on": "2025-06-01", "label": "Via de API", "items": {"2a": 3}},
     "api_organisation": {"name": "Hernoemd via de API"},
     "api_facility": {"name": "Hernoemd via de API"},
+    "api_goals": {"instrument": "vie", "item": "3a", "goal_type": "descriptive", "description": "Via de API"},
+    "api_actions": {"title": "Actie via de API", "owner": "Teamleider"},
+    "api_goal": {"description": "Gewijzigd via de API"},
+    "api_action": {"status": "done"},
 }
 
 # Pages whose POST changes data. A role allowed to use them (GET 200, or 405 for POST-only
@@ -775,7 +789,9 @@ class PermissionMatrixTests(BaseTestCase):
         self.assertEqual(sorted(listed - names), [], "MATRIX lists URL names that no longer exist")
         self.assertFalse(MATRIX.keys() & API_MATRIX.keys())
         self.assertLessEqual(API_POSTS.keys() | API_PATCHES.keys(), API_MATRIX.keys())
-        audit_pages = {name for name, _route, params in url_patterns() if "audit_pk" in params and name not in API_MATRIX}
+        audit_pages = {
+            name for name, _route, params in url_patterns() if "audit_pk" in params and name not in API_MATRIX
+        }
         for phase, table in PHASES.items():
             self.assertEqual(set(table), audit_pages, f"PHASES[{phase!r}] must list every audit page")
         for name, row in [*MATRIX.items(), *(i for t in PHASES.values() for i in t.items())]:
