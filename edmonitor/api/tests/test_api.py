@@ -323,18 +323,17 @@ class SchemaTests(ApiTestCase):
 
 class FhirTests(ApiTestCase):
     def test_the_questionnaire_and_a_measurements_response_through_the_api(self):
-        from fhir.resources.R4B.questionnaire import Questionnaire
-        from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+        from edmonitor.testing_fhir import Questionnaire, QuestionnaireResponse, parse
 
         response = self.api.get(reverse("api_fhir_questionnaire", args=["vie-2012.2"]))
         self.assertEqual((response.status_code, response["Content-Type"]), (200, "application/fhir+json"))
-        questionnaire = Questionnaire.model_validate(response.json())
+        questionnaire = parse(Questionnaire, response.json())
         self.assertEqual([item.linkId for item in questionnaire.item], [f"{n}a" for n in range(1, 11)])
         self.assertEqual(self.api.get(reverse("api_fhir_questionnaire", args=["vie-1999.1"])).status_code, 404)
         measurement = make_measurement(self.org_a, {"1a": 2, "2a": 5}, label="FHIR")
         url = reverse("api_fhir_questionnaire_response", args=[f"measurement-{measurement.pk}"])
         body = self.api.get(url).json()
-        answer = QuestionnaireResponse.model_validate(body)
+        answer = parse(QuestionnaireResponse, body)
         self.assertEqual(answer.questionnaire, f"{questionnaire.url}|{questionnaire.version}")
         scores = {item.linkId: item.answer[0].valueCoding.code for item in answer.item}
         self.assertEqual(scores, {"1a": "2", "2a": "5"})

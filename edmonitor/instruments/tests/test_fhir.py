@@ -2,7 +2,7 @@
 
 The expected values are read straight from the JSON files in ``definitions/`` (and the item ids
 listed from DOMAIN.md), never from the parsed definitions or from the module under test; the
-structure is checked by ``fhir.resources`` (its R4B package holds R4's Questionnaire).
+structure is checked by ``fhir.resources`` 6.2.2, whose models are FHIR R4 (4.0.1).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import unittest
 from pathlib import Path
 from typing import Any
 
-from fhir.resources.R4B.questionnaire import Questionnaire
-from pydantic import ValidationError
-
 from edmonitor.instruments.definition import load_any, parse_any
 from edmonitor.instruments.fhir import canonical_url, questionnaire, to_json
+from edmonitor.testing_fhir import Questionnaire, ValidationError, parse
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "definitions"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
@@ -60,20 +58,25 @@ class QuestionnaireTests(unittest.TestCase):
         for key in self.files:
             with self.subTest(key):
                 resource = questionnaire(load_any(key))
-                parsed = Questionnaire.model_validate(resource)
+                parsed = parse(Questionnaire, resource)
                 self.assertEqual(parsed.id, key)
                 self.assertEqual(len(parsed.item or []), len(resource["item"]))
 
     def test_the_validator_refuses_a_broken_questionnaire(self):
-        # The check above means something: a missing status or a numeric code is refused.
+        # The check above means something: a missing status, an item without its type (both required
+        # in R4) and an element R4 does not have are refused.
         resource = questionnaire(load_any("vie-2012.2"))
         without_status = {k: v for k, v in resource.items() if k != "status"}
         with self.assertRaises(ValidationError):
-            Questionnaire.model_validate(without_status)
-        numeric_code = copy.deepcopy(resource)
-        numeric_code["item"][0]["answerOption"][0]["valueCoding"]["code"] = 1
+            parse(Questionnaire, without_status)
+        untyped = copy.deepcopy(resource)
+        del untyped["item"][0]["type"]
         with self.assertRaises(ValidationError):
-            Questionnaire.model_validate(numeric_code)
+            parse(Questionnaire, untyped)
+        unknown = copy.deepcopy(resource)
+        unknown["item"][0]["answerOption"][0]["valueCoding"]["colour"] = "rood"
+        with self.assertRaises(ValidationError):
+            parse(Questionnaire, unknown)
 
     def test_it_names_the_version_by_canonical_url_and_version(self):
         for key, raw in self.files.items():

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fhir.resources.R4B.questionnaire import Questionnaire
+from edmonitor.testing_fhir import Questionnaire, parse
 
 from .test_cli import clean_env, run
 
@@ -25,7 +25,7 @@ def questionnaire_json(tmp_path: Path, *args: str) -> dict:
 
 def test_it_prints_the_newest_vie_by_default(tmp_path):
     resource = questionnaire_json(tmp_path, "vie")
-    Questionnaire.model_validate(resource)
+    parse(Questionnaire, resource)
     assert resource["url"] == "https://edmonitor.nl/fhir/Questionnaire/vie"
     assert resource["version"] == VIE_VERSIONS[-1]
     assert resource["id"] == "vie-2012.2"
@@ -34,7 +34,7 @@ def test_it_prints_the_newest_vie_by_default(tmp_path):
 
 def test_it_prints_the_newest_mie_by_default(tmp_path):
     resource = questionnaire_json(tmp_path, "mie")
-    Questionnaire.model_validate(resource)
+    parse(Questionnaire, resource)
     assert resource["url"] == "https://edmonitor.nl/fhir/Questionnaire/mie"
     assert resource["version"] == MIE_VERSIONS[-1]
     assert [item["linkId"] for item in resource["item"]] == ["1", "2", "3", "4", "5"]
@@ -44,7 +44,7 @@ def test_it_prints_every_version_asked_for(tmp_path):
     for code, versions in (("vie", VIE_VERSIONS), ("mie", MIE_VERSIONS)):
         for version in versions:
             resource = questionnaire_json(tmp_path, code, "--version", version)
-            Questionnaire.model_validate(resource)
+            parse(Questionnaire, resource)
             assert (resource["id"], resource["version"]) == (f"{code}-{version}", version)
 
 

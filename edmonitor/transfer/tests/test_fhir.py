@@ -1,6 +1,6 @@
 """A recorded measurement as an HL7 FHIR R4 QuestionnaireResponse.
 
-Checked with ``fhir.resources`` (its R4B package holds R4's QuestionnaireResponse) and against
+Checked with ``fhir.resources`` 6.2.2 (FHIR R4, 4.0.1) and against
 what ``record_measurement`` stored and the definition stored with the version, never against
 the module under test.
 """
@@ -11,14 +11,13 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-
 from edmonitor.instruments.definition import load_definition
 from edmonitor.instruments.scoring import MeasurementInput
 from edmonitor.measurements.instruments import current_version, store_instrument
 from edmonitor.measurements.models import InstrumentVersion, ItemResponse, Measurement
 from edmonitor.measurements.services import record_measurement
 from edmonitor.testing import BaseTestCase
+from edmonitor.testing_fhir import QuestionnaireResponse, parse
 from edmonitor.transfer.fhir import questionnaire_response
 
 DERIVED_ITEM = "https://edmonitor.nl/fhir/StructureDefinition/derived-item"
@@ -60,7 +59,7 @@ class QuestionnaireResponseTests(BaseTestCase):
 
     def test_it_validates_as_an_r4_questionnaire_response(self):
         resource = self.response()
-        parsed = QuestionnaireResponse.model_validate(resource)
+        parsed = parse(QuestionnaireResponse, resource)
         self.assertEqual(parsed.id, f"measurement-{self.measurement.pk}")
         self.assertEqual(resource["resourceType"], "QuestionnaireResponse")
         self.assertEqual(resource["status"], "completed")
@@ -81,7 +80,7 @@ class QuestionnaireResponseTests(BaseTestCase):
             inp=MeasurementInput(direct={"1a": 2}),
         )
         resource = self.response(measurement)
-        QuestionnaireResponse.model_validate(resource)
+        parse(QuestionnaireResponse, resource)
         self.assertEqual(resource["questionnaire"], "https://edmonitor.nl/fhir/Questionnaire/vie|2012.1")
         self.assertEqual(resource["subject"]["display"], "RIBW Beta")
         self.assertEqual([item["linkId"] for item in resource["item"]], ["1a"])
