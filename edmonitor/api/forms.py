@@ -16,8 +16,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from .serializers import unknown_fields
+
 NON_FIELD = "non_field_errors"
-MAX_LISTED = 50  # problems named for unknown fields, at most
 
 F = TypeVar("F", bound=forms.BaseForm)
 
@@ -40,9 +41,9 @@ def bind(form_class: type[F], payload: Any, **form_kwargs: Any) -> tuple[F | Non
     if not isinstance(payload, Mapping):
         return None, {NON_FIELD: [_("Send a JSON object.")]}
     unbound = form_class(**form_kwargs)
-    unknown = sorted(set(payload) - set(unbound.fields))
+    unknown = unknown_fields(payload, unbound.fields)
     if unknown:
-        return None, {name: [_("This field is not known.")] for name in unknown[:MAX_LISTED]}
+        return None, unknown
     problems: dict[str, list[str]] = {}
     shown = shown_values(unbound)
     for name, value in payload.items():

@@ -44,11 +44,10 @@ from edmonitor.organisations.models import AccessAction, Organisation
 from edmonitor.organisations.permissions import Access
 
 from . import idempotency
-from .serializers import FacilitySerializer
+from .serializers import FacilitySerializer, StrictSerializer
 from .views import OrganisationMixin
 
 NON_FIELD = "non_field_errors"
-MAX_LISTED = 50  # unknown fields named in one answer, at most
 
 IDEMPOTENCY = OpenApiParameter(
     idempotency.HEADER,
@@ -133,20 +132,7 @@ def _absolute(context: Mapping[str, Any], path: str) -> str:
 # --- what the API accepts ---------------------------------------------------------------------------
 
 
-class _Strict(serializers.Serializer[Any]):
-    """Refuses fields it does not know (the form would silently ignore them)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("This field is not known.")] for name in unknown[:MAX_LISTED]}
-                )
-        return super().to_internal_value(data)
-
-
-class GoalInputSerializer(_Strict):
+class GoalInputSerializer(StrictSerializer):
     """A goal to set, or (PATCH) what to change of it. Checked afterwards by the goal form of the pages."""
 
     instrument = serializers.ChoiceField(choices=InstrumentCode.choices)
@@ -170,7 +156,7 @@ class GoalInputSerializer(_Strict):
     )
 
 
-class ActionChangeSerializer(_Strict):
+class ActionChangeSerializer(StrictSerializer):
     """What the action's edit page lets change (its sources stay as they were)."""
 
     title = serializers.CharField(allow_blank=True, help_text="What is to be done.")

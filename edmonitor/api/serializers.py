@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,21 @@ from edmonitor.organisations.models import Facility, Organisation
 # A measurement's free texts and lists are bounded as the form bounds them.
 MAX_NOTE = 5000
 MAX_LIST = 50
+
+
+def unknown_fields(data: Mapping[str, Any], known: Iterable[str]) -> dict[str, list[str]]:
+    """A problem for each field of ``data`` not among ``known`` (the first :data:`MAX_LIST`): never ignored silently."""
+    unknown = sorted(set(data) - set(known))
+    return {name: [_("This field is not known.")] for name in unknown[:MAX_LIST]}
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses a field it does not know, where DRF (and a Django form) would pass over it."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping) and (unknown := unknown_fields(data, self.fields)):
+            raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
 
 
 class FacilitySerializer(serializers.ModelSerializer[Facility]):
@@ -110,7 +126,7 @@ class MeasurementSerializer(MeasurementSummarySerializer):
         return measurement.get_level_display() if measurement.level else ""
 
 
-class MeasurementInputSerializer(serializers.Serializer[Any]):
+class MeasurementInputSerializer(StrictSerializer):
     """A new VIE measurement. Checked afterwards by the measurement form itself, exactly as on the page."""
 
     measured_on = serializers.DateField()
@@ -154,12 +170,3 @@ class MeasurementInputSerializer(serializers.Serializer[Any]):
         default=dict,
         help_text="An explanation per item id.",
     )
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("This field is not known.")] for name in unknown[:MAX_LIST]}
-                )
-        return super().to_internal_value(data)
