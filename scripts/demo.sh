@@ -15,5 +15,6 @@ WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true' EXIT
 echo
 echo "edmonitor runs at http://127.0.0.1:${PORT}/  (stop with Ctrl+C; the background worker stops with it)"
+echo "The API: http://127.0.0.1:${PORT}/api/v1/docs/ (log in first); make a token on Mijn account -> API-sleutels."
 echo
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
