@@ -80,6 +80,7 @@ IMPORT_NAMES = {
     "djangorestframework": "rest_framework",
     "drf-spectacular": "drf_spectacular",
     "drf-spectacular-sidecar": "drf_spectacular_sidecar",
+    "krippendorff": "krippendorff",
 }
 
 
