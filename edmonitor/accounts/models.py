@@ -128,7 +128,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
-    scope = models.CharField(_("may"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    scope = models.CharField(_("rights"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
     prefix = models.CharField(max_length=16)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from edmonitor.core.tables import Table
 from edmonitor.core.tables import in_language as _text
@@ -38,7 +39,7 @@ def programme_tables(report: Any) -> list[Table]:
         Table(
             "totals",
             _("Total and level per organisation"),
-            [_("Organisation"), _("Baseline"), _("Level"), _("Follow-up"), _("Level"), _("Change")],
+            [_("Organisation"), _("Baseline"), _("Level"), _("Follow-up"), _("Level"), pgettext("difference", "Change")],
             [
                 [o.organisation, o.baseline, o.baseline_level, o.followup, o.followup_level, o.change]
                 for o in result.changes_sorted
@@ -62,7 +63,7 @@ def programme_tables(report: Any) -> list[Table]:
         Table(
             "items",
             _("Mean per item"),
-            [_("Item"), _("Title"), _("Organisations"), _("Baseline"), _("Follow-up"), _("Change")],
+            [_("Item"), _("Title"), _("Organisations"), _("Baseline"), _("Follow-up"), pgettext("difference", "Change")],
             [
                 [
                     item.id,
@@ -94,7 +95,7 @@ def programme_tables(report: Any) -> list[Table]:
                 [_("Organisations compared"), result.overall.n],
                 [_("Mean total at the baseline"), result.overall.baseline],
                 [_("Mean total at the follow-up"), result.overall.followup],
-                [_("Change"), result.overall.change],
+                [pgettext("difference", "Change"), result.overall.change],
                 [_("Wilcoxon: pairs with a change"), w.n],
                 [_("Wilcoxon: pairs without change (left out)"), w.zeros],
                 [_("Wilcoxon: test statistic"), w.statistic],

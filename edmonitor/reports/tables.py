@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from edmonitor.core.tables import Table
 from edmonitor.core.tables import in_language as _text
@@ -19,7 +20,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
             Table(
                 "vie-items",
                 _("Score per item"),
-                [_("Item"), _("Title"), _("Previous"), _("Score"), _("Change"), _("Goal attainment")],
+                [_("Item"), _("Title"), _("Previous"), _("Score"), pgettext("difference", "Change"), _("Goal attainment")],
                 [
                     [r["item"].id, _text(r["item"].title), r["previous"], r["score"], r["change"], r["goal"]]
                     for r in vie.rows
@@ -51,7 +52,7 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
             Table(
                 "mie-themes",
                 _("Consensus score per theme"),
-                [_("Theme"), _("Title"), _("Previous"), _("Consensus"), _("Change")],
+                [_("Theme"), _("Title"), _("Previous"), _("Consensus"), pgettext("difference", "Change")],
                 [[r["theme"].id, _text(r["theme"].title), r["previous"], r["score"], r["change"]] for r in mie.rows],
                 sheet=_("MIE themes"),
             )

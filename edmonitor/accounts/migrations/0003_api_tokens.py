@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('scope', models.CharField(choices=[('read', 'read only'), ('write', 'read and write')], default='read', max_length=8, verbose_name='may')),
+                ('scope', models.CharField(choices=[('read', 'read only'), ('write', 'read and write')], default='read', max_length=8, verbose_name='rights')),
                 ('prefix', models.CharField(max_length=16)),
                 ('digest', models.CharField(max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

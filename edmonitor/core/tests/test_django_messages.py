@@ -42,6 +42,30 @@ class EveryDjangoMessageTests(SimpleTestCase):
             missing += [f"{part}: {e.msgid!r}" for e in english if not e.obsolete and (e.msgctxt, e.msgid) not in dutch]
         self.assertEqual(missing, [])
 
+    def test_our_catalogue_never_gives_a_message_of_django_another_translation(self):
+        # One msgid is one text everywhere: our "May" (a column) once made Django's month "May" read "Mag"
+        # in every Dutch date. Where Django translates a text, ours must say the same or leave it out.
+        ours = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(OURS)) if e.translated() and not e.obsolete}
+        # Our own words for the same meaning, chosen on purpose (the site's plain Dutch, B1), and the name of
+        # the other language written in that language on the language button.
+        same_meaning = {"English", "Log in", "Log out", "Breadcrumbs", "Skip to main content", "Show all"}
+        clashes = []
+        for part in CATALOGUES:
+            for e in polib.pofile(str(DJANGO / part / "locale" / "nl" / "LC_MESSAGES" / "django.po")):
+                mine = ours.get((e.msgctxt, e.msgid))
+                if e.translated() and not e.obsolete and mine not in (None, e.msgstr) and e.msgid not in same_meaning:
+                    clashes.append(f"{part}: {e.msgid!r}: Django {e.msgstr!r}, ours {mine!r}")
+        self.assertEqual(clashes, [])
+
+    def test_a_dutch_date_names_its_month_in_dutch(self):
+        from datetime import date
+
+        from django.utils.formats import date_format
+
+        with translation.override("nl"):
+            self.assertEqual(date_format(date(2026, 5, 4), "j F Y"), "4 mei 2026")
+            self.assertEqual(date_format(date(2026, 5, 4), "j b Y"), "4 mei 2026")
+
     def test_our_translation_of_a_django_message_is_the_one_used(self):
         with translation.override("nl"):
             self.assertEqual(translation.gettext("Error:"), "Fout:")
