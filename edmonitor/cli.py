@@ -3,7 +3,9 @@
 ``edmonitor score vie INPUT.csv [--format json|table]`` scores a CSV file and
 ``edmonitor score mie INPUT.json [--format json|table]`` compares the auditors'
 scores of MIE audits, and ``edmonitor cohort BASELINE.csv FOLLOWUP.csv [--goals
-GOALS.csv] [--format json|table]`` compares a cohort's baseline with its follow-up,
+GOALS.csv] [--format json|table]`` compares a cohort's baseline with its follow-up, and
+``edmonitor psychometrics INPUT.csv [--format json|table]`` analyses the items of a ``score vie``
+file (Cronbach's alpha with Feldt's interval, item-total correlations, floor and ceiling),
 all without any database or Django settings (the pure core does the work), as does
 ``edmonitor fhir questionnaire vie|mie [--version V]``, which prints an instrument version
 (the newest by default) as an HL7 FHIR R4 Questionnaire in JSON. Every other
@@ -36,9 +38,10 @@ from edmonitor.instruments.definition import (
     newest_version_number,
 )
 
-if TYPE_CHECKING:  # the MIE and cohort modules are imported by their own subcommands: a quicker start
+if TYPE_CHECKING:  # the MIE, cohort and item-analysis modules are imported by their own subcommands: a quicker start
     from edmonitor.instruments.audit import AuditInput
     from edmonitor.instruments.cohort import CohortResult
+    from edmonitor.instruments.psychometrics import Psychometrics
 
 EXIT_BAD_INPUT = 2
 # Problems `score vie` lists before it stops reading a bad file: a file of a million bad rows
@@ -103,6 +106,15 @@ def _audit_table(instrument: AuditInstrument, audits: list[AuditInput]) -> str:
         ("exact agreement", "-" if result.exact is None else f"{result.exact} %"),
         ("within one point", "-" if result.within_one is None else f"{result.within_one} %"),
         ("weighted kappa (quadratic)", "-" if result.weighted_kappa is None else str(result.weighted_kappa)),
+        (
+            "ICC(1,1) with 95 % CI",
+            "-" if result.icc is None else f"{result.icc.value} ({result.icc.ci95[0]} to {result.icc.ci95[1]})",
+        ),
+        ("Gwet's AC2 (quadratic)", "-" if result.gwet_ac2 is None else str(result.gwet_ac2)),
+        (
+            "Krippendorff's alpha (ordinal)",
+            "-" if result.krippendorff_alpha is None else str(result.krippendorff_alpha),
+        ),
     ]
     lines.append(f"Agreement between the auditors over {result.n} pairs of scores (every theme of every audit):")
     width = max(len(label) for label, _ in figures)
@@ -156,16 +168,21 @@ def score_command(args: argparse.Namespace) -> int:
         else:
             print(_table(instrument, read_measurements(instrument, data, max_problems=MAX_PROBLEMS)))
     except InvalidFile as exc:
-        for problem in exc.problems:
-            print(f"{args.input}: {problem.text()}", file=sys.stderr)
-        if not exc.complete:
-            print(
-                f"{args.input}: at least {exc.found} problems; the first {len(exc.problems)} are listed. "
-                f"Reading stopped at row {exc.problems[-1].row}.",
-                file=sys.stderr,
-            )
+        _report_invalid(args.input, exc)
         return EXIT_BAD_INPUT
     return 0
+
+
+def _report_invalid(path: str, exc: InvalidFile) -> None:
+    """A refused ``score vie`` file's problems on stderr, and the count line when reading stopped early."""
+    for problem in exc.problems:
+        print(f"{path}: {problem.text()}", file=sys.stderr)
+    if not exc.complete:
+        print(
+            f"{path}: at least {exc.found} problems; the first {len(exc.problems)} are listed. "
+            f"Reading stopped at row {exc.problems[-1].row}.",
+            file=sys.stderr,
+        )
 
 
 def _signed(value: object) -> str:
@@ -299,6 +316,72 @@ def cohort_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _psychometrics_table(instrument: Instrument, result: Psychometrics) -> str:
+    def show(value: object) -> str:
+        return "-" if value is None else str(value)
+
+    header = ["item", "mean", "sd", "item-total r", "alpha if deleted", "floor %", "ceiling %", "title"]
+    body = [
+        [
+            item_id,
+            show(s.mean),
+            show(s.sd),
+            show(s.item_total_r),
+            show(s.alpha_if_deleted),
+            show(s.floor_pct),
+            show(s.ceiling_pct),
+            instrument.item(item_id).title.get("en"),
+        ]
+        for item_id, s in result.items.items()
+    ]
+    lines = _columns(header, body)
+    k = len(result.items)
+    interval = "-" if result.alpha_ci95 is None else f"{result.alpha_ci95[0]} to {result.alpha_ci95[1]}"
+    figures = [
+        (f"rows with all {k} items (n)", str(result.n)),
+        ("rows left out (an item missing)", str(result.excluded)),
+        ("Cronbach's alpha", show(result.cronbach_alpha)),
+        ("95% interval (Feldt)", interval),
+    ]
+    width = max(len(label) for label, _ in figures)
+    lines += ["", *(f"{label + ':':<{width + 1}}  {value}" for label, value in figures)]
+    lines += [
+        "",
+        f"item-total r: the item against the sum of the other {k - 1} items; "
+        f"floor/ceiling %: rows scoring {instrument.scale_min} / {instrument.scale_max}",
+        "- = undefined (too few rows, or no variation to compare)",
+    ]
+    return "\n".join(lines)
+
+
+def psychometrics_command(args: argparse.Namespace) -> int:
+    # imported by its own subcommand only: `score vie` starts quicker without it (numpy, scipy)
+    from edmonitor.instruments.psychometrics import item_analysis, to_json
+
+    instrument = latest_version("vie")
+    data = _read_input(args.input)
+    if data is None:
+        return EXIT_BAD_INPUT
+    try:
+        # The reading path of `score vie --format table`: the same checks, messages and derived items.
+        rows = read_measurements(instrument, data, max_problems=MAX_PROBLEMS)
+    except InvalidFile as exc:
+        _report_invalid(args.input, exc)
+        return EXIT_BAD_INPUT
+    result = item_analysis(
+        [row.result.items for row in rows],
+        [item.id for item in instrument.items],
+        scale_min=instrument.scale_min,
+        scale_max=instrument.scale_max,
+    )
+    if args.format == "json":
+        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(_psychometrics_table(instrument, result))
+    return 0
+
+
 def fhir_questionnaire_command(args: argparse.Namespace) -> int:
     # imported by its own subcommand only: `score vie` starts quicker without it
     from edmonitor.instruments.fhir import questionnaire, to_json
@@ -339,6 +422,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cohort.add_argument("--format", choices=["json", "table"], default="table")
     cohort.set_defaults(func=cohort_command)
+    psychometrics = sub.add_parser(
+        "psychometrics",
+        help="item analysis of a CSV file of VIE measurements: Cronbach's alpha, item-total correlations, "
+        "floor and ceiling (no database needed)",
+    )
+    psychometrics.add_argument("input", help="CSV file in the 'score vie' format")
+    psychometrics.add_argument("--format", choices=["json", "table"], default="table")
+    psychometrics.set_defaults(func=psychometrics_command)
     fhir = sub.add_parser("fhir", help="print an instrument as an HL7 FHIR R4 resource in JSON (no database needed)")
     fhir_sub = fhir.add_subparsers(dest="resource", parser_class=_Parser, required=True)
     questionnaire = fhir_sub.add_parser(
@@ -352,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("score", "cohort", "fhir", "-h", "--help"):
+    if argv and argv[0] not in ("score", "cohort", "psychometrics", "fhir", "-h", "--help"):
         # Everything else is a Django management command.
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edmonitor.settings")
         from django.core.management import execute_from_command_line

@@ -63,7 +63,8 @@ def report(audits: AuditQuerySet) -> AgreementReport:
     """The agreement over the finalised ones of ``audits``; from the cache while no data changed
     (edmonitor.core.figures): over every audit of the country it reads every rating."""
     sql, params = audits.values("pk").query.sql_with_params()
-    return figures.cached("agreement", (sql, tuple(map(str, params))), lambda: _report(audits))
+    # "agreement-2": the figures gained ICC, AC2 and alpha (issue 20); entries cached before are not read
+    return figures.cached("agreement-2", (sql, tuple(map(str, params))), lambda: _report(audits))
 
 
 def _report(audits: AuditQuerySet) -> AgreementReport:

@@ -11,7 +11,9 @@ is a research summary for ``score mie`` and trend tables, never shown as the aud
 
 Agreement between auditors is reported over pairs of scores (the two auditors' scores
 for one theme of one audit): the percentage of equal pairs, of pairs at most one point
-apart, and Cohen's quadratic-weighted kappa, computed here in exact fractions.
+apart, and Cohen's quadratic-weighted kappa, computed here in exact fractions; beside them,
+over the same pairs, the reliability figures of :mod:`.reliability` (issue 20): ICC(1,1) with
+its 95 % confidence interval, Gwet's AC2 (quadratic weights) and Krippendorff's ordinal alpha.
 
 Messages are English templates marked with ``gettext_noop``, as in ``scoring.py``.
 """
@@ -28,6 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from .definition import AuditInstrument
+from .reliability import Icc, gwet_ac2, icc_1_1, krippendorff_alpha
 from .scoring import Problem, gettext_noop, round_half_up
 
 PERCENT_DECIMALS = 1
@@ -94,6 +97,10 @@ class Agreement:
     exact: Decimal | None  # percentage of equal pairs, one decimal
     within_one: Decimal | None  # percentage of pairs at most one point apart, one decimal
     weighted_kappa: Decimal | None  # quadratic-weighted Cohen's kappa, three decimals
+    # Over the same pairs (reliability.py).
+    icc: Icc | None = None  # ICC(1,1) and its 95 % interval, three decimals
+    gwet_ac2: Decimal | None = None  # Gwet's AC2, quadratic weights, three decimals
+    krippendorff_alpha: Decimal | None = None  # Krippendorff's alpha, ordinal, three decimals
 
 
 def _check_pair(pair: tuple[int, int], scale_min: int, scale_max: int) -> tuple[int, int]:
@@ -138,6 +145,9 @@ def agreement_from_counts(counts: Mapping[tuple[int, int], int], scale_min: int 
         exact=round_half_up(Fraction(100 * exact, n), PERCENT_DECIMALS),
         within_one=round_half_up(Fraction(100 * within_one, n), PERCENT_DECIMALS),
         weighted_kappa=_weighted_kappa(counts, scale_min, scale_max),
+        icc=icc_1_1(counts),
+        gwet_ac2=gwet_ac2(counts, scale_min, scale_max),
+        krippendorff_alpha=krippendorff_alpha(counts, scale_min, scale_max),
     )
 
 
@@ -221,6 +231,13 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _icc_json(icc: Icc | None) -> dict[str, Any] | None:
+    if icc is None:
+        return None
+    low, high = icc.ci95
+    return {"value": float(icc.value), "ci95": [float(low), float(high)]}
+
+
 def audits_json(instrument: AuditInstrument, audits: Sequence[AuditInput]) -> dict[str, Any]:
     """The ``score mie --format json`` output for audits read by :func:`read_audits`."""
     out = []
@@ -243,15 +260,19 @@ def audits_json(instrument: AuditInstrument, audits: Sequence[AuditInput]) -> di
                 "mean": _number(comparison.mean),
             }
         )
-    result = audits_agreement(instrument, audits)
+    return {"audits": out, "agreement": agreement_json(audits_agreement(instrument, audits))}
+
+
+def agreement_json(result: Agreement) -> dict[str, Any]:
+    """An :class:`Agreement` as JSON: ``score mie``'s ``"agreement"``, and the ``agreement`` command's."""
     return {
-        "audits": out,
-        "agreement": {
-            "n": result.n,
-            "exact": _number(result.exact),
-            "within_one": _number(result.within_one),
-            "weighted_kappa": _number(result.weighted_kappa),
-        },
+        "n": result.n,
+        "exact": _number(result.exact),
+        "within_one": _number(result.within_one),
+        "weighted_kappa": _number(result.weighted_kappa),
+        "icc": _icc_json(result.icc),
+        "gwet_ac2": _number(result.gwet_ac2),
+        "krippendorff_alpha": _number(result.krippendorff_alpha),
     }
 
 

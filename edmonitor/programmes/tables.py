@@ -39,7 +39,14 @@ def programme_tables(report: Any) -> list[Table]:
         Table(
             "totals",
             _("Total and level per organisation"),
-            [_("Organisation"), _("Baseline"), _("Level"), _("Follow-up"), _("Level"), pgettext("difference", "Change")],
+            [
+                _("Organisation"),
+                _("Baseline"),
+                _("Level"),
+                _("Follow-up"),
+                _("Level"),
+                pgettext("difference", "Change"),
+            ],
             [
                 [o.organisation, o.baseline, o.baseline_level, o.followup, o.followup_level, o.change]
                 for o in result.changes_sorted
@@ -63,7 +70,14 @@ def programme_tables(report: Any) -> list[Table]:
         Table(
             "items",
             _("Mean per item"),
-            [_("Item"), _("Title"), _("Organisations"), _("Baseline"), _("Follow-up"), pgettext("difference", "Change")],
+            [
+                _("Item"),
+                _("Title"),
+                _("Organisations"),
+                _("Baseline"),
+                _("Follow-up"),
+                pgettext("difference", "Change"),
+            ],
             [
                 [
                     item.id,

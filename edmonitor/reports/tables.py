@@ -20,7 +20,14 @@ def organisation_tables(report: OrganisationReport) -> list[Table]:
             Table(
                 "vie-items",
                 _("Score per item"),
-                [_("Item"), _("Title"), _("Previous"), _("Score"), pgettext("difference", "Change"), _("Goal attainment")],
+                [
+                    _("Item"),
+                    _("Title"),
+                    _("Previous"),
+                    _("Score"),
+                    pgettext("difference", "Change"),
+                    _("Goal attainment"),
+                ],
                 [
                     [r["item"].id, _text(r["item"].title), r["previous"], r["score"], r["change"], r["goal"]]
                     for r in vie.rows

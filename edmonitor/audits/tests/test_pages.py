@@ -257,6 +257,21 @@ class AuditPagesTests(BaseTestCase):
         self.assertEqual(data["agreement"]["exact"], 50.0)
         self.assertAlmostEqual(data["agreement"]["weighted_kappa"], float(kappa), delta=0.0005)
 
+        # ICC(1,1) of the same ten pairs, from the one-way analysis of variance (Shrout & Fleiss 1979, case 1)
+        means = [Fraction(a + b, 2) for a, b in pairs]
+        grand = sum(means) / len(means)
+        between = 2 * sum((m - grand) ** 2 for m in means) / (len(pairs) - 1)
+        within_ms = sum((a - m) ** 2 + (b - m) ** 2 for (a, b), m in zip(pairs, means, strict=True)) / len(pairs)
+        icc = (between - within_ms) / (between + within_ms)
+        self.assertAlmostEqual(float(result.overall.icc.value), float(icc), delta=0.0005)
+        self.assertAlmostEqual(data["agreement"]["icc"]["value"], float(icc), delta=0.0005)
+        self.assertEqual(
+            set(data["agreement"]),
+            {"n", "exact", "within_one", "weighted_kappa", "icc", "gwet_ac2", "krippendorff_alpha"},
+        )
+        self.assertContains(page, "Gwet")
+        self.assertContains(page, "paradox")  # the sentence on when kappa and AC2 differ
+
     def test_agreement_over_a_programmes_audits(self):
         same, apart = {t: 3 for t in THEMES}, {t: 1 for t in THEMES}
         finalised(self.org_a, self.mia, self.eva, same, same, same)  # 5 exact pairs, in the programme

@@ -70,6 +70,7 @@ IMPORT_NAMES = {
     "weasyprint": "weasyprint",
     "openpyxl": "openpyxl",
     "scipy": "scipy",
+    "numpy": "numpy",
     "gunicorn": "gunicorn",
     "django-otp": "django_otp",
     "segno": "segno",
@@ -80,7 +81,6 @@ IMPORT_NAMES = {
     "djangorestframework": "rest_framework",
     "drf-spectacular": "drf_spectacular",
     "drf-spectacular-sidecar": "drf_spectacular_sidecar",
-    "krippendorff": "krippendorff",
 }
 
 

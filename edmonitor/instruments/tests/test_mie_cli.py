@@ -1,7 +1,8 @@
 """The ``edmonitor score mie`` command line, run as a real subprocess without Django settings.
 
 Expected values are worked out by hand in this file (with a small exact helper for the
-weighted kappa written from its definition), never by calling ``audit.py``.
+weighted kappa written from its definition, and the F quantiles of the ICC's interval taken
+from ``scipy.stats``), never by calling ``audit.py`` or ``reliability.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from scipy.stats import f as f_distribution
 
 from .test_cli import clean_env, run, write
 
@@ -105,8 +107,26 @@ EXPECTED = {
         # mean 2.9, variance 10.3 - 8.41 = 1.89; second 4,5,4,5,2,2,1,4,1,3: mean 3.1, variance
         # 11.7 - 9.61 = 2.09; kappa = 1 - 2.0 / (1.89 + 2.09 + 0.04) = 101/201 = 0.50248... -> 0.502
         "weighted_kappa": 0.502,
+        # ICC(1,1), one-way, k = 2, n = 10 audits-themes as targets. Pair sums 7,7,8,10,3,4,4,7,2,8 = 60:
+        # grand mean 3; target means 3.5,3.5,4,5,1.5,2,2,3.5,1,4, squared deviations from 3 sum to 15:
+        # BMS = 2 * 15 / 9 = 10/3. WMS = sum (a - b)^2 / 2 / n = 20 / 2 / 10 = 1.
+        # ICC = (10/3 - 1) / (10/3 + 1) = 7/13 = 0.53846 -> 0.538. F0 = 10/3; F_.975(9, 10) = 3.77896,
+        # F_.975(10, 9) = 3.96387: FL = 0.88207 -> (FL - 1)/(FL + 1) = -0.06266 -> -0.063;
+        # FU = 13.21288 -> (FU - 1)/(FU + 1) = 0.85928 -> 0.859 (test_the_icc_interval_by_hand).
+        "icc": {"value": 0.538, "ci95": [-0.063, 0.859]},
+        # Gwet's AC2, weights 1 - d^2/16 for the squared differences above: p_a = (15+7+16+16+15+16+12
+        # +15+16+12) / 16 / 10 = 0.875. Each value 1-5 occurs 4 times among the 20 scores: pi = 0.2,
+        # sum pi (1 - pi) = 0.8; the 25 weights sum to 25 - 100/16 = 18.75, / (5 * 4) = 0.9375;
+        # p_e = 0.75; AC2 = (0.875 - 0.75) / 0.25 = 0.5.
+        "gwet_ac2": 0.5,
+        # Krippendorff's ordinal alpha: every value pairable 4 times (n = 20), so delta^2 = 16 (k - c)^2;
+        # observed 320, expected 12800 (worked in test_reliability.py::test_alpha_worked_by_hand):
+        # 1 - 19 * 320 / 12800 = 0.525.
+        "krippendorff_alpha": 0.525,
     },
 }
+
+AGREEMENT_KEYS = ["n", "exact", "within_one", "weighted_kappa", "icc", "gwet_ac2", "krippendorff_alpha"]
 
 
 def mie(tmp_path: Path, content: object, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -133,7 +153,7 @@ def test_two_audits_give_the_exact_json_contract(tmp_path):
     assert out == EXPECTED
     assert [list(a["themes"]) for a in out["audits"]] == [["1", "2", "3", "4", "5"]] * 2
     assert list(out) == ["audits", "agreement"]
-    assert list(out["agreement"]) == ["n", "exact", "within_one", "weighted_kappa"]
+    assert list(out["agreement"]) == AGREEMENT_KEYS
 
 
 def test_the_figures_are_numbers_of_the_right_type(tmp_path):
@@ -141,6 +161,9 @@ def test_the_figures_are_numbers_of_the_right_type(tmp_path):
     agreement = out["agreement"]
     assert isinstance(agreement["n"], int)
     assert all(isinstance(agreement[k], float) for k in ("exact", "within_one", "weighted_kappa"))
+    assert all(isinstance(agreement[k], float) for k in ("gwet_ac2", "krippendorff_alpha"))
+    assert isinstance(agreement["icc"]["value"], float)
+    assert [type(bound) for bound in agreement["icc"]["ci95"]] == [float, float]
     first = out["audits"][0]
     assert isinstance(first["mean"], float)
     assert all(isinstance(t["difference"], int) and isinstance(t["discuss"], bool) for t in first["themes"].values())
@@ -205,8 +228,56 @@ def test_a_single_audit_where_everyone_agrees_has_no_kappa(tmp_path):
     same = {t: 3 for t in "12345"}
     audit = {"organisation": "X", "date": "2026-01-31", "ratings": {"A": same, "B": same}, "consensus": same}
     out = mie_json(tmp_path, {"audits": [audit]})
-    assert out["agreement"] == {"n": 5, "exact": 100.0, "within_one": 100.0, "weighted_kappa": None}
+    # Every score 3: no variance, so kappa, ICC and alpha are undefined (0 / 0); Gwet's AC2 is 1
+    # (percent agreement 1, chance agreement 0).
+    assert out["agreement"] == {
+        "n": 5,
+        "exact": 100.0,
+        "within_one": 100.0,
+        "weighted_kappa": None,
+        "icc": None,
+        "gwet_ac2": 1.0,
+        "krippendorff_alpha": None,
+    }
     assert out["audits"][0]["mean"] == 3.0
+
+
+def test_the_icc_interval_by_hand():
+    # The F quantiles and bounds behind EXPECTED["agreement"]["icc"] (n = 10, F0 = 10/3).
+    f0 = 10 / 3
+    f_low = f0 / f_distribution.ppf(0.975, 9, 10)
+    f_high = f0 * f_distribution.ppf(0.975, 10, 9)
+    assert (round(f_distribution.ppf(0.975, 9, 10), 5), round(f_distribution.ppf(0.975, 10, 9), 5)) == (
+        3.77896,
+        3.96387,
+    )
+    bounds = [(f_low - 1) / (f_low + 1), (f_high - 1) / (f_high + 1)]
+    assert [round(b, 5) for b in bounds] == [-0.06266, 0.85928]
+    assert [round(b, 3) for b in bounds] == EXPECTED["agreement"]["icc"]["ci95"]
+    assert round(7 / 13, 3) == EXPECTED["agreement"]["icc"]["value"]
+
+
+def test_the_reliability_figures_come_beside_the_old_agreement_figures_unchanged(tmp_path):
+    agreement = mie_json(tmp_path, TWO_AUDITS)["agreement"]
+    # The four figures score mie gave before issue 20, key for key and value for value, in front.
+    assert list(agreement)[:4] == ["n", "exact", "within_one", "weighted_kappa"]
+    assert {k: agreement[k] for k in list(agreement)[:4]} == {
+        "n": 10,
+        "exact": 40.0,
+        "within_one": 70.0,
+        "weighted_kappa": 0.502,
+    }
+    # The three new ones, each with at most three decimals.
+    assert list(agreement)[4:] == ["icc", "gwet_ac2", "krippendorff_alpha"]
+    assert list(agreement["icc"]) == ["value", "ci95"]
+    figures = [
+        agreement["icc"]["value"],
+        *agreement["icc"]["ci95"],
+        agreement["gwet_ac2"],
+        agreement["krippendorff_alpha"],
+    ]
+    assert all(round(x, 3) == x for x in figures)
+    assert figures == [0.538, -0.063, 0.859, 0.5, 0.525]
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):

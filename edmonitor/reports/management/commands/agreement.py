@@ -9,18 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from edmonitor.audits.agreement import AgreementReport, report
 from edmonitor.audits.models import Audit
-from edmonitor.instruments.audit import Agreement
+from edmonitor.instruments.audit import Agreement, agreement_json
 from edmonitor.organisations.models import Organisation
 from edmonitor.programmes.models import Programme
-
-
-def _json(a: Agreement) -> dict[str, Any]:
-    return {
-        "n": a.n,
-        "exact": None if a.exact is None else float(a.exact),
-        "within_one": None if a.within_one is None else float(a.within_one),
-        "weighted_kappa": None if a.weighted_kappa is None else float(a.weighted_kappa),
-    }
 
 
 class Command(BaseCommand):
@@ -47,8 +38,8 @@ class Command(BaseCommand):
         if options["format"] == "json":
             data = {
                 "audits": result.audits,
-                "agreement": _json(result.overall),
-                "themes": {theme.id: _json(a) for theme, a in result.by_theme},
+                "agreement": agreement_json(result.overall),
+                "themes": {theme.id: agreement_json(a) for theme, a in result.by_theme},
             }
             self.stdout.write(json.dumps(data, indent=2))
         else:
@@ -60,12 +51,22 @@ class Command(BaseCommand):
             def show(value: object, suffix: str = "") -> str:
                 return "-" if value is None else f"{value}{suffix}"
 
-            return [label, str(a.n), show(a.exact, "%"), show(a.within_one, "%"), show(a.weighted_kappa)]
+            icc = None if a.icc is None else f"{a.icc.value} ({a.icc.ci95[0]} to {a.icc.ci95[1]})"
+            return [
+                label,
+                str(a.n),
+                show(a.exact, "%"),
+                show(a.within_one, "%"),
+                show(a.weighted_kappa),
+                show(icc),
+                show(a.gwet_ac2),
+                show(a.krippendorff_alpha),
+            ]
 
-        rows = [["theme", "pairs", "exact", "within 1", "weighted kappa"]]
+        rows = [["theme", "pairs", "exact", "within 1", "weighted kappa", "ICC(1,1) (95 % CI)", "AC2", "alpha"]]
         rows += [cells(theme.id, a) for theme, a in result.by_theme]
         rows.append(cells("all", result.overall))
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = [f"finalised audits: {result.audits}"]
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
         return "\n".join(lines)
