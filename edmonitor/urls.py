@@ -24,4 +24,7 @@ urlpatterns = [
     path("", include("edmonitor.development.urls")),
     path("", include("edmonitor.core.urls")),
     path("", include("edmonitor.api.urls")),
+    path("", include("edmonitor.audits.urls_auditors")),
+    path("", include("edmonitor.audits.urls_calibration")),
+    path("", include("edmonitor.reports.urls_quality")),
 ]
