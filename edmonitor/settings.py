@@ -354,6 +354,12 @@ EDMONITOR_ACCESS_LOG_RETENTION_DAYS = envint("EDMONITOR_ACCESS_LOG_RETENTION_DAY
 if EDMONITOR_ACCESS_LOG_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("EDMONITOR_ACCESS_LOG_RETENTION_DAYS must be at least 1")
 
+# Calibration of MIE auditors (issue 20 part 5, edmonitor.audits.calibration): an auditor is
+# calibrated when, on the last reference case they submitted, at least "themes_within_one" themes
+# lie within one point of the reference score, and they submitted it at most "valid_years" years
+# ago. Both whole numbers of at least 1; calibration.calibration_rule() refuses anything else.
+EDMONITOR_CALIBRATION = {"themes_within_one": 4, "valid_years": 2}
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -248,3 +248,162 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audit} amendment {self.made_at:%Y-%m-%d}"
+
+
+# --- calibration (issue 20 part 5) -----------------------------------------------------------
+#
+# Coordinators publish reference cases: per MIE theme a description of what the conversation
+# showed (optionally a transcript of a recording), with the score experienced auditors agreed on
+# and why. An auditor scores a case blind, then sees their scores beside the reference. The
+# rules, the services and the calibration status live in :mod:`edmonitor.audits.calibration`.
+
+#: Bounds of the texts of a reference case and of an attempt (the forms and the services check them).
+CASE_TITLE_MAX = 200
+CASE_INTRODUCTION_MAX = 5_000
+CASE_DESCRIPTION_MAX = 10_000
+CASE_TRANSCRIPT_MAX = 50_000
+CASE_EXPLANATION_MAX = 5_000
+ATTEMPT_RATIONALE_MAX = 5_000
+
+
+class ReferenceCaseQuerySet(models.QuerySet["ReferenceCase"]):
+    def published(self) -> ReferenceCaseQuerySet:
+        return self.filter(published_at__isnull=False)
+
+
+class ReferenceCase(models.Model):
+    """A reference case for calibration: an MIE conversation described per theme, with reference scores.
+
+    It is a draft until a coordinator publishes it (``published_at``); from then on auditors
+    may score it and nothing of it changes, because their attempts were scored against it.
+    It keeps the MIE version it was written for, whose themes and scale it uses.
+    """
+
+    title = models.CharField(_("title"), max_length=CASE_TITLE_MAX)
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        max_length=CASE_INTRODUCTION_MAX,
+        help_text=_("The organisation and the conversation in a few sentences. Leave out the names of real people."),
+    )
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="reference_cases")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReferenceCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title", "id"]
+        verbose_name = _("reference case")
+        verbose_name_plural = _("reference cases")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("calibration_case", kwargs={"case_pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def instrument(self) -> AuditInstrument:
+        return self.instrument_version.audit_instrument
+
+
+class ReferenceTheme(models.Model):
+    """One theme of a reference case: what the conversation showed, the reference score and its explanation."""
+
+    case = models.ForeignKey(ReferenceCase, on_delete=models.CASCADE, related_name="themes")
+    theme_id = models.CharField(max_length=8)
+    description = models.TextField(_("what the conversation showed"), blank=True, max_length=CASE_DESCRIPTION_MAX)
+    transcript = models.TextField(_("transcript"), blank=True, max_length=CASE_TRANSCRIPT_MAX)
+    reference_score = models.PositiveSmallIntegerField(_("reference score"), null=True, blank=True)
+    explanation = models.TextField(_("explanation of the reference score"), blank=True, max_length=CASE_EXPLANATION_MAX)
+
+    class Meta:
+        ordering = ["case", "theme_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "theme_id"],
+                name="reference_theme_once_per_case",
+                violation_error_message=_("A reference case describes each theme once."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reference_score__isnull=True)
+                | models.Q(reference_score__gte=1, reference_score__lte=5),
+                name="reference_score_on_scale",
+                violation_error_message=_("A reference score lies on the scale from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} theme {self.theme_id}"
+
+
+class CalibrationAttemptQuerySet(models.QuerySet["CalibrationAttempt"]):
+    def submitted(self) -> CalibrationAttemptQuerySet:
+        return self.filter(submitted_at__isnull=False)
+
+
+class CalibrationAttempt(models.Model):
+    """One person's blind scoring of a reference case; final (and compared) once ``submitted_at`` is set.
+
+    One attempt per person per case: after submitting, the reference is known, so a second
+    attempt would not be blind.
+    """
+
+    case = models.ForeignKey(ReferenceCase, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calibration_attempts")
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalibrationAttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                name="calibration_attempt_once_per_case",
+                violation_error_message=_("Each person scores a reference case once."),
+            )
+        ]
+        indexes = [models.Index(fields=["user", "submitted_at"], name="calibration_attempt_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.case}"
+
+
+class CalibrationScore(models.Model):
+    """One theme's score and rationale in a calibration attempt."""
+
+    attempt = models.ForeignKey(CalibrationAttempt, on_delete=models.CASCADE, related_name="scores")
+    theme_id = models.CharField(max_length=8)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    rationale = models.TextField(_("rationale"), blank=True, max_length=ATTEMPT_RATIONALE_MAX)
+
+    class Meta:
+        ordering = ["attempt", "theme_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "theme_id"],
+                name="calibration_score_once_per_theme",
+                violation_error_message=_("An attempt scores each theme once."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="calibration_score_on_scale",
+                violation_error_message=_("A score lies on the scale from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} theme {self.theme_id}"

@@ -31,6 +31,7 @@ from edmonitor.organisations.models import DownloadKind
 from edmonitor.organisations.permissions import Access, can, organisation_for
 
 from . import services
+from .calibration_views import plan_calibration, warn_uncalibrated
 from .crosswalk import vie_beside_themes
 from .export import export_audit
 from .forms import (
@@ -132,13 +133,15 @@ def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, _("The audit has been planned."))
+            warn_uncalibrated(request, audit)
             return redirect("audit", pk=organisation.pk, audit_pk=audit.pk)
     if request.method == "POST":
         messages.error(request, _("Nothing has been saved: please correct the marked fields."))
+    people = people_list(request.user, organisation)
     return render(
         request,
         "audits/plan_form.html",
-        {"form": form, "organisation": organisation, "people": people_list(request.user, organisation)},
+        {"form": form, "organisation": organisation, "people": people, **plan_calibration(people, form)},
     )
 
 
@@ -172,12 +175,14 @@ def audit_plan(request: HttpRequest, pk: int, audit_pk: int) -> HttpResponse:
             form.add_error(None, _("Someone else changed the plan while you were editing. Reload the page."))
         else:
             messages.success(request, _("The changes have been saved."))
+            warn_uncalibrated(request, audit)
             return redirect("audit", pk=audit.organisation_id, audit_pk=audit.pk)
         messages.error(request, _("Nothing has been saved."))
+    people = people_list(request.user, audit.organisation)
     return render(
         request,
         "audits/plan_form.html",
-        _audit_context(request, audit, form=form, people=people_list(request.user, audit.organisation)),
+        _audit_context(request, audit, form=form, people=people, **plan_calibration(people, form, audit)),
     )
 
 

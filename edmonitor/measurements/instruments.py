@@ -40,11 +40,11 @@ def store_instrument(instrument: Instrument | AuditInstrument) -> InstrumentVers
         )
     if stored.checksum == instrument.checksum:
         return stored
-    in_use = stored.measurements.count() + stored.audits.count()
+    in_use = stored.measurements.count() + stored.audits.count() + stored.reference_cases.count()
     if in_use:
         raise InstrumentVersionFrozen(
             f"The definition of {instrument.key} differs from the stored version, which "
-            f"{in_use} measurement(s) or audit(s) use. Publish the correction as a new version."
+            f"{in_use} measurement(s), audit(s) or reference case(s) use. Publish the correction as a new version."
         )
     stored.definition = instrument.raw
     stored.checksum = instrument.checksum

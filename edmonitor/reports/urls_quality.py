@@ -1,7 +1,11 @@
-"""Routes of issue 20 (filled in by its part)."""
+"""Routes of issue 20, part 3: the quality of the VIE as an instrument (coordinators)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import quality_views
+
+urlpatterns: list[URLPattern] = [
+    path("kwaliteit-vie/", quality_views.instrument_quality, name="instrument_quality"),
+]

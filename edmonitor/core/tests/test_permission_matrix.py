@@ -55,8 +55,11 @@ from django.utils import timezone
 
 from edmonitor.accounts import invitations, tokens
 from edmonitor.accounts.models import ApiToken, Invitation
+from edmonitor.audits.models import ReferenceCase
+from edmonitor.audits.tests.calibration_factories import published_case
 from edmonitor.audits.tests.factories import THEMES, finalised, plan, rate
 from edmonitor.core.models import BackgroundJob
+from edmonitor.core.types import Account
 from edmonitor.development import feedback, groups, onboarding, sharing
 from edmonitor.development import services as development
 from edmonitor.development.models import (
@@ -111,6 +114,23 @@ MATRIX: dict[str, tuple[object, ...]] = {
     "dashboard":            (L, 200, 200, 200, 200, 200, 200, 200),
     "background_job_status": (L, 404, 200, 404, 404, 404, 404, 404),  # a background job: its owner's (the member's)
     "audit_agreement":      (L, 200, 200, 200, 200, 200, 200, 200),  # over the audits the user may see
+    "instrument_quality":   (L, 403, 403, 403, 403, 403, 403, 200),  # coordinators only: the VIE's item analysis
+    # auditors over time (issue 20 part 4): coordinators see every auditor; an auditor (eva, otto) is sent on to
+    # their own figures; eva's figures: eva and coordinators alone, not found for everyone else
+    "auditor_overview":     (L, 403, 403, 403, 302, 302, 403, 200),
+    "auditor_figures":      (L, 404, 404, 404, 200, 404, 404, 200),
+    # --- calibration (issue 20 part 5): a published reference case nobody has scored. Anyone with an Auditor
+    # row (eva, otto) and coordinators score it; before submitting, its submit and result pages send them back
+    # to the form (blind); coordinators manage cases; a published case no longer changes (302 to its page)
+    "calibration":          (L, 200, 200, 200, 200, 200, 200, 200),  # one's own status; non-auditors read why not
+    "calibration_statuses": (L, 403, 403, 403, 403, 403, 403, 200),
+    "calibration_case_create": (L, 403, 403, 403, 403, 403, 403, 200),
+    "calibration_case":     (L, 403, 403, 403, 403, 403, 403, 200),  # the reference: coordinators only
+    "calibration_case_edit": (L, 403, 403, 403, 403, 403, 403, 302),
+    "calibration_case_publish": (L, 403, 403, 403, 403, 403, 403, 302),
+    "calibration_attempt":  (L, 403, 403, 403, 200, 200, 403, 200),
+    "calibration_attempt_submit": (L, 403, 403, 403, 302, 302, 403, 302),  # no draft: back to the form
+    "calibration_result":   (L, 403, 403, 403, 302, 302, 403, 302),  # not submitted: back to the form
     # --- the knowledge base: public framework content, for every logged-in user ---------------
     "knowledge":            (L, 200, 200, 200, 200, 200, 200, 200),
     "knowledge_search":     (L, 200, 200, 200, 200, 200, 200, 200),
@@ -373,6 +393,11 @@ API_PAYLOADS: dict[str, dict[str, object]] = {
 # Pages whose POST changes data. A role allowed to use them (GET 200, or 405 for POST-only
 # pages) must change the database with a POST; every other role must change nothing.
 STATE_CHANGING = {
+    "calibration_case_create",
+    "calibration_case_edit",
+    "calibration_case_publish",
+    "calibration_attempt",
+    "calibration_attempt_submit",
     "token_list",
     "token_revoke",
     "onboarding_plan_delete",
@@ -478,6 +503,8 @@ NOT_POSTED = {"login", "logout", "set_language"}
 # What a user would change on each form (on top of the form as the page shows it).
 CHANGES: dict[str, dict[str, str]] = {
     "token_list": {"name": "Power BI"},
+    "calibration_case_create": {"title": "Nieuwe casus"},
+    "calibration_attempt": {"score_1": "3", "rationale_1": "Een visie op papier"},
     "organisation_create": {"name": "Nieuwe organisatie"},
     "organisation_edit": {"name": "Overgenomen"},
     "facility_create": {"name": "Nieuwe voorziening"},
@@ -667,6 +694,8 @@ class PermissionMatrixTests(BaseTestCase):
     pending_batch: ImportBatch
     job_mia: BackgroundJob
     token_mia: ApiToken
+    eva: Account
+    reference_case: ReferenceCase
 
     @classmethod
     def setUpTestData(cls):
@@ -758,6 +787,7 @@ class PermissionMatrixTests(BaseTestCase):
         cls.member_eva = groups.add_member(cls.group_mia, cls.mia, name_or_email="eva")  # no role in A
         cls.plan_a = onboarding.create_plan(cls.org_a, cls.alice, newcomer_name="Sam", starts_on=dt.date(2026, 9, 1))
         cls.step_a = cls.plan_a.steps.first()
+        cls.reference_case = published_case(cls.carol)  # calibration: a published reference case, scored by nobody
         cls.token_mia, _raw = tokens.create(
             cls.mia, name="Eigen script", scope="read", expires_on=timezone.localdate() + dt.timedelta(days=30)
         )
@@ -826,6 +856,8 @@ class PermissionMatrixTests(BaseTestCase):
             # links from e-mails: a token that is not valid (a valid one is tested in accounts/tests)
             "token": "niet-geldig",
             "token_pk": self.token_mia.pk,
+            "user_pk": self.eva.pk,  # an auditor's figures: eva's (external auditor of A's audits)
+            "case_pk": self.reference_case.pk,
             # FHIR: the newest VIE, and measurement_a as a QuestionnaireResponse
             "resource_id": (
                 f"measurement-{self.measurement_a.pk}" if "QuestionnaireResponse" in route else "vie-2012.2"
