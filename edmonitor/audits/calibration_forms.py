@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edmonitor.instruments.definition import AuditInstrument
 
-from .forms import _MergeForm, _score_choices
+from .forms import _MergeForm, _score_choices, own_score_field
 from .models import (
     ATTEMPT_RATIONALE_MAX,
     CASE_DESCRIPTION_MAX,
@@ -120,14 +120,7 @@ class AttemptForm(_MergeForm):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         for theme_id in instrument.theme_ids:
-            self.fields[f"score_{theme_id}"] = forms.TypedChoiceField(
-                label=_("Your score"),
-                choices=_score_choices(instrument, theme_id),
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"score_{theme_id}"] = own_score_field(instrument, theme_id)
             self.fields[f"rationale_{theme_id}"] = _area(_("Your rationale"), ATTEMPT_RATIONALE_MAX, 3)
         for key, value in self.shown.items():
             self.fields[key.replace(":", "_")].initial = value

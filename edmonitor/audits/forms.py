@@ -182,19 +182,24 @@ class NotesForm(_MergeForm):
             self.fields[field_name(key)].initial = value
 
 
+def own_score_field(instrument: AuditInstrument, theme_id: str) -> forms.TypedChoiceField:
+    """One's own score of a theme (in an audit, or on a reference case): optional until submitted."""
+    return forms.TypedChoiceField(
+        label=_("Your score"),
+        choices=_score_choices(instrument, theme_id),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class RatingForm(_MergeForm):
     def __init__(self, *args: Any, instrument: AuditInstrument, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         for theme_id in instrument.theme_ids:
-            self.fields[f"score_{theme_id}"] = forms.TypedChoiceField(
-                label=_("Your score"),
-                choices=_score_choices(instrument, theme_id),
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"score_{theme_id}"] = own_score_field(instrument, theme_id)
             self.fields[f"rationale_{theme_id}"] = forms.CharField(
                 label=_("Your rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
