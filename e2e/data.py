@@ -30,6 +30,7 @@ def main() -> None:
     from edmonitor.accounts import invitations
     from edmonitor.audits.models import Position
     from edmonitor.audits.services import as_shown, note_values, plan_audit, rating_values, save_notes, save_ratings
+    from edmonitor.audits.tests.calibration_factories import published_case
     from edmonitor.development import courses, register
     from edmonitor.development import services as development
     from edmonitor.improvement import services as improvement
@@ -203,6 +204,9 @@ def main() -> None:
         username="vergeetachtig", email="vergeetachtig@example.org", password="edmonitor-demo", first_name="Vera"
     )
 
+    # A published reference case for calibration (issue 20), scored by nobody yet (test_accessibility.py).
+    calibration_case = published_case(users["coordinator"])
+
     demo_audits = {a.held_on.isoformat(): a.pk for a in demo.audits.all()}
     demo_measurements = {m.measured_on.isoformat(): m.pk for m in demo.measurements.all()}
     print(
@@ -227,6 +231,7 @@ def main() -> None:
                 "first_map_item": first_item,
                 "demo_course": demo_course.pk,
                 "invitation_token": invitations.token(invitation),
+                "calibration_case": calibration_case.pk,
             }
             | journeys
         )

@@ -103,6 +103,15 @@ PAGES = [
     Spec("calibration-coordinator", "coordinator", "/audits/kalibratie/"),
     Spec("calibration-statuses", "coordinator", "/audits/kalibratie/auditoren/"),
     Spec("calibration-case-form", "coordinator", "/audits/kalibratie/casussen/nieuw/"),
+    Spec("calibration-case", "coordinator", "/audits/kalibratie/casussen/{calibration_case}/"),
+    Spec("calibration-attempt", "auditor", "/audits/kalibratie/casussen/{calibration_case}/scoren/"),
+    Spec(
+        "calibration-attempt-errors",
+        "auditor",
+        "/audits/kalibratie/casussen/{calibration_case}/scoren/",
+        submit("Controleren en indienen"),
+        errors=True,
+    ),
     Spec(
         "calibration-case-form-errors",
         "coordinator",
